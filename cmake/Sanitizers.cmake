@@ -1,0 +1,5 @@
+# -DPERSISTPROC_SANITIZE=ON builds everything with ASan+UBSan; UB aborts instead of warning.
+if(PERSISTPROC_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()

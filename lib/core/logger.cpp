@@ -1,0 +1,39 @@
+#include "core/logger.hpp"
+
+#include <cstdio>
+
+namespace pp::logger {
+
+namespace {
+std::function<void(Millis, std::string_view)>& file_sink() {
+  static std::function<void(Millis, std::string_view)> sink;
+  return sink;
+}
+Level& console_level() {
+  static Level level = Level::warning;
+  return level;
+}
+const char* name(Level l) {
+  switch (l) {
+    case Level::debug: return "DEBUG";
+    case Level::info: return "INFO";
+    case Level::warning: return "WARNING";
+    case Level::error: return "ERROR";
+  }
+  return "?";
+}
+}  // namespace
+
+void set_file_sink(std::function<void(Millis, std::string_view)> sink) { file_sink() = std::move(sink); }
+void set_console_level(Level level) { console_level() = level; }
+
+void log(Level level, std::string_view message) {
+  std::string line = std::string(name(level)) + " " + std::string(message);
+  if (file_sink()) file_sink()(now_ms(), line);
+  if (level >= console_level()) {
+    std::fprintf(stderr, "%s\n", line.c_str());
+    std::fflush(stderr);
+  }
+}
+
+}  // namespace pp::logger

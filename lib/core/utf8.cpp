@@ -1,0 +1,62 @@
+#include "core/utf8.hpp"
+
+namespace pp {
+
+namespace {
+// Length of the valid sequence starting at s[i], or 0 when it is invalid (RFC 3629).
+std::size_t valid_len(std::string_view s, std::size_t i) {
+  auto b = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char c = b(i);
+  if (c < 0x80) return 1;
+  std::size_t n;
+  unsigned char lo = 0x80, hi = 0xBF;
+  if (c >= 0xC2 && c <= 0xDF)
+    n = 2;
+  else if (c >= 0xE0 && c <= 0xEF) {
+    n = 3;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;  // no surrogates
+  } else if (c >= 0xF0 && c <= 0xF4) {
+    n = 4;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+  } else
+    return 0;
+  if (i + n > s.size()) return 0;
+  if (b(i + 1) < lo || b(i + 1) > hi) return 0;
+  for (std::size_t k = 2; k < n; ++k)
+    if (b(i + k) < 0x80 || b(i + k) > 0xBF) return 0;
+  return n;
+}
+}  // namespace
+
+void append_valid_utf8(std::string& out, std::string_view in) {
+  std::size_t i = 0, run = 0;
+  while (i < in.size()) {
+    std::size_t n = valid_len(in, i);
+    if (n) {
+      i += n;
+      continue;
+    }
+    out.append(in.substr(run, i - run));
+    out += "\xEF\xBF\xBD";
+    // Skip the maximal invalid subsequence: the lead byte plus any continuation bytes.
+    ++i;
+    while (i < in.size() && (static_cast<unsigned char>(in[i]) & 0xC0) == 0x80) ++i;
+    run = i;
+  }
+  out.append(in.substr(run));
+}
+
+std::size_t complete_prefix_len(std::string_view s) {
+  for (std::size_t back = 1; back <= 3 && back <= s.size(); ++back) {
+    auto c = static_cast<unsigned char>(s[s.size() - back]);
+    if ((c & 0xC0) == 0x80) continue;  // continuation byte: keep looking for the lead
+    std::size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+    std::size_t start = s.size() - back;
+    return (need > back && start > 0) ? start : s.size();
+  }
+  return s.size();
+}
+
+}  // namespace pp

@@ -1,0 +1,28 @@
+// JSON-RPC 2.0 message building: results and the error objects of SPEC §5.
+#pragma once
+#include <boost/json/object.hpp>
+#include <boost/json/value.hpp>
+#include <string>
+
+namespace pp::mcp {
+
+namespace json = boost::json;
+
+enum ErrorCode : int {
+  kParseError = -32700,
+  kInvalidRequest = -32600,
+  kMethodNotFound = -32601,
+  kInvalidParams = -32602,
+  kInternalError = -32603,
+};
+
+json::object make_result(const json::value& id, json::value result);
+json::object make_error(const json::value& id, int code, const std::string& message);
+
+// Thrown by request handlers for a JSON-RPC error; the dispatcher turns it into one.
+struct RpcError {
+  int code;
+  std::string message;
+};
+
+}  // namespace pp::mcp

@@ -1,0 +1,64 @@
+#include "core/shell_words.hpp"
+#include "mcp/args.hpp"
+#include "mcp/tools.hpp"
+
+namespace pp::mcp {
+
+json::value nullable(const std::optional<std::string>& s) { return s ? json::value(*s) : json::value(nullptr); }
+json::value nullable(const std::optional<int>& n) { return n ? json::value(*n) : json::value(nullptr); }
+
+json::object nullable_type(const char* type) { return {{"type", json::array{type, "null"}}}; }
+
+json::object process_entry(const Instance& p) {
+  json::array cmd;
+  for (const auto& a : p.spec().command) cmd.emplace_back(a);
+  auto end = p.end_time();
+  return {
+      {"pid", p.pid()},
+      {"command", std::move(cmd)},
+      {"working_directory", p.spec().cwd},
+      {"status", to_string(p.status())},
+      {"label", p.spec().label},
+      {"start_time", format_iso_ms(p.start_time())},
+      {"end_time", end ? json::value(format_iso_ms(*end)) : json::value(nullptr)},
+      {"exit_code", nullable(p.exit_code())},
+      {"log_stdout", p.logs().stdout_path},
+      {"log_stderr", p.logs().stderr_path},
+      {"log_combined", p.logs().combined_path},
+  };
+}
+
+json::object server_entry(const ServerSelf& self) {
+  return {
+      {"pid", self.pid},
+      {"command", json::array{"persistproc", "serve"}},
+      {"working_directory", self.data_dir},
+      {"status", "running"},
+      {"label", "persistproc-server"},
+      {"start_time", format_iso_ms(self.start_time)},
+      {"end_time", nullptr},
+      {"exit_code", nullptr},
+      {"log_stdout", nullptr},
+      {"log_stderr", nullptr},
+      {"log_combined", self.log_path},
+  };
+}
+
+void add_target_properties(json::object& props) {
+  props["pid"] = {{"type", json::array{"integer", "null"}}, {"description", "Process id (wins over the other selectors)."}};
+  props["command_or_label"] = {{"type", json::array{"string", "null"}},
+                               {"description", "A label, or the command line, of a running process."}};
+  props["working_directory"] = {{"type", json::array{"string", "null"}},
+                                {"description", "Narrows a command match to processes started in this directory."}};
+}
+
+Target read_target(const json::object& o) {
+  Args a(o);
+  Target t;
+  if (auto pid = a.integer("pid", 0, 0x7fffffff)) t.pid = static_cast<int>(*pid);
+  t.command_or_label = a.str("command_or_label");
+  t.working_directory = a.str("working_directory");
+  return t;
+}
+
+}  // namespace pp::mcp

@@ -1,0 +1,51 @@
+// The MCP server without sockets: takes a Streamable HTTP request's parts and
+// returns the reply's parts (SPEC §5). The http layer maps these to Beast; tests
+// call it directly.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mcp/sessions.hpp"
+#include "mcp/tools.hpp"
+
+namespace pp::mcp {
+
+inline constexpr const char* kProtocolVersions[] = {"2025-11-25", "2025-06-18", "2025-03-26"};  // newest first
+
+struct Reply {
+  int status = 200;
+  std::string body;                       // JSON, or empty (202/204/404...)
+  std::optional<std::string> session_id;  // set on a successful initialize
+};
+
+struct RequestHeaders {
+  std::optional<std::string> session_id;        // Mcp-Session-Id
+  std::optional<std::string> protocol_version;  // MCP-Protocol-Version
+};
+
+class Server {
+ public:
+  Server(std::vector<Tool> tools, std::string version);
+
+  boost::asio::awaitable<Reply> post(const RequestHeaders& h, std::string_view body);
+  Reply del(const RequestHeaders& h);
+
+  std::size_t session_count() const { return sessions_.size(); }
+
+ private:
+  // Handles one JSON-RPC message; nullopt for notifications and responses.
+  boost::asio::awaitable<std::optional<json::object>> handle(const json::value& msg, const RequestHeaders& h,
+                                                             std::optional<std::string>& new_session);
+  json::object initialize(const json::object& params, std::optional<std::string>& new_session);
+  json::object list_tools() const;
+  boost::asio::awaitable<json::object> call_tool(const json::object& params);
+
+  std::vector<Tool> tools_;
+  std::string version_;
+  SessionTable sessions_;
+};
+
+}  // namespace pp::mcp

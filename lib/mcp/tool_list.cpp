@@ -1,0 +1,53 @@
+// The `list` tool: the process table, filtered; pid 0 describes the server.
+#include "mcp/args.hpp"
+#include "mcp/tools.hpp"
+
+namespace pp::mcp {
+
+namespace {
+json::object entry_schema() {
+  json::object p;
+  p["pid"] = {{"type", "integer"}};
+  p["command"] = {{"type", "array"}, {"items", {{"type", "string"}}}};
+  p["working_directory"] = {{"type", "string"}};
+  p["status"] = {{"type", "string"}, {"enum", json::array{"running", "exited", "terminated", "failed"}}};
+  p["label"] = {{"type", "string"}};
+  p["start_time"] = {{"type", "string"}};
+  p["end_time"] = nullable_type("string");
+  p["exit_code"] = nullable_type("integer");
+  for (const char* k : {"log_stdout", "log_stderr", "log_combined"}) p[k] = nullable_type("string");
+  json::array req;
+  for (const auto& [k, v] : p) req.emplace_back(k);
+  return {{"type", "object"}, {"properties", std::move(p)}, {"required", std::move(req)}};
+}
+}  // namespace
+
+Tool make_list_tool(Supervisor& sup, const ServerSelf& self) {
+  Tool t;
+  t.name = "list";
+  t.description =
+      "List managed processes: every running one plus the 10 most recently ended, with status "
+      "(running, exited, terminated, failed), exit_code, times and log file paths. Filters combine with AND; "
+      "command_or_label matches a label or a command line. pid 0 describes the persistproc server itself.\n"
+      "Example: {\"command_or_label\": \"npm run dev\"}";
+  json::object props;
+  add_target_properties(props);
+  t.input_schema = {{"type", "object"}, {"properties", std::move(props)}};
+  t.output_schema = {{"type", "object"},
+                     {"properties", {{"processes", {{"type", "array"}, {"items", entry_schema()}}}}},
+                     {"required", json::array{"processes"}}};
+  t.call = [&sup, &self](const json::object& o) -> boost::asio::awaitable<json::object> {
+    Args(o).only({"pid", "command_or_label", "working_directory"});
+    Target f = read_target(o);
+    json::array procs;
+    if (f.pid && *f.pid == 0) {
+      procs.push_back(server_entry(self));
+    } else {
+      for (const auto& p : sup.list(f)) procs.push_back(process_entry(*p));
+    }
+    co_return json::object{{"processes", std::move(procs)}};
+  };
+  return t;
+}
+
+}  // namespace pp::mcp

@@ -1,0 +1,93 @@
+// The `output` tool: the last lines of a process's log, optionally in a time window.
+#include "mcp/args.hpp"
+#include "mcp/tools.hpp"
+#include "supervise/log_reader.hpp"
+
+namespace pp::mcp {
+
+namespace {
+constexpr std::int64_t kMaxLines = 100000;
+
+json::object output_result(const ReadResult& r) {
+  json::array lines;
+  for (const auto& l : r.lines) lines.emplace_back(l);
+  return {{"output", std::move(lines)},
+          {"lines_before", r.lines_before},
+          {"lines_after", r.lines_after},
+          {"error", r.error.empty() ? json::value(nullptr) : json::value(r.error)}};
+}
+
+json::object output_error(const std::string& message) {
+  ReadResult r;
+  r.error = message;
+  return output_result(r);
+}
+
+std::optional<Millis> read_time(const Args& a, const char* name) {
+  auto s = a.str(name);
+  if (!s) return std::nullopt;
+  auto t = parse_iso(*s);
+  if (!t) throw RpcError{kInvalidParams, std::string("'") + name + "' is not an ISO-8601 time: '" + *s + "'"};
+  return t;
+}
+}  // namespace
+
+Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
+  Tool t;
+  t.name = "output";
+  t.description =
+      "Read a process's captured output (each line prefixed with its UTC time stamp). stream is "
+      "stdout, stderr or combined (default). Returns the last `lines` lines (default 100), optionally only "
+      "those at or after since_time and before before_time (ISO-8601, UTC when no zone). lines_before and "
+      "lines_after count the lines outside the returned window, for paging. pid 0 reads the server's own log.\n"
+      "Example: {\"command_or_label\": \"npm run dev\", \"lines\": 50}";
+  json::object props;
+  props["stream"] = {{"type", json::array{"string", "null"}},
+                     {"enum", json::array{"stdout", "stderr", "combined", nullptr}},
+                     {"default", "combined"}};
+  props["lines"] = {{"type", json::array{"integer", "null"}}, {"minimum", 0}, {"maximum", kMaxLines}, {"default", 100}};
+  props["since_time"] = {{"type", json::array{"string", "null"}}, {"description", "Inclusive lower bound, ISO-8601."}};
+  props["before_time"] = {{"type", json::array{"string", "null"}}, {"description", "Exclusive upper bound, ISO-8601."}};
+  add_target_properties(props);
+  t.input_schema = {{"type", "object"}, {"properties", std::move(props)}};
+  json::object out;
+  out["output"] = {{"type", "array"}, {"items", {{"type", "string"}}}};
+  out["lines_before"] = {{"type", "integer"}};
+  out["lines_after"] = {{"type", "integer"}};
+  out["error"] = nullable_type("string");
+  t.output_schema = {{"type", "object"},
+                     {"properties", std::move(out)},
+                     {"required", json::array{"output", "lines_before", "lines_after", "error"}}};
+
+  t.call = [&sup, &self](const json::object& o) -> boost::asio::awaitable<json::object> {
+    Args a(o);
+    a.only({"stream", "lines", "before_time", "since_time", "pid", "command_or_label", "working_directory"});
+    std::string stream = a.str("stream").value_or("combined");
+    Stream which;
+    if (stream == "stdout")
+      which = Stream::out;
+    else if (stream == "stderr")
+      which = Stream::err;
+    else if (stream == "combined")
+      which = Stream::combined;
+    else
+      throw RpcError{kInvalidParams, "'stream' must be stdout, stderr or combined"};
+    ReadQuery q;
+    q.lines = static_cast<std::uint64_t>(a.integer("lines", 0, kMaxLines).value_or(100));
+    q.since = read_time(a, "since_time");
+    q.before = read_time(a, "before_time");
+    Target target = read_target(o);
+
+    if (target.pid && *target.pid == 0) {
+      if (which != Stream::combined) co_return output_error("The server has only a combined log.");
+      co_return output_result(read_log(self.log_path, self.log ? &self.log->index() : nullptr, q));
+    }
+    auto found = sup.find(target);
+    if (!found.instance) co_return output_error(found.error);
+    const Instance& p = *found.instance;
+    co_return output_result(read_log(p.log_path(which), &p.log(which).index(), q));
+  };
+  return t;
+}
+
+}  // namespace pp::mcp

@@ -1,0 +1,51 @@
+// The three MCP tools (SPEC §4): name, description, schemas and the call itself.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "mcp/jsonrpc.hpp"
+#include "supervise/log_file.hpp"
+#include "supervise/supervisor.hpp"
+
+namespace pp::mcp {
+
+// What `pid: 0` describes: the server itself.
+struct ServerSelf {
+  int pid = 0;
+  std::string data_dir;
+  std::string log_path;
+  const LogFile* log = nullptr;
+  Millis start_time = 0;
+};
+
+struct Tool {
+  std::string name;
+  std::string description;
+  json::object input_schema;
+  json::object output_schema;
+  // Returns the result object (with "error" null or a message); throws RpcError for bad arguments.
+  std::function<boost::asio::awaitable<json::object>(const json::object& args)> call;
+};
+
+Tool make_ctrl_tool(Supervisor& sup);
+Tool make_list_tool(Supervisor& sup, const ServerSelf& self);
+Tool make_output_tool(Supervisor& sup, const ServerSelf& self);
+
+inline std::vector<Tool> make_tools(Supervisor& sup, const ServerSelf& self) {
+  return {make_ctrl_tool(sup), make_list_tool(sup, self), make_output_tool(sup, self)};
+}
+
+// Shared pieces of the tools' JSON.
+json::object process_entry(const Instance& p);
+json::object server_entry(const ServerSelf& self);
+json::value nullable(const std::optional<std::string>& s);
+json::value nullable(const std::optional<int>& n);
+// A schema fragment for "<type> or null".
+json::object nullable_type(const char* type);
+// The three lookup arguments every tool but start shares.
+void add_target_properties(json::object& properties);
+Target read_target(const json::object& args);
+
+}  // namespace pp::mcp

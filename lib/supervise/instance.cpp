@@ -1,0 +1,222 @@
+#include "supervise/instance.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <sys/wait.h>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/shell_words.hpp"
+#include "supervise/process_group.hpp"
+
+namespace pp {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+constexpr std::size_t kReadChunk = 64 * 1024;
+// A partial line (no newline yet) is written once its stream has been quiet this long.
+constexpr auto kQuietFlush = 50ms;
+}  // namespace
+
+const char* to_string(Status s) {
+  switch (s) {
+    case Status::running: return "running";
+    case Status::exited: return "exited";
+    case Status::terminated: return "terminated";
+    case Status::failed: return "failed";
+  }
+  return "unknown";
+}
+
+Instance::Instance(const asio::any_io_executor& ex, ProcessSpec spec)
+    : ex_(ex),
+      spec_(std::move(spec)),
+      quiet_timers_{asio::steady_timer(ex), asio::steady_timer(ex)},
+      pump_done_{Event(ex), Event(ex)},
+      exited_(ex) {}
+
+Instance::~Instance() {
+  // The table only drops ended instances; a running one here means the server is
+  // going away without shutdown(): never leave the group behind.
+  if (child_ && status_ == Status::running) {
+    ::killpg(pid_, SIGKILL);
+  }
+}
+
+const std::string& Instance::log_path(Stream s) const {
+  switch (s) {
+    case Stream::out: return paths_.stdout_path;
+    case Stream::err: return paths_.stderr_path;
+    default: return paths_.combined_path;
+  }
+}
+
+Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec spec, const std::string& log_dir,
+                                  std::function<void()> on_exit) {
+  auto inst = std::make_shared<Instance>(ex, std::move(spec));
+  SpawnOutcome sp = spawn_child(ex, {inst->spec_.command, inst->spec_.cwd, inst->spec_.env});
+  if (!sp.child) return {nullptr, sp.error};
+  inst->child_ = std::move(sp.child);
+  inst->pid_ = inst->child_->proc.id();
+  inst->start_ = inst->last_stamp_ = now_ms();
+  inst->on_exit_ = std::move(on_exit);
+  inst->paths_ = log_paths_for(log_dir, inst->pid_, inst->spec_.command);
+  std::string err;
+  for (int i = 0; i < 3 && err.empty(); ++i) err = inst->files_[i].open(inst->log_path(static_cast<Stream>(i)));
+  if (!err.empty()) {
+    // No half-registered entry: take the child down again and report.
+    ::killpg(inst->pid_, SIGKILL);
+    boost::system::error_code ec;
+    inst->child_->proc.wait(ec);
+    inst->status_ = Status::failed;
+    return {nullptr, err};
+  }
+  inst->system_line("Process started (PID " + std::to_string(inst->pid_) + "): " + shell_join(inst->spec_.command) +
+                    " in " + inst->spec_.cwd);
+  for (int w = 0; w < 2; ++w) asio::co_spawn(ex, inst->pump(w), asio::detached);
+  asio::co_spawn(ex, inst->watch_exit(), asio::detached);
+  return {inst, ""};
+}
+
+Millis Instance::next_stamp() {
+  // Never go backwards within an instance: readers binary-search by time.
+  last_stamp_ = std::max(last_stamp_, now_ms());
+  return last_stamp_;
+}
+
+void Instance::write_line(int which, std::string_view line, Millis stamp) {
+  files_[which].append(stamp, line);
+  files_[2].append(stamp, line);
+}
+
+void Instance::system_line(const std::string& text) {
+  files_[2].append(next_stamp(), "[SYSTEM] " + text);
+  files_[2].flush();
+}
+
+void Instance::take(int which, std::string_view bytes) {
+  Millis stamp = next_stamp();
+  splitters_[which].feed(bytes, [&](std::string_view line) { write_line(which, line, stamp); });
+  files_[which].flush();
+  files_[2].flush();
+  if (splitters_[which].has_partial() && !draining_) {
+    quiet_timers_[which].expires_after(kQuietFlush);  // re-arming restarts the quiet period
+    if (!quiet_waiting_[which]) {
+      quiet_waiting_[which] = true;
+      asio::co_spawn(ex_, flush_when_quiet(which), asio::detached);
+    }
+  }
+}
+
+asio::awaitable<void> Instance::flush_when_quiet(int which) {
+  auto self = shared_from_this();
+  for (;;) {
+    auto [ec] = co_await quiet_timers_[which].async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      // Re-armed by new data (or cancelled): wait again while a partial line remains.
+      if (!draining_ && splitters_[which].has_partial()) continue;
+      break;
+    }
+    if (!draining_ && splitters_[which].has_partial()) {
+      Millis stamp = next_stamp();
+      splitters_[which].flush([&](std::string_view line) { write_line(which, line, stamp); });
+      files_[which].flush();
+      files_[2].flush();
+    }
+    break;
+  }
+  quiet_waiting_[which] = false;
+}
+
+asio::awaitable<void> Instance::pump(int which) {
+  auto self = shared_from_this();
+  auto& pipe = which == 0 ? child_->out : child_->err;
+  std::unique_ptr<char[]> buf(new char[kReadChunk]);
+  for (;;) {
+    auto [ec, n] = co_await pipe.async_read_some(asio::buffer(buf.get(), kReadChunk), asio::as_tuple(asio::use_awaitable));
+    if (n > 0) take(which, {buf.get(), n});
+    if (ec && ec != asio::error::operation_aborted) break;  // EOF: every writer is gone
+    if (draining_) {
+      // The leader was reaped: take what is already in the pipe, then stop reading
+      // (a grandchild may hold the pipe open forever).
+      int fd = pipe.native_handle();
+      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+      for (;;) {
+        ssize_t got = ::read(fd, buf.get(), kReadChunk);
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) break;  // empty (EAGAIN) or EOF
+        take(which, {buf.get(), static_cast<std::size_t>(got)});
+      }
+      break;
+    }
+  }
+  Millis stamp = next_stamp();
+  splitters_[which].flush([&](std::string_view line) { write_line(which, line, stamp); });
+  files_[which].flush();
+  files_[2].flush();
+  pump_done_[which].set();
+}
+
+asio::awaitable<void> Instance::watch_exit() {
+  auto self = shared_from_this();
+  auto [ec, code] = co_await child_->proc.async_wait(asio::as_tuple(asio::use_awaitable));
+  (void)code;
+  // proc.async_wait() hands back the translated code; the raw status tells signal from exit.
+  int raw = child_->proc.native_exit_code();
+  if (WIFSIGNALED(raw))
+    exit_code_ = -WTERMSIG(raw);
+  else if (WIFEXITED(raw))
+    exit_code_ = WEXITSTATUS(raw);
+  else
+    exit_code_ = ec ? -1 : code;
+  // Collect the output already written before recording the end, so a client that
+  // sees the new status also sees every line.
+  draining_ = true;
+  for (auto& t : quiet_timers_) t.cancel();
+  boost::system::error_code ignore;
+  child_->out.cancel(ignore);
+  child_->err.cancel(ignore);
+  co_await pump_done_[0].wait();
+  co_await pump_done_[1].wait();
+  child_->out.close(ignore);
+  child_->err.close(ignore);
+  end_ = next_stamp();
+  status_ = stop_requested_ ? Status::terminated : Status::exited;
+  int c = *exit_code_;
+  system_line(c < 0 ? "Process terminated by signal " + std::to_string(-c) + " (exit code " + std::to_string(c) + ")"
+                    : "Process exited with code " + std::to_string(c));
+  for (auto& f : files_) f.close();
+  exited_.set();
+  if (on_exit_) on_exit_();
+}
+
+asio::awaitable<void> Instance::stop(bool force, StopTimings t) {
+  auto self = shared_from_this();
+  if (!running()) co_return;
+  stop_requested_ = true;
+  auto signal_group = [&](int sig) {
+    ::killpg(pid_, sig);
+    if (!exited_.is_set()) ::kill(pid_, sig);  // in case it left its group
+  };
+  auto deadline = std::chrono::steady_clock::now() + (force ? t.kill_wait : t.grace);
+  signal_group(force ? SIGKILL : SIGTERM);
+  co_await exited_.wait_until(deadline);
+  co_await await_exit(ex_, group_members(pid_), deadline);
+  if (!force && (!exited_.is_set() || !group_members(pid_).empty())) {
+    deadline = std::chrono::steady_clock::now() + t.kill_wait;
+    signal_group(SIGKILL);
+    co_await exited_.wait_until(deadline);
+    co_await await_exit(ex_, group_members(pid_), deadline);
+  }
+}
+
+}  // namespace pp

@@ -1,0 +1,99 @@
+// One run of a managed process: its child, the readers that turn its pipes into
+// log lines, and the awaited exit. A restart is a new Instance.
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/event.hpp"
+#include "core/line_splitter.hpp"
+#include "core/log_paths.hpp"
+#include "supervise/log_file.hpp"
+#include "supervise/spawn.hpp"
+
+namespace pp {
+
+enum class Status { running, exited, terminated, failed };
+const char* to_string(Status s);
+
+enum class Stream { out = 0, err = 1, combined = 2 };
+
+struct ProcessSpec {
+  std::vector<std::string> command;
+  std::string cwd;
+  EnvOverlay env;
+  std::string label;
+};
+
+struct StopTimings {
+  std::chrono::steady_clock::duration grace = std::chrono::seconds(8);
+  std::chrono::steady_clock::duration kill_wait = std::chrono::seconds(2);
+};
+
+class Instance : public std::enable_shared_from_this<Instance> {
+ public:
+  struct Started {
+    std::shared_ptr<Instance> instance;  // null on failure
+    std::string error;
+  };
+  // Spawns the child, opens its three log files in `log_dir` and starts reading.
+  // `on_exit` runs once the exit is recorded and the logs are complete.
+  static Started start(const boost::asio::any_io_executor& ex, ProcessSpec spec, const std::string& log_dir,
+                       std::function<void()> on_exit);
+
+  int pid() const { return pid_; }
+  const ProcessSpec& spec() const { return spec_; }
+  Status status() const { return status_; }
+  bool running() const { return status_ == Status::running; }
+  Millis start_time() const { return start_; }
+  std::optional<Millis> end_time() const { return end_; }
+  std::optional<int> exit_code() const { return exit_code_; }
+  const LogPaths& logs() const { return paths_; }
+  const LogFile& log(Stream s) const { return files_[static_cast<int>(s)]; }
+  const std::string& log_path(Stream s) const;
+  Event& exited() { return exited_; }
+
+  // SIGTERM (or SIGKILL when `force`) to the whole group, SIGKILL after the grace
+  // period, then up to `kill_wait` more. Returns once the exit is recorded, or the
+  // time is up (then running() is still true).
+  boost::asio::awaitable<void> stop(bool force, StopTimings t = {});
+
+  Instance(const boost::asio::any_io_executor& ex, ProcessSpec spec);  // use start()
+  ~Instance();
+
+ private:
+  boost::asio::awaitable<void> pump(int which);
+  boost::asio::awaitable<void> watch_exit();
+  boost::asio::awaitable<void> flush_when_quiet(int which);
+  void take(int which, std::string_view bytes);
+  void write_line(int which, std::string_view line, Millis stamp);
+  void system_line(const std::string& text);
+  Millis next_stamp();
+
+  boost::asio::any_io_executor ex_;
+  ProcessSpec spec_;
+  std::unique_ptr<Spawned> child_;
+  int pid_ = -1;
+  Status status_ = Status::running;
+  Millis start_ = 0, last_stamp_ = 0;
+  std::optional<Millis> end_;
+  std::optional<int> exit_code_;
+  LogPaths paths_;
+  LogFile files_[3];
+  LineSplitter splitters_[2];
+  boost::asio::steady_timer quiet_timers_[2];
+  bool quiet_waiting_[2] = {false, false};
+  bool draining_ = false;
+  bool stop_requested_ = false;
+  Event pump_done_[2];
+  Event exited_;
+  std::function<void()> on_exit_;
+};
+
+}  // namespace pp

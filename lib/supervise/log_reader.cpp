@@ -1,0 +1,180 @@
+#include "supervise/log_reader.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+namespace pp {
+
+namespace {
+
+constexpr std::size_t kBlock = 64 * 1024;
+
+class Fd {
+ public:
+  explicit Fd(int fd) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  int get() const { return fd_; }
+
+ private:
+  int fd_;
+};
+
+// Reads [off, off+len) fully (short only at end of file).
+std::string pread_all(int fd, std::uint64_t off, std::size_t len) {
+  std::string out(len, '\0');
+  std::size_t got = 0;
+  while (got < len) {
+    ssize_t n = ::pread(fd, out.data() + got, len - got, static_cast<off_t>(off + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    got += static_cast<std::size_t>(n);
+  }
+  out.resize(got);
+  return out;
+}
+
+// Builds an index for a file we did not write, by one forward scan.
+LogIndex scan_index(int fd, std::uint64_t size) {
+  LogIndex idx;
+  std::uint64_t off = 0, line_start = 0, next_cp = 0;
+  bool at_line_start = true;
+  while (off < size) {
+    std::string block = pread_all(fd, off, static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, size - off)));
+    if (block.empty()) break;
+    for (std::size_t i = 0; i < block.size(); ++i) {
+      if (at_line_start) {
+        line_start = off + i;
+        if (line_start >= next_cp) {
+          std::string head = pread_all(fd, line_start, kStampLen);
+          idx.checkpoints.push_back({line_start, idx.lines, parse_line_stamp(head).value_or(0)});
+          next_cp = line_start + LogFile::kCheckpointBytes;
+        }
+        at_line_start = false;
+      }
+      if (block[i] == '\n') {
+        ++idx.lines;
+        at_line_start = true;
+      }
+    }
+    off += block.size();
+  }
+  idx.size = off;
+  return idx;
+}
+
+class Reader {
+ public:
+  Reader(int fd, const LogIndex& idx) : fd_(fd), idx_(idx) {}
+
+  // Number of lines that start before `off` (a line start or the end).
+  std::uint64_t line_number(std::uint64_t off) const {
+    if (off >= idx_.size) return idx_.lines;
+    const Checkpoint* cp = checkpoint_at_or_before(off);
+    if (!cp) return 0;
+    std::uint64_t n = cp->line;
+    for (std::uint64_t p = cp->offset; p < off;) {
+      std::string block = pread_all(fd_, p, static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, off - p)));
+      if (block.empty()) break;
+      n += static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
+      p += block.size();
+    }
+    return n;
+  }
+
+  // Offset of the first line stamped at or after `t` (the end when none is).
+  std::uint64_t first_at_or_after(Millis t) const {
+    const auto& cps = idx_.checkpoints;
+    auto it = std::lower_bound(cps.begin(), cps.end(), t, [](const Checkpoint& c, Millis v) { return c.stamp < v; });
+    if (it == cps.begin()) return cps.empty() ? idx_.size : 0;
+    std::uint64_t from = std::prev(it)->offset;
+    std::uint64_t to = it == cps.end() ? idx_.size : it->offset;
+    // Scan the lines in [from, to) for the first stamp >= t.
+    std::uint64_t p = from;
+    std::string carry;
+    while (p < to) {
+      std::string block = pread_all(fd_, p, static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, to - p)));
+      if (block.empty()) break;
+      std::uint64_t base = p - carry.size();
+      carry += block;
+      p += block.size();
+      std::size_t start = 0;
+      for (std::size_t nl; (nl = carry.find('\n', start)) != std::string::npos; start = nl + 1) {
+        auto stamp = parse_line_stamp(std::string_view(carry).substr(start, nl - start));
+        if (stamp && *stamp >= t) return base + start;
+      }
+      carry.erase(0, start);
+    }
+    return to;
+  }
+
+ private:
+  const Checkpoint* checkpoint_at_or_before(std::uint64_t off) const {
+    const auto& cps = idx_.checkpoints;
+    auto it = std::upper_bound(cps.begin(), cps.end(), off, [](std::uint64_t v, const Checkpoint& c) { return v < c.offset; });
+    return it == cps.begin() ? nullptr : &*std::prev(it);
+  }
+
+  int fd_;
+  const LogIndex& idx_;
+};
+
+}  // namespace
+
+ReadResult read_log(const std::string& path, const LogIndex* index, const ReadQuery& q) {
+  ReadResult r;
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) {
+    r.error = "cannot read log file " + path + ": " + std::strerror(errno);
+    return r;
+  }
+  struct stat st {};
+  ::fstat(fd.get(), &st);
+  auto size = static_cast<std::uint64_t>(st.st_size);
+  LogIndex scanned;
+  if (!index || index->size != size) {
+    scanned = scan_index(fd.get(), size);
+    index = &scanned;
+  }
+  Reader reader(fd.get(), *index);
+
+  std::uint64_t end = q.before ? reader.first_at_or_after(*q.before) : index->size;
+  std::uint64_t floor = q.since ? std::min(reader.first_at_or_after(*q.since), end) : 0;
+
+  // Walk back from `end`, block by block, taking whole lines that start at or after `floor`.
+  std::vector<std::string> rev;
+  std::string tail;  // bytes [pos, pos + tail.size()) not yet turned into lines
+  std::uint64_t pos = end, first = end;
+  while (rev.size() < q.lines) {
+    std::size_t search_end = tail.size() >= 2 ? tail.size() - 2 : std::string::npos;
+    std::size_t k = tail.size() >= 2 ? tail.rfind('\n', search_end) : std::string::npos;
+    if (k != std::string::npos) {
+      rev.push_back(tail.substr(k + 1));
+      tail.resize(k + 1);
+      first = pos + k + 1;
+      continue;
+    }
+    if (pos <= floor) {
+      if (!tail.empty()) {
+        rev.push_back(std::move(tail));
+        first = pos;
+      }
+      break;
+    }
+    std::uint64_t from = pos - std::min<std::uint64_t>(kBlock, pos - floor);
+    tail.insert(0, pread_all(fd.get(), from, static_cast<std::size_t>(pos - from)));
+    pos = from;
+  }
+  r.lines.assign(std::make_move_iterator(rev.rbegin()), std::make_move_iterator(rev.rend()));
+  r.lines_before = reader.line_number(first);
+  r.lines_after = index->lines - reader.line_number(end);
+  return r;
+}
+
+}  // namespace pp

@@ -1,0 +1,30 @@
+// Reads the last N lines of a log file, optionally within a time window, in time
+// and memory that do not depend on the file's size (SPEC §4 `output`).
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "supervise/log_file.hpp"
+
+namespace pp {
+
+struct ReadQuery {
+  std::uint64_t lines = 100;
+  std::optional<Millis> since;   // inclusive
+  std::optional<Millis> before;  // exclusive
+};
+
+struct ReadResult {
+  std::vector<std::string> lines;  // each with its stamp and trailing '\n'
+  std::uint64_t lines_before = 0;  // lines of the file before the first returned one
+  std::uint64_t lines_after = 0;   // lines of the file after the last returned one
+  std::string error;
+};
+
+// `index` is the writer's index when the file is one we are writing (or wrote);
+// without it the file is scanned once to build one.
+ReadResult read_log(const std::string& path, const LogIndex* index, const ReadQuery& q);
+
+}  // namespace pp

@@ -1,0 +1,141 @@
+#include "supervise/spawn.hpp"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/process/v2/stdio.hpp>
+#include <cstring>
+
+extern char** environ;
+
+namespace pp {
+
+namespace bp = boost::process::v2;
+
+namespace {
+
+bool is_exec_file(const std::string& p, bool& denied) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) return false;
+  if (::access(p.c_str(), X_OK) != 0) {
+    denied = true;
+    return false;
+  }
+  return true;
+}
+
+// Runs in the child between fork and exec: own session (so signals reach the whole
+// tree), the caller's working directory, default signal state. Also swaps in our
+// argv (argv[0] as the user wrote it) and environment before the fork.
+struct ChildSetup {
+  const std::string& cwd;
+  const char* const* argv;
+  const char* const* envp;
+
+  bp::error_code on_setup(bp::posix::default_launcher& launcher, const bp::filesystem::path&,
+                          const char* const*(&cmd_line)) {
+    cmd_line = argv;
+    launcher.env = envp;
+    return {};
+  }
+
+  bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*) {
+    if (::setsid() < 0) return {errno, bp::system_category()};
+    if (::chdir(cwd.c_str()) < 0) return {errno, bp::system_category()};
+    sigset_t none;
+    sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD}) ::signal(s, SIG_DFL);
+    return {};
+  }
+};
+
+}  // namespace
+
+std::string resolve_program(const std::string& program, const std::string& cwd, const std::string& path_var,
+                            bool& denied) {
+  denied = false;
+  if (program.empty()) return "";
+  if (program.find('/') != std::string::npos) {
+    std::string p = program[0] == '/' ? program : cwd + "/" + program;
+    return is_exec_file(p, denied) ? p : "";
+  }
+  std::string_view rest = path_var;
+  while (true) {
+    auto colon = rest.find(':');
+    std::string dir(rest.substr(0, colon));
+    if (dir.empty()) dir = ".";
+    if (dir[0] != '/') dir = cwd + "/" + dir;
+    std::string p = dir + "/" + program;
+    if (is_exec_file(p, denied)) return p;
+    if (colon == std::string_view::npos) break;
+    rest.remove_prefix(colon + 1);
+  }
+  return "";
+}
+
+SpawnOutcome spawn_child(const boost::asio::any_io_executor& ex, const SpawnRequest& req) {
+  SpawnOutcome out;
+  if (req.argv.empty() || req.argv[0].empty()) {
+    out.error = "Empty command";
+    return out;
+  }
+  struct stat st {};
+  if (req.cwd.empty() || req.cwd[0] != '/') {
+    out.error = "Working directory must be an absolute path: " + req.cwd;
+    return out;
+  }
+  if (::stat(req.cwd.c_str(), &st) != 0) {
+    out.error = "Working directory does not exist: " + req.cwd;
+    return out;
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    out.error = "Working directory is not a directory: " + req.cwd;
+    return out;
+  }
+
+  // Environment: the server's own, overlaid by the request.
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    const char* eq = std::strchr(*e, '=');
+    if (eq) env[std::string(*e, static_cast<std::size_t>(eq - *e))] = eq + 1;
+  }
+  for (const auto& [k, v] : req.env) env[k] = v;
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  std::vector<const char*> envp;
+  for (const auto& s : env_strings) envp.push_back(s.c_str());
+  envp.push_back(nullptr);
+
+  auto path_it = env.find("PATH");
+  bool denied = false;
+  std::string exe = resolve_program(req.argv[0], req.cwd,
+                                    path_it != env.end() ? path_it->second : "/usr/local/bin:/usr/bin:/bin", denied);
+  if (exe.empty()) {
+    out.error = (denied ? "Permission denied: " : "Command not found: ") + req.argv[0];
+    return out;
+  }
+
+  std::vector<const char*> argv;
+  for (const auto& a : req.argv) argv.push_back(a.c_str());
+  argv.push_back(nullptr);
+
+  boost::asio::readable_pipe rout(ex), rerr(ex);
+  bp::error_code ec;
+  // Flush our own stdio first: a failed exec exits the forked child through exit().
+  std::fflush(nullptr);
+  bp::posix::default_launcher launcher;
+  bp::process proc = launcher(ex, ec, exe, std::vector<std::string>{}, bp::process_stdio{nullptr, rout, rerr},
+                              ChildSetup{req.cwd, argv.data(), envp.data()});
+  if (ec) {
+    out.error = (ec == std::errc::permission_denied ? "Permission denied: " : "Cannot start " + req.argv[0] + ": ") +
+                (ec == std::errc::permission_denied ? req.argv[0] : ec.message());
+    return out;
+  }
+  out.child = std::unique_ptr<Spawned>(new Spawned{std::move(proc), std::move(rout), std::move(rerr)});
+  return out;
+}
+
+}  // namespace pp

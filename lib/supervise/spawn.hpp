@@ -1,0 +1,43 @@
+// Starting a child: checks that make failures clear errors, then fork+exec through
+// Boost.Process v2 in a new session, stdin from /dev/null, stdout/stderr on pipes.
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/readable_pipe.hpp>
+// Process v2 (1.81) with BOOST_PROCESS_USE_STD_FS forgets these two includes.
+#include <boost/optional.hpp>
+#include <type_traits>
+
+#include <boost/process/v2/process.hpp>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace pp {
+
+using EnvOverlay = std::map<std::string, std::string>;
+
+struct SpawnRequest {
+  std::vector<std::string> argv;  // argv[0] is the program as the user wrote it
+  std::string cwd;                // absolute
+  EnvOverlay env;                 // laid over the server's own environment
+};
+
+struct Spawned {
+  boost::process::v2::process proc;
+  boost::asio::readable_pipe out, err;
+};
+
+struct SpawnOutcome {
+  std::unique_ptr<Spawned> child;  // null on failure
+  std::string error;               // "Command not found: x", "Working directory does not exist: d", ...
+};
+
+SpawnOutcome spawn_child(const boost::asio::any_io_executor& ex, const SpawnRequest& req);
+
+// PATH lookup the way execvp does it, relative to `cwd`; "" when nothing executable is found.
+// Sets `denied` when a candidate exists but may not be executed.
+std::string resolve_program(const std::string& program, const std::string& cwd, const std::string& path_var,
+                            bool& denied);
+
+}  // namespace pp

@@ -1,0 +1,159 @@
+#include "supervise/supervisor.hpp"
+
+#include <algorithm>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <filesystem>
+
+#include "core/shell_words.hpp"
+
+namespace pp {
+
+namespace asio = boost::asio;
+
+std::string default_label(const std::vector<std::string>& command, const std::string& cwd) {
+  return shell_join(command) + " in " + cwd;
+}
+
+std::string normalize_dir(const std::string& dir) {
+  std::string n = std::filesystem::path(dir).lexically_normal().string();
+  while (n.size() > 1 && n.back() == '/') n.pop_back();
+  return n;
+}
+
+Supervisor::Supervisor(asio::any_io_executor ex, std::string log_dir, StopTimings timings)
+    : ex_(std::move(ex)), log_dir_(std::move(log_dir)), timings_(timings) {}
+
+Supervisor::~Supervisor() = default;
+
+CtrlOutcome Supervisor::start(ProcessSpec spec) {
+  if (spec.command.empty()) return {nullptr, std::nullopt, "Empty command"};
+  spec.cwd = normalize_dir(spec.cwd);
+  if (spec.label.empty()) spec.label = default_label(spec.command, spec.cwd);
+  for (const auto& p : table_) {
+    if (p->running() && p->spec().label == spec.label)
+      return {nullptr, std::nullopt,
+              "Process with label '" + spec.label + "' already running with PID " + std::to_string(p->pid()) + "."};
+  }
+  auto started = Instance::start(ex_, std::move(spec), log_dir_, [this] { trim_ended(); });
+  if (!started.instance) return {nullptr, std::nullopt, started.error};
+  table_.push_back(started.instance);
+  return {started.instance, std::nullopt, ""};
+}
+
+Supervisor::Found Supervisor::find(const Target& t) const {
+  if (t.pid) {
+    for (auto it = table_.rbegin(); it != table_.rend(); ++it)
+      if ((*it)->pid() == *t.pid) return {*it, ""};
+    return {nullptr, "No process found with PID " + std::to_string(*t.pid) + "."};
+  }
+  if (!t.command_or_label || t.command_or_label->empty())
+    return {nullptr, "Give a pid or a command or label to identify the process."};
+  const std::string& key = *t.command_or_label;
+  std::optional<std::string> dir;
+  if (t.working_directory && !t.working_directory->empty()) dir = normalize_dir(*t.working_directory);
+
+  std::vector<std::shared_ptr<Instance>> hits;
+  for (const auto& p : table_)
+    if (p->running() && p->spec().label == key && (!dir || p->spec().cwd == *dir)) hits.push_back(p);
+  if (hits.empty()) {
+    auto split = shell_split(key);
+    if (!split.error.empty()) return {nullptr, "Cannot parse command '" + key + "': " + split.error + "."};
+    for (const auto& p : table_)
+      if (p->running() && p->spec().command == split.words && (!dir || p->spec().cwd == *dir)) hits.push_back(p);
+  }
+  if (hits.size() == 1) return {hits[0], ""};
+  std::string where = dir ? " in " + *dir : "";
+  if (hits.empty()) return {nullptr, "No running process found matching '" + key + "'" + where + "."};
+  std::string msg = "Multiple running processes match '" + key + "'" + where + ":";
+  for (const auto& p : hits)
+    msg += "\n  PID " + std::to_string(p->pid()) + ": label '" + p->spec().label + "', working directory " +
+           p->spec().cwd;
+  msg += "\nGive the pid, or the working directory, to choose one.";
+  return {nullptr, msg};
+}
+
+std::vector<std::shared_ptr<Instance>> Supervisor::list(const Target& f) const {
+  std::optional<std::vector<std::string>> argv;
+  if (f.command_or_label) {
+    auto split = shell_split(*f.command_or_label);
+    if (split.error.empty()) argv = split.words;
+  }
+  std::optional<std::string> dir;
+  if (f.working_directory && !f.working_directory->empty()) dir = normalize_dir(*f.working_directory);
+  std::vector<std::shared_ptr<Instance>> out;
+  for (const auto& p : table_) {
+    if (f.pid && p->pid() != *f.pid) continue;
+    if (f.command_or_label && p->spec().label != *f.command_or_label && !(argv && p->spec().command == *argv))
+      continue;
+    if (dir && p->spec().cwd != *dir) continue;
+    out.push_back(p);
+  }
+  return out;
+}
+
+asio::awaitable<CtrlOutcome> Supervisor::stop(const Target& t, bool force) {
+  auto found = find(t);
+  if (!found.instance) co_return CtrlOutcome{nullptr, std::nullopt, found.error};
+  auto inst = found.instance;
+  if (!inst->running())
+    co_return CtrlOutcome{inst, inst->exit_code(),
+                          "Process " + std::to_string(inst->pid()) + " is not running (" + to_string(inst->status()) +
+                              ")."};
+  co_await inst->stop(force, timings_);
+  if (inst->running())
+    co_return CtrlOutcome{inst, std::nullopt,
+                          "Process " + std::to_string(inst->pid()) + " did not exit after SIGKILL."};
+  co_return CtrlOutcome{inst, inst->exit_code(), ""};
+}
+
+asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t) {
+  auto found = find(t);
+  if (!found.instance) co_return CtrlOutcome{nullptr, std::nullopt, found.error};
+  auto old = found.instance;
+  std::optional<int> old_code;
+  if (old->running()) {
+    co_await old->stop(false, timings_);
+    if (old->running())
+      co_return CtrlOutcome{old, std::nullopt,
+                            "Process " + std::to_string(old->pid()) + " did not exit after SIGKILL; not restarted."};
+  }
+  old_code = old->exit_code();
+  CtrlOutcome started = start(old->spec());
+  started.exit_code = old_code;
+  co_return started;
+}
+
+asio::awaitable<void> Supervisor::shutdown(bool force) {
+  std::vector<std::shared_ptr<Instance>> running;
+  for (const auto& p : table_)
+    if (p->running()) running.push_back(p);
+  if (running.empty()) co_return;
+  auto remaining = std::make_shared<std::size_t>(running.size());
+  auto all_done = std::make_shared<Event>(ex_);
+  for (auto& p : running) {
+    asio::co_spawn(
+        ex_,
+        [](std::shared_ptr<Instance> inst, bool f, StopTimings tm) -> asio::awaitable<void> {
+          co_await inst->stop(f, tm);
+        }(p, force, timings_),
+        [remaining, all_done](std::exception_ptr) {
+          if (--*remaining == 0) all_done->set();
+        });
+  }
+  co_await all_done->wait();
+}
+
+void Supervisor::trim_ended() {
+  std::vector<std::shared_ptr<Instance>> ended;
+  for (const auto& p : table_)
+    if (!p->running()) ended.push_back(p);
+  if (ended.size() <= kKeepEnded) return;
+  std::sort(ended.begin(), ended.end(), [](const auto& a, const auto& b) { return a->end_time() > b->end_time(); });
+  ended.resize(kKeepEnded);
+  std::erase_if(table_, [&](const auto& p) {
+    return !p->running() && std::find(ended.begin(), ended.end(), p) == ended.end();
+  });
+}
+
+}  // namespace pp
