@@ -1,5 +1,5 @@
 # Every dependency comes from Debian 12 packages (see README).
-find_package(Boost 1.81 EXACT REQUIRED COMPONENTS json url)
+find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json)
 find_package(CLI11 REQUIRED)
 find_package(Threads REQUIRED)
 if(PERSISTPROC_TESTS)
@@ -8,7 +8,7 @@ endif()
 
 # Asio, Beast and Process v2 as one interface target with the settings we rely on.
 add_library(pp_boost INTERFACE)
-target_link_libraries(pp_boost INTERFACE Boost::headers Boost::json Boost::url Threads::Threads)
+target_link_libraries(pp_boost INTERFACE Boost::headers Boost::json Threads::Threads)
 target_compile_definitions(pp_boost INTERFACE
   BOOST_ASIO_NO_DEPRECATED
   BOOST_PROCESS_USE_STD_FS          # Process v2 on std::filesystem: no Boost.Filesystem library

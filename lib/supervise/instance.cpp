@@ -13,6 +13,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/logger.hpp"
 #include "core/shell_words.hpp"
 #include "supervise/process_group.hpp"
 
@@ -41,7 +42,6 @@ Instance::Instance(const asio::any_io_executor& ex, ProcessSpec spec)
     : ex_(ex),
       spec_(std::move(spec)),
       quiet_timers_{asio::steady_timer(ex), asio::steady_timer(ex)},
-      pump_done_{Event(ex), Event(ex)},
       exited_(ex) {}
 
 Instance::~Instance() {
@@ -137,39 +137,47 @@ asio::awaitable<void> Instance::flush_when_quiet(int which) {
   quiet_waiting_[which] = false;
 }
 
-asio::awaitable<void> Instance::pump(int which) {
-  auto self = shared_from_this();
-  auto& pipe = which == 0 ? child_->out : child_->err;
-  std::unique_ptr<char[]> buf(new char[kReadChunk]);
-  for (;;) {
-    auto [ec, n] = co_await pipe.async_read_some(asio::buffer(buf.get(), kReadChunk), asio::as_tuple(asio::use_awaitable));
-    if (n > 0) take(which, {buf.get(), n});
-    if (ec && ec != asio::error::operation_aborted) break;  // EOF: every writer is gone
-    if (draining_) {
-      // The leader was reaped: take what is already in the pipe, then stop reading
-      // (a grandchild may hold the pipe open forever).
-      int fd = pipe.native_handle();
-      ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-      for (;;) {
-        ssize_t got = ::read(fd, buf.get(), kReadChunk);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;  // empty (EAGAIN) or EOF
-        take(which, {buf.get(), static_cast<std::size_t>(got)});
-      }
-      break;
+bool Instance::read_available(int which, int max_reads) {
+  auto& d = which == 0 ? child_->out : child_->err;
+  char buf[kReadChunk];
+  for (int i = 0; i < max_reads; ++i) {
+    ssize_t n = ::read(d.native_handle(), buf, sizeof buf);
+    if (n > 0) {
+      take(which, {buf, static_cast<std::size_t>(n)});
+      continue;
     }
+    if (n < 0 && errno == EINTR) continue;
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);  // 0 is end of stream
   }
+  return true;
+}
+
+void Instance::close_stream(int which) {
+  if (!stream_open_[which]) return;
+  stream_open_[which] = false;
+  quiet_timers_[which].cancel();
   Millis stamp = next_stamp();
   splitters_[which].flush([&](std::string_view line) { write_line(which, line, stamp); });
   files_[which].flush();
   files_[2].flush();
-  pump_done_[which].set();
+  boost::system::error_code ignore;
+  (which == 0 ? child_->out : child_->err).close(ignore);
+}
+
+asio::awaitable<void> Instance::pump(int which) {
+  auto self = shared_from_this();
+  auto& d = which == 0 ? child_->out : child_->err;
+  while (stream_open_[which]) {
+    auto [ec] = co_await d.async_wait(asio::posix::descriptor_base::wait_read, asio::as_tuple(asio::use_awaitable));
+    if (ec || !stream_open_[which]) break;  // closed by watch_exit
+    // At most 1 MiB per turn, so one chatty child cannot starve the rest of the server.
+    if (!read_available(which, 16)) close_stream(which);
+  }
 }
 
 asio::awaitable<void> Instance::watch_exit() {
   auto self = shared_from_this();
   auto [ec, code] = co_await child_->proc.async_wait(asio::as_tuple(asio::use_awaitable));
-  (void)code;
   // proc.async_wait() hands back the translated code; the raw status tells signal from exit.
   int raw = child_->proc.native_exit_code();
   if (WIFSIGNALED(raw))
@@ -178,23 +186,22 @@ asio::awaitable<void> Instance::watch_exit() {
     exit_code_ = WEXITSTATUS(raw);
   else
     exit_code_ = ec ? -1 : code;
-  // Collect the output already written before recording the end, so a client that
-  // sees the new status also sees every line.
+  // In this one handler: take everything the child wrote, write the exit line, then
+  // publish the new status. A client that sees `exited` therefore sees every line.
+  // (A grandchild may hold the pipes open forever, so we stop reading here.)
   draining_ = true;
-  for (auto& t : quiet_timers_) t.cancel();
-  boost::system::error_code ignore;
-  child_->out.cancel(ignore);
-  child_->err.cancel(ignore);
-  co_await pump_done_[0].wait();
-  co_await pump_done_[1].wait();
-  child_->out.close(ignore);
-  child_->err.close(ignore);
+  for (int w = 0; w < 2; ++w) {
+    if (stream_open_[w]) read_available(w, 1 << 30);
+    close_stream(w);
+  }
   end_ = next_stamp();
   status_ = stop_requested_ ? Status::terminated : Status::exited;
   int c = *exit_code_;
   system_line(c < 0 ? "Process terminated by signal " + std::to_string(-c) + " (exit code " + std::to_string(c) + ")"
                     : "Process exited with code " + std::to_string(c));
   for (auto& f : files_) f.close();
+  logger::info("PID " + std::to_string(pid_) + " (" + spec_.label + ") " + to_string(status_) + ", exit code " +
+               std::to_string(c));
   exited_.set();
   if (on_exit_) on_exit_();
 }
@@ -203,6 +210,7 @@ asio::awaitable<void> Instance::stop(bool force, StopTimings t) {
   auto self = shared_from_this();
   if (!running()) co_return;
   stop_requested_ = true;
+  logger::info("stopping PID " + std::to_string(pid_) + " (" + spec_.label + ")" + (force ? " with SIGKILL" : ""));
   auto signal_group = [&](int sig) {
     ::killpg(pid_, sig);
     if (!exited_.is_set()) ::kill(pid_, sig);  // in case it left its group

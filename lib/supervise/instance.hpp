@@ -69,6 +69,9 @@ class Instance : public std::enable_shared_from_this<Instance> {
 
  private:
   boost::asio::awaitable<void> pump(int which);
+  // Reads what the pipe holds now; false at end of stream. `max_reads` bounds one turn.
+  bool read_available(int which, int max_reads);
+  void close_stream(int which);
   boost::asio::awaitable<void> watch_exit();
   boost::asio::awaitable<void> flush_when_quiet(int which);
   void take(int which, std::string_view bytes);
@@ -91,7 +94,7 @@ class Instance : public std::enable_shared_from_this<Instance> {
   bool quiet_waiting_[2] = {false, false};
   bool draining_ = false;
   bool stop_requested_ = false;
-  Event pump_done_[2];
+  bool stream_open_[2] = {true, true};
   Event exited_;
   std::function<void()> on_exit_;
 };

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <boost/asio/readable_pipe.hpp>
 #include <boost/process/v2/stdio.hpp>
 #include <cstring>
 
@@ -134,7 +135,12 @@ SpawnOutcome spawn_child(const boost::asio::any_io_executor& ex, const SpawnRequ
                 (ec == std::errc::permission_denied ? req.argv[0] : ec.message());
     return out;
   }
-  out.child = std::unique_ptr<Spawned>(new Spawned{std::move(proc), std::move(rout), std::move(rerr)});
+  // Our side reads by readiness plus non-blocking read(), so no bytes ever sit
+  // inside a pending asynchronous operation (see Instance::drain).
+  int fds[2] = {rout.release(), rerr.release()};
+  for (int fd : fds) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
+  out.child = std::unique_ptr<Spawned>(new Spawned{std::move(proc), boost::asio::posix::stream_descriptor(ex, fds[0]),
+                                                   boost::asio::posix::stream_descriptor(ex, fds[1])});
   return out;
 }
 

@@ -2,7 +2,7 @@
 // Boost.Process v2 in a new session, stdin from /dev/null, stdout/stderr on pipes.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/readable_pipe.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
 // Process v2 (1.81) with BOOST_PROCESS_USE_STD_FS forgets these two includes.
 #include <boost/optional.hpp>
 #include <type_traits>
@@ -23,9 +23,10 @@ struct SpawnRequest {
   EnvOverlay env;                 // laid over the server's own environment
 };
 
+// The child and the read ends of its stdout/stderr pipes (non-blocking).
 struct Spawned {
   boost::process::v2::process proc;
-  boost::asio::readable_pipe out, err;
+  boost::asio::posix::stream_descriptor out, err;
 };
 
 struct SpawnOutcome {

@@ -5,6 +5,7 @@
 #include <boost/asio/detached.hpp>
 #include <filesystem>
 
+#include "core/logger.hpp"
 #include "core/shell_words.hpp"
 
 namespace pp {
@@ -35,8 +36,13 @@ CtrlOutcome Supervisor::start(ProcessSpec spec) {
       return {nullptr, std::nullopt,
               "Process with label '" + spec.label + "' already running with PID " + std::to_string(p->pid()) + "."};
   }
+  std::string what = shell_join(spec.command) + " in " + spec.cwd;
   auto started = Instance::start(ex_, std::move(spec), log_dir_, [this] { trim_ended(); });
-  if (!started.instance) return {nullptr, std::nullopt, started.error};
+  if (!started.instance) {
+    logger::warning("could not start " + what + ": " + started.error);
+    return {nullptr, std::nullopt, started.error};
+  }
+  logger::info("started PID " + std::to_string(started.instance->pid()) + ": " + what);
   table_.push_back(started.instance);
   return {started.instance, std::nullopt, ""};
 }

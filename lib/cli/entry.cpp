@@ -1,0 +1,179 @@
+#include "cli/entry.hpp"
+
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+
+#include "cli/argv_rewrite.hpp"
+#include "cli/global_options.hpp"
+#include "cli/tool_commands.hpp"
+#include "server/serve.hpp"
+
+namespace pp::cli {
+
+namespace {
+
+// Global options are declared on the app and again on every subcommand (bound to
+// the same variables) so they work before or after the subcommand. Environment
+// values are applied beforehand as defaults, so a flag always wins.
+void add_global_options(CLI::App& app, GlobalOptions& g) {
+  app.add_option("--port", g.port, "Server port; 0 with serve picks a free one (env PERSISTPROC_PORT)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--data-dir", g.data_dir, "Where logs and server state live (env PERSISTPROC_DATA_DIR)")
+      ->capture_default_str();
+  app.add_flag("-v,--verbose", g.verbose, "More console output (repeatable)");
+  app.add_flag("-q,--quiet", g.quiet, "Less console output");
+  app.add_option("--format", g.format, "Output of client commands: text or json (env PERSISTPROC_FORMAT)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
+}
+
+void apply_environment(GlobalOptions& g) {
+  if (const char* p = std::getenv("PERSISTPROC_PORT")) g.port = std::stoi(p);
+  if (const char* d = std::getenv("PERSISTPROC_DATA_DIR")) g.data_dir = d;
+  if (const char* f = std::getenv("PERSISTPROC_FORMAT")) g.format = f;
+}
+
+// Options of subcommands that take a value: needed to find where a `--` ends
+// persistproc's own options (before the first positional word only).
+bool takes_value(const std::string& a) {
+  for (const char* o : {"--port", "--data-dir", "--format", "--working-directory", "--working_directory",
+                        "--environment", "--label", "--pid", "--command-or-label", "--command_or_label", "--stream",
+                        "--lines", "--since-time", "--since_time", "--before-time", "--before_time", "--on-exit",
+                        "--on_exit"})
+    if (a == o) return true;
+  return false;
+}
+
+// Splits off what follows a `--` that comes before the subcommand's first positional word.
+std::vector<std::string> split_dashdash(std::vector<std::string>& args) {
+  bool seen_sub = false;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      std::vector<std::string> tail(args.begin() + static_cast<long>(i) + 1, args.end());
+      args.resize(i);
+      return tail;
+    }
+    if (!a.empty() && a[0] == '-') {
+      if (takes_value(a)) ++i;
+      continue;
+    }
+    if (seen_sub) break;  // first positional of the subcommand: the rest is the program's
+    seen_sub = true;
+  }
+  return {};
+}
+
+CLI::Option* add_wd(CLI::App* sub, std::string& wd, const char* what) {
+  return sub->add_option("--working-directory,--working_directory", wd, what);
+}
+
+}  // namespace
+
+int run_main(int argc, char** argv) {
+  if (std::string err = check_environment(); !err.empty()) {
+    std::fprintf(stderr, "persistproc: %s\n", err.c_str());
+    return kExitUsage;
+  }
+  std::vector<std::string> args = rewrite_argv(std::vector<std::string>(argv + 1, argv + argc));
+  std::vector<std::string> after_dashdash = split_dashdash(args);
+
+  CLI::App app{"persistproc: share long-running processes (dev servers, watchers, databases) with your coding "
+               "agents over MCP.",
+               "persistproc"};
+  GlobalOptions g;
+  g.data_dir = default_data_dir();
+  apply_environment(g);
+  add_global_options(app, g);
+  app.require_subcommand(0, 1);
+
+  ToolRequest req;
+
+  auto* serve = app.add_subcommand("serve", "Run the server (also what bare `persistproc` does)");
+
+  auto* run = app.add_subcommand("run", "Run a program in the server and show its output here (implied: "
+                                        "`persistproc npm run dev`)");
+  run->prefix_command();
+
+  auto* start = app.add_subcommand("start", "Start a process: start [options] COMMAND [ARGS...]");
+  add_wd(start, req.working_directory, "Working directory (default: the current one)");
+  start->add_option("--environment", req.environment, "Extra environment as a JSON object of strings");
+  start->add_option("--label", req.label, "Custom label (default: '<command> in <directory>')");
+
+  auto* stop = app.add_subcommand("stop", "Stop a process: stop [options] TARGET [ARGS...]");
+  stop->add_flag("--force", req.force, "SIGKILL at once instead of SIGTERM, wait, SIGKILL");
+  add_wd(stop, req.working_directory, "Narrow a command match to this directory");
+
+  auto* restart = app.add_subcommand("restart", "Restart a process: restart [options] TARGET [ARGS...]");
+  add_wd(restart, req.working_directory, "Narrow a command match to this directory");
+
+  auto* ctrl = app.add_subcommand("ctrl", "ctrl [options] start|stop|restart TARGET [ARGS...]");
+  add_wd(ctrl, req.working_directory, "Working directory (start) or match narrowing (stop/restart)");
+  ctrl->add_option("--environment", req.environment, "Extra environment as a JSON object of strings (start)");
+  ctrl->add_flag("--force", req.force, "SIGKILL at once (stop)");
+  ctrl->add_option("--label", req.label, "Custom label (start)");
+
+  auto* list = app.add_subcommand("list", "List processes (alias: ls)");
+  list->alias("ls");
+  list->add_option("--pid", req.pid, "Only this pid (0: the server itself)");
+  list->add_option("--command-or-label,--command_or_label", req.command_or_label, "Only this label or command");
+  add_wd(list, req.working_directory, "Only processes started in this directory");
+
+  auto* output = app.add_subcommand("output", "Show a process's output: output [options] TARGET [ARGS...]");
+  output->add_option("--stream", req.stream, "stdout, stderr or combined")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"stdout", "stderr", "combined"}));
+  output->add_option("--lines", req.lines, "How many lines, from the end")->capture_default_str()->check(
+      CLI::Range(0, 100000));
+  output->add_option("--since-time,--since_time", req.since_time, "Only lines at or after this ISO-8601 time");
+  output->add_option("--before-time,--before_time", req.before_time, "Only lines before this ISO-8601 time");
+  add_wd(output, req.working_directory, "Narrow a command match to this directory");
+
+  auto* shutdown = app.add_subcommand("shutdown", "Stop the server and every process it manages");
+
+  for (auto* sub : {serve, run, start, stop, restart, ctrl, list, output, shutdown}) add_global_options(*sub, g);
+  for (auto* sub : {start, stop, restart, ctrl, output}) sub->prefix_command();
+
+  std::reverse(args.begin(), args.end());  // CLI11 takes the vector back to front
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitUsage;
+  }
+
+  if (serve->parsed()) {
+    server::ServeOptions so{g.port, g.data_dir, g.verbose, g.quiet};
+    return server::serve(so);
+  }
+  if (g.port == 0) {
+    std::fprintf(stderr, "persistproc: --port 0 only makes sense with serve\n");
+    return kExitUsage;
+  }
+  if (run->parsed()) {
+    std::fprintf(stderr, "persistproc: `run` is not available yet\n");
+    return kExitUsage;
+  }
+  if (shutdown->parsed()) return shutdown_command(g);
+
+  CLI::App* chosen = nullptr;
+  for (auto* sub : {start, stop, restart, ctrl, list, output})
+    if (sub->parsed()) chosen = sub;
+  if (!chosen) return kExitUsage;
+  req.command = chosen == list ? "list" : chosen->get_name();
+  req.words = chosen->remaining();
+  if (!req.words.empty() && req.words[0].size() > 1 && req.words[0][0] == '-') {
+    // prefix_command() hands over an unknown option as if it were the command.
+    std::fprintf(stderr, "persistproc %s: unknown option %s (put -- before a command that starts with -)\n",
+                 req.command.c_str(), req.words[0].c_str());
+    return kExitUsage;
+  }
+  req.words.insert(req.words.end(), after_dashdash.begin(), after_dashdash.end());
+  return tool_command(g, req);
+}
+
+}  // namespace pp::cli

@@ -1,0 +1,73 @@
+#include "cli/format_text.hpp"
+
+#include "core/shell_words.hpp"
+
+namespace pp::cli {
+
+namespace json = boost::json;
+
+namespace {
+std::string str(const json::object& o, const char* k) {
+  auto* v = o.if_contains(k);
+  return v && v->is_string() ? std::string(v->as_string()) : "";
+}
+std::string num(const json::object& o, const char* k) {
+  auto* v = o.if_contains(k);
+  return v && v->is_number() ? std::to_string(v->to_number<long long>()) : "";
+}
+}  // namespace
+
+std::string format_ctrl(const json::object& r) {
+  std::string action = str(r, "action");
+  std::string out;
+  if (action == "stop") {
+    out = "Stopped process with PID: " + num(r, "pid");
+    if (std::string c = num(r, "exit_code"); !c.empty()) out += " (exit code " + c + ")";
+    return out + "\n";
+  }
+  if (action == "restart") {
+    out = "Restarted process, new PID: " + num(r, "pid");
+    if (std::string c = num(r, "exit_code"); !c.empty()) out += " (previous instance exit code " + c + ")";
+    out += "\n";
+  } else {
+    out = "Started process with PID: " + num(r, "pid") + "\n";
+  }
+  out += "Label: " + str(r, "label") + "\n";
+  out += str(r, "log_stdout") + "\n";
+  out += str(r, "log_stderr") + "\n";
+  out += str(r, "log_combined") + "\n";
+  return out;
+}
+
+std::string format_list(const json::object& r) {
+  auto* procs = r.if_contains("processes");
+  if (!procs || !procs->is_array() || procs->as_array().empty()) return "No processes running\n";
+  std::string out;
+  bool first = true;
+  for (const auto& v : procs->as_array()) {
+    if (!v.is_object()) continue;
+    const auto& p = v.as_object();
+    if (!first) out += "\n";
+    first = false;
+    std::string status = str(p, "status");
+    out += "PID " + num(p, "pid") + ": " + str(p, "label") + " (" + status + ")\n";
+    std::vector<std::string> cmd;
+    if (auto* c = p.if_contains("command"); c && c->is_array())
+      for (const auto& a : c->as_array())
+        if (a.is_string()) cmd.emplace_back(a.as_string());
+    out += "  Command: " + shell_join(cmd) + "\n";
+    out += "  Working directory: " + str(p, "working_directory") + "\n";
+    if (std::string code = num(p, "exit_code"); !code.empty()) out += "  Exit code: " + code + "\n";
+  }
+  return out;
+}
+
+std::string format_output(const json::object& r) {
+  std::string out;
+  if (auto* lines = r.if_contains("output"); lines && lines->is_array())
+    for (const auto& l : lines->as_array())
+      if (l.is_string()) out += l.as_string();
+  return out;
+}
+
+}  // namespace pp::cli

@@ -1,0 +1,28 @@
+#include "cli/global_options.hpp"
+
+#include <cstdlib>
+
+namespace pp::cli {
+
+std::string default_data_dir() {
+  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/persistproc";
+  const char* home = std::getenv("HOME");
+  return std::string(home && *home ? home : ".") + "/.local/share/persistproc";
+}
+
+std::string check_environment() {
+  if (const char* p = std::getenv("PERSISTPROC_PORT")) {
+    std::string v = p;
+    bool digits = !v.empty() && v.size() <= 5 && v.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || std::stoi(v) > 65535)
+      return "PERSISTPROC_PORT='" + v + "' is not a port number (0-65535)";
+  }
+  if (const char* f = std::getenv("PERSISTPROC_FORMAT")) {
+    std::string v = f;
+    if (v != "text" && v != "json") return "PERSISTPROC_FORMAT='" + v + "' must be text or json";
+  }
+  if (const char* d = std::getenv("PERSISTPROC_DATA_DIR"); d && !*d) return "PERSISTPROC_DATA_DIR is set but empty";
+  return "";
+}
+
+}  // namespace pp::cli

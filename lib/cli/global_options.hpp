@@ -1,0 +1,27 @@
+// Options every subcommand accepts, with their environment variables (SPEC §1).
+#pragma once
+#include <string>
+
+namespace pp::cli {
+
+struct GlobalOptions {
+  int port = 8947;
+  std::string data_dir;
+  int verbose = 0;
+  bool quiet = false;
+  std::string format = "text";
+};
+
+// $XDG_DATA_HOME/persistproc, else ~/.local/share/persistproc.
+std::string default_data_dir();
+
+// Checks PERSISTPROC_* values before parsing; returns a message naming the bad variable, or "".
+std::string check_environment();
+
+// Exit codes of every client command.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitNoServer = 3;
+
+}  // namespace pp::cli

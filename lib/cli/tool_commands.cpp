@@ -1,0 +1,157 @@
+#include "cli/tool_commands.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <cstdio>
+#include <filesystem>
+
+#include "cli/format_text.hpp"
+#include "client/call.hpp"
+#include "core/shell_words.hpp"
+#include "core/timestamp.hpp"
+
+namespace pp::cli {
+
+namespace json = boost::json;
+
+namespace {
+
+struct UsageError {
+  std::string message;
+};
+
+std::string absolute_dir(const std::string& d) {
+  std::string a = std::filesystem::absolute(d.empty() ? "." : d).lexically_normal().string();
+  while (a.size() > 1 && a.back() == '/') a.pop_back();
+  return a;
+}
+
+// TARGET [ARGS...]: one integer is a pid; one word is sent as is (a label, or a
+// command line the server splits); several are joined with shell quoting.
+void add_target(json::object& args, std::vector<std::string> words, const std::string& what) {
+  if (words.empty()) throw UsageError{what + " needs a TARGET (a pid, a label or a command)"};
+  if (words.size() == 1 && !words[0].empty() && words[0].size() <= 9 &&
+      words[0].find_first_not_of("0123456789") == std::string::npos) {
+    args["pid"] = std::stoi(words[0]);
+    return;
+  }
+  args["command_or_label"] = words.size() == 1 ? words[0] : shell_join(words);
+}
+
+json::object parse_environment(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) throw UsageError{"--environment must be a JSON object of strings, got: " + text};
+  for (const auto& [k, val] : v.as_object())
+    if (!val.is_string()) throw UsageError{"--environment value of '" + std::string(k) + "' must be a string"};
+  return v.as_object();
+}
+
+void check_time(const std::string& flag, const std::string& value) {
+  if (!value.empty() && !parse_iso(value))
+    throw UsageError{flag + " '" + value + "' is not an ISO-8601 time (e.g. 2025-07-06T14:30:00Z)"};
+}
+
+std::vector<std::string> without_dashdash(std::vector<std::string> w) {
+  if (!w.empty() && w[0] == "--") w.erase(w.begin());
+  return w;
+}
+
+// Returns the tool name and fills `args`.
+std::string build(const ToolRequest& r, json::object& args) {
+  std::vector<std::string> words = without_dashdash(r.words);
+  std::string action = r.command;
+  if (action == "ctrl") {
+    if (words.empty() || (words[0] != "start" && words[0] != "stop" && words[0] != "restart"))
+      throw UsageError{"ctrl needs an action: start, stop or restart"};
+    action = words[0];
+    words = without_dashdash(std::vector<std::string>(words.begin() + 1, words.end()));
+  }
+  if (action == "start") {
+    if (words.empty()) throw UsageError{"start needs a COMMAND to run"};
+    args["action"] = "start";
+    args["command_or_label"] = words.size() == 1 ? words[0] : shell_join(words);
+    args["working_directory"] = absolute_dir(r.working_directory);
+    if (!r.environment.empty()) args["environment"] = parse_environment(r.environment);
+    if (!r.label.empty()) args["label"] = r.label;
+    return "ctrl";
+  }
+  if (action == "stop" || action == "restart") {
+    args["action"] = action;
+    add_target(args, words, action);
+    if (!r.working_directory.empty()) args["working_directory"] = absolute_dir(r.working_directory);
+    if (action == "stop" && r.force) args["force"] = true;
+    return "ctrl";
+  }
+  if (action == "list") {
+    if (!words.empty()) throw UsageError{"list takes no arguments (use --pid, --command-or-label)"};
+    if (r.pid) args["pid"] = *r.pid;
+    if (!r.command_or_label.empty()) args["command_or_label"] = r.command_or_label;
+    if (!r.working_directory.empty()) args["working_directory"] = absolute_dir(r.working_directory);
+    return "list";
+  }
+  // output
+  add_target(args, words, "output");
+  check_time("--since-time", r.since_time);
+  check_time("--before-time", r.before_time);
+  args["stream"] = r.stream;
+  args["lines"] = r.lines;
+  if (!r.since_time.empty()) args["since_time"] = r.since_time;
+  if (!r.before_time.empty()) args["before_time"] = r.before_time;
+  if (!r.working_directory.empty()) args["working_directory"] = absolute_dir(r.working_directory);
+  return "output";
+}
+
+int no_server(const GlobalOptions& g, const std::string& why) {
+  std::fprintf(stderr,
+               "persistproc: no server is running on port %d (%s).\nStart one with: persistproc serve%s\n", g.port,
+               why.c_str(), g.port == 8947 ? "" : (" --port " + std::to_string(g.port)).c_str());
+  return kExitNoServer;
+}
+
+}  // namespace
+
+int tool_command(const GlobalOptions& g, const ToolRequest& r) {
+  json::object args;
+  std::string tool;
+  try {
+    tool = build(r, args);
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "persistproc %s: %s\n", r.command.c_str(), e.message.c_str());
+    return kExitUsage;
+  }
+  auto out = client::call_tool_once(g.port, tool, std::move(args));
+  if (out.kind == client::CallOutcome::no_server) return no_server(g, out.message);
+  if (out.kind != client::CallOutcome::ok) {
+    std::fprintf(stderr, "persistproc: %s\n", out.message.c_str());
+    return kExitFailed;
+  }
+  const json::object& res = out.result;
+  auto* err = res.if_contains("error");
+  bool failed = err && !err->is_null();
+  if (g.format == "json") {
+    std::printf("%s\n", json::serialize(res).c_str());
+  } else if (failed) {
+    std::fprintf(stderr, "Error: %s\n", err->is_string() ? std::string(err->as_string()).c_str() : "");
+  } else {
+    std::string text = tool == "ctrl" ? format_ctrl(res) : tool == "list" ? format_list(res) : format_output(res);
+    std::fputs(text.c_str(), stdout);
+  }
+  return failed ? kExitFailed : kExitOk;
+}
+
+int shutdown_command(const GlobalOptions& g) {
+  auto out = client::shutdown_server(g.port);
+  if (out.kind == client::CallOutcome::no_server) return no_server(g, out.message);
+  if (out.kind != client::CallOutcome::ok) {
+    std::fprintf(stderr, "persistproc: %s\n", out.message.c_str());
+    return kExitFailed;
+  }
+  if (g.format == "json")
+    std::printf("{\"pid\":%d}\n", out.pid);
+  else
+    std::printf("Server (PID %d) has shut down.\n", out.pid);
+  return kExitOk;
+}
+
+}  // namespace pp::cli

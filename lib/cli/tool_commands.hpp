@@ -1,0 +1,29 @@
+// The client subcommands that call one MCP tool (start, stop, restart, ctrl, list,
+// output) and `shutdown`: build the arguments, call, print, pick the exit code.
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli/global_options.hpp"
+
+namespace pp::cli {
+
+struct ToolRequest {
+  std::string command;             // start, stop, restart, ctrl, list, output
+  std::vector<std::string> words;  // TARGET [ARGS...] (ctrl: ACTION TARGET [ARGS...])
+  std::string working_directory;
+  std::string environment;  // JSON object text
+  std::string label;
+  std::string command_or_label;
+  std::string stream = "combined";
+  std::string since_time, before_time;
+  bool force = false;
+  std::optional<int> pid;
+  int lines = 100;
+};
+
+int tool_command(const GlobalOptions& g, const ToolRequest& req);
+int shutdown_command(const GlobalOptions& g);
+
+}  // namespace pp::cli

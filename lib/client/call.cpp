@@ -1,0 +1,72 @@
+#include "client/call.hpp"
+
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <cstring>
+
+#include "client/mcp_client.hpp"
+
+namespace pp::client {
+
+namespace asio = boost::asio;
+
+CallOutcome call_tool_once(int port, const std::string& tool, boost::json::object args) {
+  asio::io_context ioc(1);
+  CallOutcome out;
+  asio::co_spawn(
+      ioc,
+      [&]() -> asio::awaitable<void> {
+        McpClient c(ioc.get_executor(), port);
+        co_await c.open();
+        out.result = co_await c.call_tool(tool, std::move(args));
+        co_await c.close();
+      },
+      [&](std::exception_ptr e) {
+        if (!e) return;
+        try {
+          std::rethrow_exception(e);
+        } catch (const NoServer& ns) {
+          out.kind = CallOutcome::no_server;
+          out.message = ns.what();
+        } catch (const std::exception& ex) {
+          out.kind = CallOutcome::protocol_error;
+          out.message = ex.what();
+        }
+      });
+  ioc.run();
+  return out;
+}
+
+ShutdownOutcome shutdown_server(int port) {
+  ShutdownOutcome out;
+  CallOutcome who = call_tool_once(port, "list", {{"pid", 0}});
+  if (who.kind != CallOutcome::ok) return {who.kind, 0, who.message};
+  auto* procs = who.result.if_contains("processes");
+  if (!procs || !procs->is_array() || procs->as_array().size() != 1)
+    return {CallOutcome::protocol_error, 0, "server did not describe itself"};
+  int pid = static_cast<int>(procs->as_array()[0].as_object().at("pid").to_number<int>());
+  out.pid = pid;
+  // Open the pidfd before signalling so the exit cannot be missed or confused with a new process.
+  int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (fd < 0) return out;  // already gone
+  if (::kill(pid, SIGTERM) != 0) {
+    ::close(fd);
+    return {CallOutcome::protocol_error, pid,
+            "cannot signal the server (PID " + std::to_string(pid) + "): " + std::strerror(errno)};
+  }
+  asio::io_context ioc(1);
+  asio::posix::stream_descriptor pidfd(ioc, fd);
+  pidfd.async_wait(asio::posix::descriptor_base::wait_read, [](boost::system::error_code) {});
+  ioc.run();
+  return out;
+}
+
+}  // namespace pp::client

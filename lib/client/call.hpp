@@ -1,0 +1,26 @@
+// One-shot client operations for the CLI: open a session, call one tool, end it.
+#pragma once
+#include <boost/json/object.hpp>
+#include <string>
+
+namespace pp::client {
+
+struct CallOutcome {
+  enum Kind { ok, no_server, protocol_error } kind = ok;
+  boost::json::object result;  // the tool's structuredContent when kind == ok
+  std::string message;         // why, otherwise
+};
+
+CallOutcome call_tool_once(int port, const std::string& tool, boost::json::object args);
+
+struct ShutdownOutcome {
+  CallOutcome::Kind kind = CallOutcome::ok;
+  int pid = 0;
+  std::string message;
+};
+
+// Asks the server for its pid (list pid 0), sends it SIGTERM and returns once that
+// process has exited (awaited through a pidfd).
+ShutdownOutcome shutdown_server(int port);
+
+}  // namespace pp::client

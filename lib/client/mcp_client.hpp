@@ -1,0 +1,42 @@
+// A minimal MCP client over Streamable HTTP: the CLI's way to reach the server,
+// speaking the same protocol agents do (initialize, tools/call, DELETE).
+#pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/json/object.hpp>
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace pp::client {
+
+namespace json = boost::json;
+
+// Nothing accepts connections on the port.
+struct NoServer : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+// The server answered, but not with what MCP promises (HTTP or JSON-RPC error).
+struct ProtocolError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+class McpClient {
+ public:
+  McpClient(boost::asio::any_io_executor ex, int port);
+  ~McpClient();
+
+  // Connects and runs the initialize handshake.
+  boost::asio::awaitable<void> open();
+  // tools/call; returns the result's structuredContent.
+  boost::asio::awaitable<json::object> call_tool(const std::string& name, json::object args);
+  // Ends the session (DELETE) and closes the connection.
+  boost::asio::awaitable<void> close();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace pp::client

@@ -1,0 +1,123 @@
+#include "http/listener.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/logger.hpp"
+#include "http/host_check.hpp"
+
+namespace pp::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bh = boost::beast::http;
+using tcp = asio::ip::tcp;
+using asio::as_tuple;
+using asio::use_awaitable;
+
+namespace {
+
+using Request = bh::request<bh::string_body>;
+using Response = bh::response<bh::string_body>;
+
+Response plain(const Request& req, bh::status status, std::string body, const char* type = "application/json") {
+  Response res{status, req.version()};
+  res.set(bh::field::server, "persistproc");
+  res.set(bh::field::content_type, type);
+  res.body() = std::move(body);
+  res.keep_alive(req.keep_alive());
+  res.prepare_payload();
+  return res;
+}
+
+std::optional<std::string> header(const Request& req, std::string_view name) {
+  auto it = req.find(name);
+  if (it == req.end()) return std::nullopt;
+  return std::string(it->value());
+}
+
+asio::awaitable<Response> handle(const Request& req, mcp::Server& mcp) {
+  // Rebinding defence first, before any JSON is read.
+  if (!is_loopback_host(req[bh::field::host]))
+    co_return plain(req, bh::status::forbidden, R"({"error":"Forbidden: Host must be a loopback name"})");
+  if (auto origin = header(req, "Origin"); origin && !is_loopback_origin(*origin))
+    co_return plain(req, bh::status::forbidden, R"({"error":"Forbidden: Origin must be a loopback origin"})");
+
+  std::string_view target = req.target();
+  target = target.substr(0, target.find('?'));
+  if (target != "/mcp" && target != "/mcp/")
+    co_return plain(req, bh::status::not_found, R"({"error":"Not found: the MCP endpoint is /mcp"})");
+
+  mcp::RequestHeaders h{header(req, "Mcp-Session-Id"), header(req, "MCP-Protocol-Version")};
+  mcp::Reply reply;
+  if (req.method() == bh::verb::post) {
+    reply = co_await mcp.post(h, req.body());
+  } else if (req.method() == bh::verb::delete_) {
+    reply = mcp.del(h);
+  } else {
+    Response res = plain(req, bh::status::method_not_allowed, R"({"error":"Method not allowed"})");
+    res.set(bh::field::allow, "POST, DELETE");
+    co_return res;
+  }
+  Response res = plain(req, static_cast<bh::status>(reply.status), std::move(reply.body));
+  if (res.body().empty()) res.erase(bh::field::content_type);
+  if (reply.session_id) res.set("Mcp-Session-Id", *reply.session_id);
+  co_return res;
+}
+
+asio::awaitable<void> session(tcp::socket socket, mcp::Server& mcp, Limits limits) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  bool first = true;
+  for (;;) {
+    bh::request_parser<bh::string_body> parser;
+    parser.body_limit(limits.max_body);
+    parser.header_limit(16 * 1024);
+    stream.expires_after(first ? limits.read_timeout : limits.idle_timeout);
+    first = false;
+    auto [ec, n] = co_await bh::async_read(stream, buffer, parser, as_tuple(use_awaitable));
+    if (ec == bh::error::body_limit) {
+      Request req;
+      req.version(11);
+      Response res = plain(req, bh::status::payload_too_large, R"({"error":"Request body larger than 1 MiB"})");
+      res.keep_alive(false);
+      stream.expires_after(limits.read_timeout);
+      co_await bh::async_write(stream, res, as_tuple(use_awaitable));
+      break;
+    }
+    if (ec) break;  // closed, timed out or malformed: nothing useful to answer
+    Request req = parser.release();
+    stream.expires_never();  // a tool call may legitimately take a while (stop waits up to 10 s)
+    Response res = co_await handle(req, mcp);
+    bool keep = res.keep_alive();
+    stream.expires_after(limits.read_timeout);
+    auto [wec, wn] = co_await bh::async_write(stream, res, as_tuple(use_awaitable));
+    if (wec || !keep) break;
+  }
+  beast::error_code ignore;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ignore);
+}
+
+}  // namespace
+
+asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, mcp::Server& mcp, Limits limits) {
+  for (;;) {
+    auto [ec, socket] = co_await acceptor.async_accept(as_tuple(use_awaitable));
+    if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+    if (ec) {
+      // Out of descriptors or similar: back off briefly instead of spinning on the error.
+      logger::warning("accept failed: " + ec.message());
+      asio::steady_timer backoff(acceptor.get_executor(), std::chrono::milliseconds(100));
+      co_await backoff.async_wait(as_tuple(use_awaitable));
+      continue;
+    }
+    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), mcp, limits), asio::detached);
+  }
+}
+
+}  // namespace pp::http

@@ -1,0 +1,149 @@
+#include "server/serve.hpp"
+
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+#include "core/logger.hpp"
+#include "http/listener.hpp"
+#include "mcp/server.hpp"
+#include "server/banner.hpp"
+#include "server/port_holder.hpp"
+#include "supervise/supervisor.hpp"
+
+namespace pp::server {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+std::string make_dirs(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return "cannot create " + dir + ": " + ec.message();
+  ::chmod(dir.c_str(), 0700);  // logs may hold secrets printed by the processes
+  if (::access(dir.c_str(), W_OK | X_OK) != 0) return "cannot write to " + dir + ": " + std::strerror(errno);
+  return "";
+}
+
+std::string file_stamp() {
+  std::string s = format_iso_ms(now_ms());
+  for (auto& c : s)
+    if (c == ':') c = '-';
+  return s;
+}
+
+}  // namespace
+
+int serve(const ServeOptions& opts) {
+  ::signal(SIGPIPE, SIG_IGN);  // children get the default back (spawn.cpp)
+  std::string data_dir = std::filesystem::absolute(opts.data_dir).lexically_normal().string();
+  while (data_dir.size() > 1 && data_dir.back() == '/') data_dir.pop_back();
+  std::string log_dir = data_dir + "/process_logs";
+  if (std::string err = make_dirs(data_dir); !err.empty()) {
+    std::fprintf(stderr, "persistproc: data directory unusable: %s\n", err.c_str());
+    return kExitDataDir;
+  }
+  if (std::string err = make_dirs(log_dir); !err.empty()) {
+    std::fprintf(stderr, "persistproc: data directory unusable: %s\n", err.c_str());
+    return kExitDataDir;
+  }
+
+  // The server's own log: always at debug in the file, console as -v/-q say.
+  LogFile server_log;
+  std::string server_log_path = data_dir + "/persistproc.run." + file_stamp() + ".log";
+  if (std::string err = server_log.open(server_log_path); !err.empty()) {
+    std::fprintf(stderr, "persistproc: data directory unusable: %s\n", err.c_str());
+    return kExitDataDir;
+  }
+  logger::set_file_sink([&server_log](Millis t, std::string_view line) {
+    server_log.append(t, line);
+    server_log.flush();
+  });
+  logger::set_console_level(opts.quiet          ? logger::Level::error
+                            : opts.verbose >= 2 ? logger::Level::debug
+                            : opts.verbose == 1 ? logger::Level::info
+                                                : logger::Level::warning);
+
+  asio::io_context ioc(1);
+  tcp::acceptor acceptor(ioc);
+  boost::system::error_code ec;
+  tcp::endpoint ep(asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(opts.port));
+  acceptor.open(ep.protocol(), ec);
+  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor.bind(ep, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec == asio::error::address_in_use) {
+    std::fprintf(stderr, "persistproc: port %d is already in use by %s\n", opts.port,
+                 describe_port_holder(opts.port).c_str());
+    logger::set_file_sink(nullptr);
+    return kExitPortInUse;
+  }
+  if (ec) {
+    std::fprintf(stderr, "persistproc: cannot listen on 127.0.0.1:%d: %s\n", opts.port, ec.message().c_str());
+    logger::set_file_sink(nullptr);
+    return 1;
+  }
+  int port = acceptor.local_endpoint().port();
+
+  Supervisor supervisor(ioc.get_executor(), log_dir);
+  mcp::ServerSelf self{static_cast<int>(::getpid()), data_dir, server_log_path, &server_log, now_ms()};
+  mcp::Server mcp_server(mcp::make_tools(supervisor, self), PERSISTPROC_VERSION);
+
+  // One shutdown path for SIGINT and SIGTERM (the `shutdown` command sends SIGTERM).
+  asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  bool stopping = false;
+  asio::co_spawn(
+      ioc,
+      [&]() -> asio::awaitable<void> {
+        for (;;) {
+          int sig = co_await signals.async_wait(asio::use_awaitable);
+          if (stopping) {
+            logger::warning("second signal: killing every remaining process group now");
+            asio::co_spawn(ioc, supervisor.shutdown(true), asio::detached);
+            continue;
+          }
+          stopping = true;
+          logger::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+                       ": stopping every managed process");
+          boost::system::error_code ignore;
+          acceptor.close(ignore);
+          asio::co_spawn(
+              ioc,
+              [&]() -> asio::awaitable<void> {
+                co_await supervisor.shutdown(false);
+                logger::info("all managed processes stopped; exiting");
+                ioc.stop();
+              },
+              asio::detached);
+        }
+      },
+      asio::detached);
+
+  asio::co_spawn(ioc, http::accept_loop(acceptor, mcp_server, http::Limits{}), asio::detached);
+
+  // Everything above is in place before the first accept can run: announce readiness.
+  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/mcp/";
+  if (!opts.quiet) std::fputs(connect_banner(url, data_dir).c_str(), stdout);
+  std::fputs(readiness_line(url).c_str(), stdout);
+  std::fflush(stdout);
+  logger::info("listening on " + url + " (pid " + std::to_string(::getpid()) + ", data dir " + data_dir + ")");
+
+  ioc.run();
+  server_log.flush();
+  logger::set_file_sink(nullptr);
+  return 0;
+}
+
+}  // namespace pp::server
