@@ -1,7 +1,9 @@
-// A one-shot event that coroutines can await with a deadline, on one io_context.
+// Awaitable notifications on one io_context: a Pulse wakes whoever waits now
+// (e.g. "a line was appended"); an Event is a Pulse that stays set (e.g. "exited").
 #pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
@@ -9,41 +11,54 @@
 
 namespace pp {
 
-class Event {
+class Pulse {
  public:
-  explicit Event(boost::asio::any_io_executor ex) : ex_(std::move(ex)) {}
-  Event(const Event&) = delete;
-  Event& operator=(const Event&) = delete;
+  explicit Pulse(boost::asio::any_io_executor ex) : ex_(std::move(ex)) {}
+  Pulse(const Pulse&) = delete;
+  Pulse& operator=(const Pulse&) = delete;
 
-  bool is_set() const { return set_; }
-
-  // Wakes every waiter; later waits return at once.
-  void set() {
-    set_ = true;
+  // Wakes every current waiter.
+  void notify() {
     for (auto* t : waiters_) t->cancel();
   }
 
-  // True when the event is set, false when `timeout` passed first.
-  boost::asio::awaitable<bool> wait_for(std::chrono::steady_clock::duration timeout) {
-    co_return co_await wait_until(std::chrono::steady_clock::now() + timeout);
-  }
-
+  // True when notified, false when `deadline` passed first.
   boost::asio::awaitable<bool> wait_until(std::chrono::steady_clock::time_point deadline) {
-    if (set_) co_return true;
     boost::asio::steady_timer timer(ex_, deadline);
     auto it = waiters_.insert(waiters_.end(), &timer);
-    boost::system::error_code ec;
-    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    auto [ec] = co_await timer.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
     waiters_.erase(it);
-    co_return set_;
+    co_return ec == boost::asio::error::operation_aborted;
   }
-
-  boost::asio::awaitable<void> wait() { co_await wait_until(std::chrono::steady_clock::time_point::max()); }
 
  private:
   boost::asio::any_io_executor ex_;
-  bool set_ = false;
   std::list<boost::asio::steady_timer*> waiters_;
+};
+
+class Event {
+ public:
+  explicit Event(boost::asio::any_io_executor ex) : pulse_(std::move(ex)) {}
+
+  bool is_set() const { return set_; }
+  void set() {
+    set_ = true;
+    pulse_.notify();
+  }
+
+  // True when the event is set, false when the time is up first.
+  boost::asio::awaitable<bool> wait_until(std::chrono::steady_clock::time_point deadline) {
+    while (!set_ && std::chrono::steady_clock::now() < deadline) co_await pulse_.wait_until(deadline);
+    co_return set_;
+  }
+  boost::asio::awaitable<bool> wait_for(std::chrono::steady_clock::duration timeout) {
+    co_return co_await wait_until(std::chrono::steady_clock::now() + timeout);
+  }
+  boost::asio::awaitable<void> wait() { co_await wait_until(std::chrono::steady_clock::time_point::max()); }
+
+ private:
+  Pulse pulse_;
+  bool set_ = false;
 };
 
 }  // namespace pp

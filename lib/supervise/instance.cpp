@@ -42,7 +42,8 @@ Instance::Instance(const asio::any_io_executor& ex, ProcessSpec spec)
     : ex_(ex),
       spec_(std::move(spec)),
       quiet_timers_{asio::steady_timer(ex), asio::steady_timer(ex)},
-      exited_(ex) {}
+      exited_(ex),
+      appended_(ex) {}
 
 Instance::~Instance() {
   // The table only drops ended instances; a running one here means the server is
@@ -108,6 +109,7 @@ void Instance::take(int which, std::string_view bytes) {
   splitters_[which].feed(bytes, [&](std::string_view line) { write_line(which, line, stamp); });
   files_[which].flush();
   files_[2].flush();
+  appended_.notify();
   if (splitters_[which].has_partial() && !draining_) {
     quiet_timers_[which].expires_after(kQuietFlush);  // re-arming restarts the quiet period
     if (!quiet_waiting_[which]) {
@@ -131,6 +133,7 @@ asio::awaitable<void> Instance::flush_when_quiet(int which) {
       splitters_[which].flush([&](std::string_view line) { write_line(which, line, stamp); });
       files_[which].flush();
       files_[2].flush();
+      appended_.notify();
     }
     break;
   }
@@ -160,6 +163,7 @@ void Instance::close_stream(int which) {
   splitters_[which].flush([&](std::string_view line) { write_line(which, line, stamp); });
   files_[which].flush();
   files_[2].flush();
+  appended_.notify();
   boost::system::error_code ignore;
   (which == 0 ? child_->out : child_->err).close(ignore);
 }
@@ -203,6 +207,7 @@ asio::awaitable<void> Instance::watch_exit() {
   logger::info("PID " + std::to_string(pid_) + " (" + spec_.label + ") " + to_string(status_) + ", exit code " +
                std::to_string(c));
   exited_.set();
+  appended_.notify();
   if (on_exit_) on_exit_();
 }
 

@@ -58,6 +58,8 @@ class Instance : public std::enable_shared_from_this<Instance> {
   const LogFile& log(Stream s) const { return files_[static_cast<int>(s)]; }
   const std::string& log_path(Stream s) const;
   Event& exited() { return exited_; }
+  // Notified after every batch of lines written to the logs (and at exit).
+  Pulse& appended() { return appended_; }
 
   // SIGTERM (or SIGKILL when `force`) to the whole group, SIGKILL after the grace
   // period, then up to `kill_wait` more. Returns once the exit is recorded, or the
@@ -96,6 +98,7 @@ class Instance : public std::enable_shared_from_this<Instance> {
   bool stop_requested_ = false;
   bool stream_open_[2] = {true, true};
   Event exited_;
+  Pulse appended_;
   std::function<void()> on_exit_;
 };
 

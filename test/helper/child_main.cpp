@@ -1,0 +1,116 @@
+// pp_test_helper: a child process with scripted behaviour for the tests.
+// Each argument is one action, run in order; output is written unbuffered.
+//   out:TEXT err:TEXT partial:TEXT hex:HEX   write a line / a line to stderr / no newline / raw bytes
+//   lines:N errlines:N long:N flood:N:SIZE   N numbered lines / to stderr / one N-byte line / N lines fast
+//   ignore-term   ignore SIGTERM from now on      term-exit:CODE  on SIGTERM print "got TERM", exit CODE
+//   fork:N        fork N grandchildren that print "grandchild <pid>" and wait forever
+//   fork-stubborn:N  the same, but the grandchildren ignore SIGTERM
+//   env:NAME  pwd  ready   print a variable / the working directory / "ready"
+//   exit:CODE  kill-self:SIG  pause   end now / by a signal / wait for a signal forever
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace {
+
+int term_exit_code = 0;
+
+void write_all(int fd, const std::string& s) {
+  std::size_t done = 0;
+  while (done < s.size()) {
+    ssize_t n = ::write(fd, s.data() + done, s.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) std::_Exit(99);
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void on_term(int) {
+  const char msg[] = "got TERM\n";
+  ssize_t ignored = ::write(1, msg, sizeof msg - 1);
+  (void)ignored;
+  std::_Exit(term_exit_code);
+}
+
+[[noreturn]] void wait_forever() {
+  for (;;) ::pause();
+}
+
+void fork_children(int n, bool stubborn) {
+  for (int i = 0; i < n; ++i) {
+    pid_t pid = ::fork();
+    if (pid == 0) {
+      if (stubborn) ::signal(SIGTERM, SIG_IGN);
+      wait_forever();
+    }
+    write_all(1, "grandchild " + std::to_string(pid) + "\n");
+  }
+}
+
+std::string from_hex(const std::string& h) {
+  std::string out;
+  for (std::size_t i = 0; i + 1 < h.size(); i += 2) out.push_back(static_cast<char>(std::stoi(h.substr(i, 2), nullptr, 16)));
+  return out;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string a = argv[i];
+    auto colon = a.find(':');
+    std::string verb = a.substr(0, colon);
+    std::string arg = colon == std::string::npos ? "" : a.substr(colon + 1);
+    if (verb == "out") write_all(1, arg + "\n");
+    else if (verb == "err") write_all(2, arg + "\n");
+    else if (verb == "partial") write_all(1, arg);
+    else if (verb == "hex") write_all(1, from_hex(arg));
+    else if (verb == "lines" || verb == "errlines") {
+      std::string buf;
+      for (int k = 1; k <= std::stoi(arg); ++k) buf += "line " + std::to_string(k) + "\n";
+      write_all(verb == "lines" ? 1 : 2, buf);
+    } else if (verb == "long") write_all(1, std::string(static_cast<std::size_t>(std::stoul(arg)), 'x') + "\n");
+    else if (verb == "flood") {
+      auto c2 = arg.find(':');
+      long n = std::stol(arg.substr(0, c2));
+      std::size_t size = std::stoul(arg.substr(c2 + 1));
+      std::string line(size > 0 ? size - 1 : 0, 'y');
+      line.push_back('\n');
+      std::string buf;
+      for (long k = 0; k < n; ++k) {
+        buf += line;
+        if (buf.size() >= 1 << 16) {
+          write_all(1, buf);
+          buf.clear();
+        }
+      }
+      write_all(1, buf);
+    } else if (verb == "ignore-term") ::signal(SIGTERM, SIG_IGN);
+    else if (verb == "term-exit") {
+      term_exit_code = std::stoi(arg);
+      ::signal(SIGTERM, on_term);
+    } else if (verb == "fork") fork_children(std::stoi(arg), false);
+    else if (verb == "fork-stubborn") fork_children(std::stoi(arg), true);
+    else if (verb == "env") {
+      const char* v = std::getenv(arg.c_str());
+      write_all(1, arg + (v ? "=" + std::string(v) : " unset") + "\n");
+    } else if (verb == "pwd") {
+      char buf[PATH_MAX];
+      write_all(1, std::string(::getcwd(buf, sizeof buf) ? buf : "?") + "\n");
+    } else if (verb == "ready") write_all(1, "ready\n");
+    else if (verb == "exit") std::_Exit(std::stoi(arg));
+    else if (verb == "kill-self") ::kill(::getpid(), std::stoi(arg));
+    else if (verb == "pause") wait_forever();
+    else {
+      write_all(2, "pp_test_helper: unknown action " + a + "\n");
+      return 100;
+    }
+  }
+  return 0;
+}

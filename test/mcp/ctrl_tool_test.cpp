@@ -1,0 +1,214 @@
+// The ctrl tool with real children: start, stop (grace, SIGKILL, groups), restart, errors.
+#include <sys/stat.h>
+
+#include <fstream>
+
+#include "core/shell_words.hpp"
+#include "mcp/mcp_fixture.hpp"
+
+namespace pp::test {
+namespace {
+
+class Ctrl : public McpFixture {};
+
+std::vector<int> grandchildren(const std::string& log) {
+  std::vector<int> pids;
+  for (std::size_t p = 0; (p = log.find("grandchild ", p)) != std::string::npos; p += 11)
+    pids.push_back(std::atoi(log.c_str() + p + 11));
+  return pids;
+}
+
+TEST_F(Ctrl, StartReturnsPidLabelAndLogPaths) {
+  auto r = call("ctrl", {{"action", "start"}, {"command_or_label", kHelper + " out:hello pause"},
+                         {"working_directory", dir.path()}});
+  ASSERT_TRUE(r.at("error").is_null()) << json::serialize(r);
+  int pid = static_cast<int>(r.at("pid").as_int64());
+  EXPECT_EQ(r.at("action"), "start");
+  EXPECT_EQ(r.at("label"), kHelper + " out:hello pause in " + dir.path());
+  EXPECT_TRUE(r.at("exit_code").is_null());
+  std::string base = dir.path() + "/" + std::to_string(pid) + ".";
+  EXPECT_EQ(std::string_view(r.at("log_combined").as_string()).substr(0, base.size()), base);
+  EXPECT_TRUE(r.at("log_stdout").as_string().ends_with(".stdout"));
+  EXPECT_TRUE(r.at("log_stderr").as_string().ends_with(".stderr"));
+  await_output(pid, "hello");
+  EXPECT_NE(combined(pid).find("[SYSTEM] Process started"), std::string::npos);
+}
+
+TEST_F(Ctrl, StartNeedsCommandAndWorkingDirectory) {
+  EXPECT_TRUE(call("ctrl", {{"action", "start"}, {"working_directory", dir.path()}}).at("error").is_string());
+  EXPECT_TRUE(call("ctrl", {{"action", "start"}, {"command_or_label", "true"}}).at("error").is_string());
+  EXPECT_NE(call("ctrl", {{"action", "start"}, {"command_or_label", "echo 'unterminated"}, {"working_directory", dir.path()}})
+                .at("error")
+                .as_string()
+                .find("unterminated"),
+            json::string::npos);
+}
+
+TEST_F(Ctrl, CommandNotFoundPermissionDeniedAndBadDirectoryAreErrorsWithoutEntries) {
+  auto r = call("ctrl", {{"action", "start"}, {"command_or_label", "no-such-program-xyz"}, {"working_directory", dir.path()}});
+  EXPECT_EQ(r.at("error"), "Command not found: no-such-program-xyz");
+  std::string script = dir.path() + "/not-executable.sh";
+  std::ofstream(script) << "#!/bin/sh\necho hi\n";
+  ::chmod(script.c_str(), 0644);
+  r = call("ctrl", {{"action", "start"}, {"command_or_label", script}, {"working_directory", dir.path()}});
+  EXPECT_EQ(r.at("error"), "Permission denied: " + script);
+  r = call("ctrl", {{"action", "start"}, {"command_or_label", "true"}, {"working_directory", dir.path() + "/missing"}});
+  EXPECT_EQ(r.at("error"), "Working directory does not exist: " + dir.path() + "/missing");
+  EXPECT_EQ(call("list", {}).at("processes").as_array().size(), 0u);
+}
+
+TEST_F(Ctrl, DuplicateLabelIsRefused) {
+  int pid = start_helper({"pause"}, {{"label", "web"}});
+  auto r = call("ctrl", {{"action", "start"}, {"command_or_label", kHelper + " pause"}, {"working_directory", dir.path()},
+                         {"label", "web"}});
+  EXPECT_EQ(r.at("error"), "Process with label 'web' already running with PID " + std::to_string(pid) + ".");
+}
+
+TEST_F(Ctrl, EnvironmentIsLaidOverTheServers) {
+  ::setenv("PP_TEST_INHERITED", "from-server", 1);
+  int pid = start_helper({"env:PP_TEST_VAR", "env:PP_TEST_INHERITED", "env:PATH", "exit:0"},
+                         {{"environment", {{"PP_TEST_VAR", "hello world"}, {"PATH", "/custom/bin:/usr/bin:/bin"}}}});
+  await_exit(pid);
+  std::string log = combined(pid);
+  EXPECT_NE(log.find("PP_TEST_VAR=hello world"), std::string::npos);
+  EXPECT_NE(log.find("PP_TEST_INHERITED=from-server"), std::string::npos);
+  EXPECT_NE(log.find("PATH=/custom/bin:/usr/bin:/bin"), std::string::npos);
+}
+
+TEST_F(Ctrl, ChildRunsInItsWorkingDirectoryAndOwnSession) {
+  int pid = start_helper({"pwd", "ready", "pause"});
+  await_output(pid, "ready");
+  EXPECT_NE(combined(pid).find(" " + dir.path() + "\n"), std::string::npos);
+  EXPECT_EQ(::getsid(pid), pid);
+  EXPECT_EQ(::getpgid(pid), pid);
+}
+
+TEST_F(Ctrl, ExitByItselfRecordsCodeAndSystemLine) {
+  int pid = start_helper({"out:bye", "exit:3"});
+  await_exit(pid);
+  auto p = call("list", {{"pid", pid}}).at("processes").at(0).as_object();
+  EXPECT_EQ(p.at("status"), "exited");
+  EXPECT_EQ(p.at("exit_code"), 3);
+  EXPECT_TRUE(p.at("end_time").is_string());
+  std::string log = combined(pid);
+  EXPECT_LT(log.find("bye"), log.find("[SYSTEM] Process exited with code 3"));
+}
+
+TEST_F(Ctrl, KilledBySignalReportsNegativeSignal) {
+  int pid = start_helper({"kill-self:9"});
+  await_exit(pid);
+  EXPECT_EQ(call("list", {{"pid", pid}}).at("processes").at(0).at("exit_code"), -9);
+}
+
+TEST_F(Ctrl, StopSendsTermAndReportsHowItEnded) {
+  int pid = start_helper({"term-exit:7", "ready", "pause"});
+  await_output(pid, "ready");
+  auto r = call("ctrl", {{"action", "stop"}, {"pid", pid}});
+  EXPECT_TRUE(r.at("error").is_null());
+  EXPECT_EQ(r.at("exit_code"), 7);
+  auto p = call("list", {{"pid", pid}}).at("processes").at(0).as_object();
+  EXPECT_EQ(p.at("status"), "terminated");
+  EXPECT_NE(combined(pid).find("got TERM"), std::string::npos);
+}
+
+TEST_F(Ctrl, StopEscalatesToSigkillForATermIgnoringChild) {
+  int pid = start_helper({"ignore-term", "ready", "pause"});
+  await_output(pid, "ready");
+  auto r = call("ctrl", {{"action", "stop"}, {"pid", pid}});
+  EXPECT_TRUE(r.at("error").is_null());
+  EXPECT_EQ(r.at("exit_code"), -9);
+}
+
+TEST_F(Ctrl, ForceStopKillsAtOnce) {
+  int pid = start_helper({"term-exit:0", "ready", "pause"});
+  await_output(pid, "ready");
+  auto r = call("ctrl", {{"action", "stop"}, {"pid", pid}, {"force", true}});
+  EXPECT_EQ(r.at("exit_code"), -9);
+  EXPECT_EQ(combined(pid).find("got TERM"), std::string::npos);
+}
+
+TEST_F(Ctrl, StopTakesTheWholeProcessGroupIncludingStubbornGrandchildren) {
+  int pid = start_helper({"fork:2", "fork-stubborn:1", "ready", "pause"});
+  await_output(pid, "ready");
+  auto kids = grandchildren(combined(pid));
+  ASSERT_EQ(kids.size(), 3u);
+  for (int k : kids) EXPECT_TRUE(pid_alive(k));
+  auto r = call("ctrl", {{"action", "stop"}, {"pid", pid}});
+  EXPECT_TRUE(r.at("error").is_null());
+  for (int k : kids) EXPECT_FALSE(pid_alive(k)) << "grandchild " << k << " survived";
+}
+
+TEST_F(Ctrl, StoppingAnEndedProcessIsAnError) {
+  int pid = start_helper({"exit:0"});
+  await_exit(pid);
+  auto r = call("ctrl", {{"action", "stop"}, {"pid", pid}});
+  EXPECT_NE(r.at("error").as_string().find("not running"), json::string::npos);
+}
+
+TEST_F(Ctrl, RestartKeepsCommandDirectoryEnvironmentAndLabel) {
+  int pid = start_helper({"env:PP_X", "ready", "pause"}, {{"environment", {{"PP_X", "42"}}}, {"label", "svc"}});
+  await_output(pid, "ready");
+  auto r = call("ctrl", {{"action", "restart"}, {"command_or_label", "svc"}});
+  ASSERT_TRUE(r.at("error").is_null()) << json::serialize(r);
+  int fresh = static_cast<int>(r.at("pid").as_int64());
+  EXPECT_NE(fresh, pid);
+  EXPECT_EQ(r.at("label"), "svc");
+  EXPECT_EQ(r.at("exit_code"), -15);
+  EXPECT_NE(r.at("log_combined"), instance(pid)->logs().combined_path);
+  await_output(fresh, "ready");
+  EXPECT_NE(combined(fresh).find("PP_X=42"), std::string::npos);
+  auto a = instance(pid), b = instance(fresh);
+  EXPECT_EQ(a->spec().command, b->spec().command);
+  EXPECT_EQ(a->spec().cwd, b->spec().cwd);
+  EXPECT_EQ(a->status(), Status::terminated);
+  EXPECT_TRUE(b->running());
+}
+
+TEST_F(Ctrl, LookupByCommandIsNarrowedByWorkingDirectoryAndAmbiguityListsCandidates) {
+  TempDir other;
+  int a = start_helper({"pause"});
+  int b = start_helper({"pause"}, {{"working_directory", other.path()}});
+  std::string cmd = shell_join({kHelper, "pause"});
+  auto r = call("ctrl", {{"action", "stop"}, {"command_or_label", cmd}});
+  std::string err(r.at("error").as_string());
+  for (int pid : {a, b}) EXPECT_NE(err.find("PID " + std::to_string(pid)), std::string::npos) << err;
+  EXPECT_NE(err.find(dir.path()), std::string::npos);
+  EXPECT_NE(err.find(other.path()), std::string::npos);
+  EXPECT_NE(err.find("label '" + cmd + " in " + other.path() + "'"), std::string::npos);
+  r = call("ctrl", {{"action", "stop"}, {"command_or_label", cmd}, {"working_directory", other.path() + "/"}});
+  EXPECT_TRUE(r.at("error").is_null()) << json::serialize(r);
+  EXPECT_EQ(r.at("pid"), b);
+}
+
+TEST_F(Ctrl, PidWinsOverCommand) {
+  int a = start_helper({"pause"});
+  auto r = call("ctrl", {{"action", "stop"}, {"pid", a}, {"command_or_label", "unrelated"}});
+  EXPECT_TRUE(r.at("error").is_null());
+  EXPECT_EQ(r.at("pid"), a);
+}
+
+TEST_F(Ctrl, NoMatchIsAnError) {
+  auto r = call("ctrl", {{"action", "restart"}, {"command_or_label", "ghost"}});
+  EXPECT_EQ(r.at("error"), "No running process found matching 'ghost'.");
+  r = call("ctrl", {{"action", "stop"}, {"pid", 999999}});
+  EXPECT_EQ(r.at("error"), "No process found with PID 999999.");
+}
+
+TEST_F(Ctrl, TableKeepsRunningPlusTenMostRecentlyEnded) {
+  int running = start_helper({"pause"});
+  std::vector<int> ended;
+  for (int i = 0; i < 12; ++i) {
+    ended.push_back(start_helper({"exit:" + std::to_string(i)}));
+    await_exit(ended.back());
+  }
+  auto procs = call("list", {}).at("processes").as_array();
+  ASSERT_EQ(procs.size(), 11u);
+  EXPECT_EQ(procs[0].at("pid"), running);
+  for (const auto& p : procs) {
+    EXPECT_NE(p.at("pid"), ended[0]);
+    EXPECT_NE(p.at("pid"), ended[1]);
+  }
+}
+
+}  // namespace
+}  // namespace pp::test

@@ -1,0 +1,270 @@
+#include "support/test_support.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/inotify.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+extern char** environ;
+
+namespace pp::test {
+
+namespace {
+
+int ms_left(std::chrono::steady_clock::time_point deadline) {
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+  return left.count() < 0 ? 0 : static_cast<int>(left.count());
+}
+
+std::vector<std::string> merged_env(const std::map<std::string, std::string>& overlay) {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; *e; ++e) {
+    const char* eq = std::strchr(*e, '=');
+    if (eq) env[std::string(*e, static_cast<std::size_t>(eq - *e))] = eq + 1;
+  }
+  for (const auto& [k, v] : overlay) {
+    if (v.empty())
+      env.erase(k);
+    else
+      env[k] = v;
+  }
+  std::vector<std::string> out;
+  for (const auto& [k, v] : env) out.push_back(k + "=" + v);
+  return out;
+}
+
+// posix_spawn with stdout/stderr on pipes and stdin from /dev/null.
+int spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, const std::string& cwd,
+          int& out_fd, int& err_fd) {
+  int out[2], err[2];
+  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+  std::vector<std::string> envs = merged_env(env);
+  std::vector<char*> cargv, cenv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  for (const auto& e : envs) cenv.push_back(const_cast<char*>(e.c_str()));
+  cenv.push_back(nullptr);
+  pid_t pid = -1;
+  int rc = ::posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), cenv.data());
+  posix_spawn_file_actions_destroy(&fa);
+  ::close(out[1]);
+  ::close(err[1]);
+  if (rc != 0) throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::strerror(rc));
+  out_fd = out[0];
+  err_fd = err[0];
+  return pid;
+}
+
+int decode(int status) { return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status); }
+
+// Waits for our own child with a bound, through a pidfd.
+bool wait_child(int pid, int& status, std::chrono::steady_clock::time_point deadline) {
+  int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (fd >= 0) {
+    pollfd p{fd, POLLIN, 0};
+    int r;
+    while ((r = ::poll(&p, 1, ms_left(deadline))) < 0 && errno == EINTR) {
+    }
+    ::close(fd);
+    if (r == 0) return false;
+  }
+  return ::waitpid(pid, &status, 0) == pid;
+}
+
+}  // namespace
+
+TempDir::TempDir() {
+  std::string tmpl = (std::filesystem::temp_directory_path() / "pptest.XXXXXX").string();
+  if (!::mkdtemp(tmpl.data())) throw std::runtime_error("mkdtemp failed");
+  path_ = tmpl;
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
+}
+
+RunResult run_program(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                      std::chrono::milliseconds bound, const std::string& cwd) {
+  RunResult r;
+  int out_fd, err_fd;
+  int pid = spawn(argv, env, cwd, out_fd, err_fd);
+  auto deadline = std::chrono::steady_clock::now() + bound;
+  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  int open = 2;
+  char buf[65536];
+  while (open > 0) {
+    int n = ::poll(fds, 2, ms_left(deadline));
+    if (n < 0 && errno == EINTR) continue;
+    if (n == 0) {
+      r.timed_out = true;
+      ::kill(pid, SIGKILL);
+      break;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      ssize_t got = ::read(fds[i].fd, buf, sizeof buf);
+      if (got > 0) {
+        (i == 0 ? r.out : r.err).append(buf, static_cast<std::size_t>(got));
+      } else {
+        ::close(fds[i].fd);
+        fds[i].fd = -1;
+        --open;
+      }
+    }
+  }
+  for (auto& f : fds)
+    if (f.fd >= 0) ::close(f.fd);
+  int status = 0;
+  if (!wait_child(pid, status, r.timed_out ? std::chrono::steady_clock::now() + 10s : deadline)) {
+    r.timed_out = true;
+    ::kill(pid, SIGKILL);
+    ::waitpid(pid, &status, 0);
+  }
+  r.exit_code = decode(status);
+  return r;
+}
+
+Server::Server(std::vector<std::string> extra_args) {
+  std::vector<std::string> argv = {kBin, "serve", "--port", "0", "--data-dir", dir_.path()};
+  argv.insert(argv.end(), extra_args.begin(), extra_args.end());
+  pid_ = spawn(argv, {{"PERSISTPROC_PORT", ""}, {"PERSISTPROC_FORMAT", ""}}, "", out_fd_, err_fd_);
+  // Read stdout until the readiness line: the server is ready exactly then.
+  const std::string marker = "persistproc listening on http://127.0.0.1:";
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  char buf[4096];
+  while (true) {
+    auto pos = stdout_.find(marker);
+    if (pos != std::string::npos && stdout_.find('\n', pos) != std::string::npos) {
+      port_ = std::atoi(stdout_.c_str() + pos + marker.size());
+      break;
+    }
+    pollfd p{out_fd_, POLLIN, 0};
+    int n = ::poll(&p, 1, ms_left(deadline));
+    if (n < 0 && errno == EINTR) continue;
+    ssize_t got = n > 0 ? ::read(out_fd_, buf, sizeof buf) : -1;
+    if (got <= 0) {
+      std::string err = read_stderr();
+      ::kill(pid_, SIGKILL);
+      int st;
+      ::waitpid(pid_, &st, 0);
+      pid_ = -1;
+      throw std::runtime_error("server did not become ready: " + stdout_ + err);
+    }
+    stdout_.append(buf, static_cast<std::size_t>(got));
+  }
+}
+
+Server::~Server() {
+  if (pid_ > 0) {
+    int status;
+    ::kill(pid_, SIGTERM);
+    if (!wait_child(pid_, status, std::chrono::steady_clock::now() + 30s)) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, &status, 0);
+    }
+  }
+  if (out_fd_ >= 0) ::close(out_fd_);
+  if (err_fd_ >= 0) ::close(err_fd_);
+}
+
+RunResult Server::cli(std::vector<std::string> args, std::map<std::string, std::string> env,
+                      const std::string& cwd) const {
+  args.insert(args.begin(), kBin);
+  env.emplace("PERSISTPROC_PORT", std::to_string(port_));
+  env.emplace("PERSISTPROC_DATA_DIR", dir_.path());
+  env.emplace("PERSISTPROC_FORMAT", "");
+  return run_program(args, env, 60s, cwd);
+}
+
+int Server::wait_exit(std::chrono::milliseconds bound) {
+  int status = 0;
+  if (!wait_child(pid_, status, std::chrono::steady_clock::now() + bound)) return -1000;
+  pid_ = -1;
+  return decode(status);
+}
+
+int Server::terminate(std::chrono::milliseconds bound) {
+  ::kill(pid_, SIGTERM);
+  return wait_exit(bound);
+}
+
+std::string Server::read_stderr() {
+  std::string out;
+  char buf[4096];
+  int fl = ::fcntl(err_fd_, F_GETFL);
+  ::fcntl(err_fd_, F_SETFL, fl | O_NONBLOCK);
+  ssize_t n;
+  while ((n = ::read(err_fd_, buf, sizeof buf)) > 0) out.append(buf, static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+bool await_file_contains(const std::string& path, const std::string& needle, std::chrono::milliseconds bound) {
+  auto deadline = std::chrono::steady_clock::now() + bound;
+  int in = ::inotify_init1(IN_CLOEXEC);
+  std::string dir = std::filesystem::path(path).parent_path().string();
+  ::inotify_add_watch(in, dir.c_str(), IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_TO);
+  bool found = false;
+  char buf[4096];
+  while (true) {
+    // Watch first, then look: a write between the two still wakes us.
+    if (read_file(path).find(needle) != std::string::npos) {
+      found = true;
+      break;
+    }
+    pollfd p{in, POLLIN, 0};
+    int n = ::poll(&p, 1, ms_left(deadline));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    ssize_t ignored = ::read(in, buf, sizeof buf);
+    (void)ignored;
+  }
+  ::close(in);
+  return found;
+}
+
+bool await_pid_exit(int pid, std::chrono::milliseconds bound) {
+  int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  if (fd < 0) return true;
+  pollfd p{fd, POLLIN, 0};
+  int r;
+  while ((r = ::poll(&p, 1, static_cast<int>(bound.count()))) < 0 && errno == EINTR) {
+  }
+  ::close(fd);
+  return r > 0;
+}
+
+bool pid_alive(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (content.empty()) return false;
+  auto close = content.rfind(')');
+  if (close == std::string::npos || close + 2 >= content.size()) return false;
+  char state = content[close + 2];
+  return state != 'Z' && state != 'X';
+}
+
+}  // namespace pp::test

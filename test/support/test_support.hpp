@@ -1,0 +1,94 @@
+// Shared test tools. Every wait here awaits an event (pipe data, inotify, pidfd,
+// a coroutine finishing); the timeouts are failure bounds only.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <chrono>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace pp::test {
+
+using namespace std::chrono_literals;
+
+inline const std::string kBin = PP_BIN;
+inline const std::string kHelper = PP_HELPER;
+
+// A fresh directory, removed with everything in it at the end of the test.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+struct RunResult {
+  int exit_code = -1;  // -signal when killed by one
+  std::string out, err;
+  bool timed_out = false;
+};
+
+// Runs a program to completion. `env` entries are laid over this process's
+// environment (an empty value removes the variable).
+RunResult run_program(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env = {},
+                      std::chrono::milliseconds bound = 60s, const std::string& cwd = "");
+
+// `persistproc serve --port 0` on a fresh data dir; the port comes from the readiness line.
+class Server {
+ public:
+  explicit Server(std::vector<std::string> extra_args = {});
+  ~Server();
+  int port() const { return port_; }
+  int pid() const { return pid_; }
+  const std::string& data_dir() const { return dir_.path(); }
+  const std::string& banner() const { return stdout_; }
+  // Runs the CLI against this server.
+  RunResult cli(std::vector<std::string> args, std::map<std::string, std::string> env = {},
+                const std::string& cwd = "") const;
+  // SIGTERM, then wait for exit; returns the exit code.
+  int terminate(std::chrono::milliseconds bound = 30s);
+  bool alive() const { return pid_ > 0; }
+  // Waits for the server process to exit by itself; returns its exit code.
+  int wait_exit(std::chrono::milliseconds bound = 30s);
+  std::string read_stderr();
+
+ private:
+  TempDir dir_;
+  int pid_ = -1;
+  int port_ = 0;
+  int out_fd_ = -1, err_fd_ = -1;
+  std::string stdout_;
+};
+
+// Waits (inotify) until the file exists and contains `needle`.
+bool await_file_contains(const std::string& path, const std::string& needle, std::chrono::milliseconds bound = 20s);
+std::string read_file(const std::string& path);
+
+// Waits (pidfd) until the process has exited; true if it did within the bound.
+bool await_pid_exit(int pid, std::chrono::milliseconds bound = 20s);
+// Alive and not a zombie.
+bool pid_alive(int pid);
+
+// Runs `aw` on `ioc` until it completes; throws if it takes longer than `bound`.
+template <class T>
+T run_co(boost::asio::io_context& ioc, boost::asio::awaitable<T> aw, std::chrono::milliseconds bound = 30s) {
+  auto fut = boost::asio::co_spawn(ioc, std::move(aw), boost::asio::use_future);
+  auto deadline = std::chrono::steady_clock::now() + bound;
+  ioc.restart();
+  while (fut.wait_for(0s) != std::future_status::ready) {
+    auto left = deadline - std::chrono::steady_clock::now();
+    if (left <= 0s) throw std::runtime_error("run_co: coroutine did not finish within the bound");
+    ioc.run_one_for(left);
+  }
+  return fut.get();
+}
+
+}  // namespace pp::test
