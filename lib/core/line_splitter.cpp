@@ -5,7 +5,6 @@
 namespace pp {
 
 void LineSplitter::emit(std::string_view raw, const Sink& sink) {
-  if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
   scratch_.clear();
   append_valid_utf8(scratch_, raw);
   sink(scratch_);
@@ -15,6 +14,11 @@ void LineSplitter::feed(std::string_view bytes, const Sink& sink) {
   while (!bytes.empty()) {
     auto nl = bytes.find('\n');
     std::string_view piece = nl == std::string_view::npos ? bytes : bytes.substr(0, nl);
+    // "\r\n" ends a line like "\n"; the '\r' is neither content nor counted against max_line_.
+    std::size_t consumed = nl == std::string_view::npos ? piece.size() : nl + 1;
+    if (nl != std::string_view::npos && !piece.empty() && piece.back() == '\r') piece.remove_suffix(1);
+    if (nl != std::string_view::npos && piece.empty() && !pending_.empty() && pending_.back() == '\r')
+      pending_.pop_back();  // the '\r' arrived in the previous chunk
     std::size_t room = max_line_ - pending_.size();
     if (piece.size() > room) {
       // Over-long line: emit max_line_ bytes (less a character cut short) and go on.
@@ -38,7 +42,7 @@ void LineSplitter::feed(std::string_view bytes, const Sink& sink) {
       emit(pending_, sink);
       pending_.clear();
     }
-    bytes.remove_prefix(nl + 1);
+    bytes.remove_prefix(consumed);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -33,11 +34,16 @@ std::string listening_inode(int port) {
   return "";
 }
 
-std::string owner_of_inode(const std::string& inode) {
+struct Owner {
+  int pid = 0;
+  std::string name;
+};
+
+Owner owner_of_inode(const std::string& inode) {
   std::string want = "socket:[" + inode + "]";
   DIR* proc = ::opendir("/proc");
-  if (!proc) return "";
-  std::string found;
+  if (!proc) return {};
+  Owner found;
   while (dirent* e = ::readdir(proc)) {
     if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
     std::string fd_dir = std::string("/proc/") + e->d_name + "/fd";
@@ -52,12 +58,12 @@ std::string owner_of_inode(const std::string& inode) {
         std::ifstream comm(std::string("/proc/") + e->d_name + "/comm");
         std::string name;
         std::getline(comm, name);
-        found = name + " (PID " + e->d_name + ")";
+        found = {std::atoi(e->d_name), name};
         break;
       }
     }
     ::closedir(fds);
-    if (!found.empty()) break;
+    if (found.pid) break;
   }
   ::closedir(proc);
   return found;
@@ -80,7 +86,7 @@ std::optional<int> persistproc_pid(int port) {
         co_return std::nullopt;
       },
       boost::asio::use_future);
-  ioc.run_for(std::chrono::seconds(5));
+  ioc.run_for(std::chrono::seconds(2));  // a failure bound for a peer that never answers
   try {
     if (fut.wait_for(std::chrono::seconds(0)) == std::future_status::ready) return fut.get();
   } catch (...) {
@@ -91,10 +97,17 @@ std::optional<int> persistproc_pid(int port) {
 }  // namespace
 
 std::string describe_port_holder(int port) {
-  if (auto pid = persistproc_pid(port)) return "a persistproc server (PID " + std::to_string(*pid) + ")";
+  // Our own user's processes can be named from /proc; for anyone else's, ask over MCP.
   std::string inode = listening_inode(port);
-  std::string owner = inode.empty() ? "" : owner_of_inode(inode);
-  return owner.empty() ? "another program" : owner;
+  Owner owner = inode.empty() ? Owner{} : owner_of_inode(inode);
+  if (owner.pid) {
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/" + std::to_string(owner.pid) + "/exe", ec);
+    if (!ec && exe.filename() == "persistproc") return "a persistproc server (PID " + std::to_string(owner.pid) + ")";
+    return owner.name + " (PID " + std::to_string(owner.pid) + ")";
+  }
+  if (auto pid = persistproc_pid(port)) return "a persistproc server (PID " + std::to_string(*pid) + ")";
+  return "another program";
 }
 
 }  // namespace pp::server
