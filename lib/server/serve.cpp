@@ -103,6 +103,9 @@ int serve(const ServeOptions& opts) {
 
   // One shutdown path for SIGINT and SIGTERM (the `shutdown` command sends SIGTERM).
   asio::signal_set signals(ioc, SIGINT, SIGTERM);
+  // A closed terminal ends the server cleanly too, unless started under nohup.
+  struct sigaction hup {};
+  if (::sigaction(SIGHUP, nullptr, &hup) == 0 && hup.sa_handler != SIG_IGN) signals.add(SIGHUP);
   bool stopping = false;
   asio::co_spawn(
       ioc,
@@ -115,7 +118,7 @@ int serve(const ServeOptions& opts) {
             continue;
           }
           stopping = true;
-          logger::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") +
+          logger::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP") +
                        ": stopping every managed process");
           boost::system::error_code ignore;
           acceptor.close(ignore);

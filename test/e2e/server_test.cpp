@@ -196,6 +196,18 @@ TEST(Server, SigtermStopsATermIgnoringChildAndExitsZero) {
   EXPECT_NE(read_file(log).find("[SYSTEM] Process terminated by signal 9"), std::string::npos);
 }
 
+TEST(Server, SigintAndSighupShutDownCleanlyToo) {
+  for (int sig : {SIGINT, SIGHUP}) {
+    Server s({"-q"});
+    auto [pid, log] = start(s, {"out:ready", "pause"});
+    ASSERT_TRUE(await_file_contains(log, "Z ready\n"));
+    ::kill(s.pid(), sig);
+    EXPECT_EQ(s.wait_exit(20s), 0) << "signal " << sig;
+    EXPECT_FALSE(pid_alive(pid));
+    EXPECT_NE(read_file(log).find("[SYSTEM] Process terminated by signal 15"), std::string::npos);
+  }
+}
+
 TEST(Server, SecondSignalKillsAtOnce) {
   Server s({"-q"});
   auto [pid, log] = start(s, {"ignore-term", "out:ready", "pause"});

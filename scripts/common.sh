@@ -1,0 +1,30 @@
+# Shared by scripts/serve and scripts/test: install what is missing, then build.
+# Idempotent: with everything in place it only runs an incremental build.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+PACKAGES=(g++ cmake ninja-build pkg-config libboost1.81-dev libboost-json1.81-dev libcli11-dev libgtest-dev libgmock-dev)
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "persistproc: installing ${missing[*]}" >&2
+  local sudo=()
+  [ "$(id -u)" -eq 0 ] || sudo=(sudo)
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# build <dir> <target|all> [cmake args...]
+build() {
+  local dir=$1 target=$2
+  shift 2
+  if [ ! -f "$dir/build.ninja" ]; then
+    cmake -S "$ROOT" -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo "$@" >/dev/null
+  fi
+  # Two jobs: the machines this runs on have two cores and Beast/Asio units are heavy.
+  cmake --build "$dir" --target "$target" -- -j2
+}
