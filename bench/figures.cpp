@@ -84,6 +84,15 @@ int main(int argc, char** argv) {
     if (r.exit_code != 0) std::printf("list failed: %s\n", r.err.c_str());
   }
   std::printf("persistproc list wall time: %s\n", summary(list_ms).c_str());
+  // Baseline, side by side: starting any process at all costs this much here.
+  std::vector<double> true_ms;
+  for (int i = 0; i < 20; ++i) {
+    auto t0 = Clock::now();
+    run_program({"/bin/true"});
+    true_ms.push_back(ms_since(t0));
+  }
+  std::printf("baseline /bin/true wall time: %s; list/true ratio %.2f\n", summary(true_ms).c_str(),
+              median(list_ms) / median(true_ms));
 
   std::vector<double> exit_ms;
   int extra_calls = 0;

@@ -70,6 +70,22 @@ asio::awaitable<Response> handle(const Request& req, mcp::Server& mcp) {
   co_return res;
 }
 
+// After refusing a request whose body is still arriving: stop sending, then read
+// and drop what the client sends (bounded in bytes and time) before closing, so
+// the client's write completes and it reads our answer instead of a reset.
+asio::awaitable<void> linger(beast::tcp_stream& stream) {
+  beast::error_code ec;
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream.expires_after(std::chrono::seconds(2));
+  static char sink[16 * 1024];
+  std::size_t dropped = 0;
+  while (dropped < 8 * 1024 * 1024) {
+    auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), as_tuple(use_awaitable));
+    if (rec) break;
+    dropped += n;
+  }
+}
+
 asio::awaitable<void> session(tcp::socket socket, mcp::Server& mcp, Limits limits) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
@@ -88,7 +104,8 @@ asio::awaitable<void> session(tcp::socket socket, mcp::Server& mcp, Limits limit
       res.keep_alive(false);
       stream.expires_after(limits.read_timeout);
       co_await bh::async_write(stream, res, as_tuple(use_awaitable));
-      break;
+      co_await linger(stream);
+      co_return;
     }
     if (ec) break;  // closed, timed out or malformed: nothing useful to answer
     Request req = parser.release();

@@ -30,10 +30,10 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
   }
   req.body() = body;
   req.prepare_payload();
-  bh::write(stream, req);
+  beast::error_code ec;
+  bh::write(stream, req, ec);  // a refused upload may end early; the answer is still there to read
   beast::flat_buffer buf;
   bh::response<bh::string_body> res;
-  beast::error_code ec;
   bh::read(stream, buf, res, ec);
   HttpResult r;
   if (ec) return r;
