@@ -28,6 +28,7 @@ Supervisor::Supervisor(asio::any_io_executor ex, std::string log_dir, StopTiming
 Supervisor::~Supervisor() = default;
 
 CtrlOutcome Supervisor::start(ProcessSpec spec) {
+  if (shutting_down_) return {nullptr, std::nullopt, "The server is shutting down; not starting anything new."};
   if (spec.command.empty()) return {nullptr, std::nullopt, "Empty command"};
   spec.cwd = normalize_dir(spec.cwd);
   if (spec.label.empty()) spec.label = default_label(spec.command, spec.cwd);
@@ -131,6 +132,7 @@ asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t) {
 }
 
 asio::awaitable<void> Supervisor::shutdown(bool force) {
+  shutting_down_ = true;
   std::vector<std::shared_ptr<Instance>> running;
   for (const auto& p : table_)
     if (p->running()) running.push_back(p);

@@ -61,6 +61,7 @@ class Supervisor {
   std::string log_dir_;
   StopTimings timings_;
   std::vector<std::shared_ptr<Instance>> table_;  // in start order
+  bool shutting_down_ = false;                    // no new starts once shutdown() began
 };
 
 std::string default_label(const std::vector<std::string>& command, const std::string& cwd);

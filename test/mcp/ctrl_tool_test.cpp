@@ -194,6 +194,14 @@ TEST_F(Ctrl, NoMatchIsAnError) {
   EXPECT_EQ(r.at("error"), "No process found with PID 999999.");
 }
 
+TEST_F(Ctrl, NothingStartsOnceShutdownBegan) {
+  int pid = start_helper({"pause"});
+  run_co(ioc, sup->shutdown(false));
+  EXPECT_FALSE(instance(pid)->running());
+  auto r = call("ctrl", {{"action", "start"}, {"command_or_label", "true"}, {"working_directory", dir.path()}});
+  EXPECT_NE(r.at("error").as_string().find("shutting down"), json::string::npos);
+}
+
 TEST_F(Ctrl, TableKeepsRunningPlusTenMostRecentlyEnded) {
   int running = start_helper({"pause"});
   std::vector<int> ended;
