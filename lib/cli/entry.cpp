@@ -9,6 +9,8 @@
 #include "cli/argv_rewrite.hpp"
 #include "cli/global_options.hpp"
 #include "cli/tool_commands.hpp"
+#include "client/run_command.hpp"
+#include "core/shell_words.hpp"
 #include "server/serve.hpp"
 
 namespace pp::cli {
@@ -95,9 +97,17 @@ int run_main(int argc, char** argv) {
 
   auto* serve = app.add_subcommand("serve", "Run the server (also what bare `persistproc` does)");
 
-  auto* run = app.add_subcommand("run", "Run a program in the server and show its output here (implied: "
-                                        "`persistproc npm run dev`)");
-  run->prefix_command();
+  auto* run = app.add_subcommand("run", "Run a program in the server and show its output here: run [options] "
+                                        "PROGRAM [ARGS...] (implied: `persistproc npm run dev`)");
+  client::RunOptions run_opts;
+  std::string on_exit = "ask";
+  run->add_flag("--fresh", run_opts.fresh, "Stop a running instance first and start anew");
+  run->add_option("--on-exit,--on_exit", on_exit, "What Ctrl+C does: ask, stop or detach (ask without a terminal: detach)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"ask", "stop", "detach"}));
+  run->add_flag("--raw", run_opts.raw, "Show time stamps and [SYSTEM] lines");
+  std::string run_label;
+  run->add_option("--label", run_label, "Attach to / start the process with this label");
 
   auto* start = app.add_subcommand("start", "Start a process: start [options] COMMAND [ARGS...]");
   add_wd(start, req.working_directory, "Working directory (default: the current one)");
@@ -136,7 +146,7 @@ int run_main(int argc, char** argv) {
   auto* shutdown = app.add_subcommand("shutdown", "Stop the server and every process it manages");
 
   for (auto* sub : {serve, run, start, stop, restart, ctrl, list, output, shutdown}) add_global_options(*sub, g);
-  for (auto* sub : {start, stop, restart, ctrl, output}) sub->prefix_command();
+  for (auto* sub : {run, start, stop, restart, ctrl, output}) sub->prefix_command();
 
   std::reverse(args.begin(), args.end());  // CLI11 takes the vector back to front
   try {
@@ -155,8 +165,31 @@ int run_main(int argc, char** argv) {
     return kExitUsage;
   }
   if (run->parsed()) {
-    std::fprintf(stderr, "persistproc: `run` is not available yet\n");
-    return kExitUsage;
+    std::vector<std::string> words = run->remaining();
+    if (!words.empty() && words[0].size() > 1 && words[0][0] == '-') {
+      std::fprintf(stderr, "persistproc run: unknown option %s (put -- before a program that starts with -)\n",
+                   words[0].c_str());
+      return kExitUsage;
+    }
+    words.insert(words.end(), after_dashdash.begin(), after_dashdash.end());
+    if (words.size() == 1 && words[0].find_first_of(" \t\n") != std::string::npos) {
+      auto split = shell_split(words[0]);  // `persistproc run 'echo "a b"'`
+      if (!split.error.empty() || split.words.empty()) {
+        std::fprintf(stderr, "persistproc run: cannot split '%s': %s\n", words[0].c_str(), split.error.c_str());
+        return kExitUsage;
+      }
+      words = split.words;
+    }
+    if (words.empty()) {
+      std::fprintf(stderr, "persistproc run: needs a PROGRAM to run\n");
+      return kExitUsage;
+    }
+    run_opts.port = g.port;
+    run_opts.argv = std::move(words);
+    run_opts.cwd = std::filesystem::current_path().string();
+    if (!run_label.empty()) run_opts.label = run_label;
+    run_opts.on_exit = on_exit == "stop" ? client::OnExit::stop : on_exit == "detach" ? client::OnExit::detach : client::OnExit::ask;
+    return client::run_command(run_opts);
   }
   if (shutdown->parsed()) return shutdown_command(g);
 

@@ -9,6 +9,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/use_future.hpp>
 #include <cerrno>
 #include <cstring>
 
@@ -18,31 +19,28 @@ namespace pp::client {
 
 namespace asio = boost::asio;
 
+asio::awaitable<CallOutcome> call_tool(asio::any_io_executor ex, int port, std::string tool, boost::json::object args) {
+  CallOutcome out;
+  try {
+    McpClient c(ex, port);
+    co_await c.open();
+    out.result = co_await c.call_tool(tool, std::move(args));
+    co_await c.close();
+  } catch (const NoServer& ns) {
+    out.kind = CallOutcome::no_server;
+    out.message = ns.what();
+  } catch (const std::exception& e) {
+    out.kind = CallOutcome::protocol_error;
+    out.message = e.what();
+  }
+  co_return out;
+}
+
 CallOutcome call_tool_once(int port, const std::string& tool, boost::json::object args) {
   asio::io_context ioc(1);
-  CallOutcome out;
-  asio::co_spawn(
-      ioc,
-      [&]() -> asio::awaitable<void> {
-        McpClient c(ioc.get_executor(), port);
-        co_await c.open();
-        out.result = co_await c.call_tool(tool, std::move(args));
-        co_await c.close();
-      },
-      [&](std::exception_ptr e) {
-        if (!e) return;
-        try {
-          std::rethrow_exception(e);
-        } catch (const NoServer& ns) {
-          out.kind = CallOutcome::no_server;
-          out.message = ns.what();
-        } catch (const std::exception& ex) {
-          out.kind = CallOutcome::protocol_error;
-          out.message = ex.what();
-        }
-      });
+  auto fut = asio::co_spawn(ioc, call_tool(ioc.get_executor(), port, tool, std::move(args)), asio::use_future);
   ioc.run();
-  return out;
+  return fut.get();
 }
 
 ShutdownOutcome shutdown_server(int port) {

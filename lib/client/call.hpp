@@ -1,5 +1,7 @@
 // One-shot client operations for the CLI: open a session, call one tool, end it.
 #pragma once
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
 #include <string>
 
@@ -12,6 +14,10 @@ struct CallOutcome {
 };
 
 CallOutcome call_tool_once(int port, const std::string& tool, boost::json::object args);
+
+// The same inside a running io_context.
+boost::asio::awaitable<CallOutcome> call_tool(boost::asio::any_io_executor ex, int port, std::string tool,
+                                              boost::json::object args);
 
 struct ShutdownOutcome {
   CallOutcome::Kind kind = CallOutcome::ok;

@@ -15,6 +15,7 @@
 
 #include "core/logger.hpp"
 #include "core/shell_words.hpp"
+#include "core/system_lines.hpp"
 #include "supervise/process_group.hpp"
 
 namespace pp {
@@ -81,8 +82,7 @@ Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec s
     inst->status_ = Status::failed;
     return {nullptr, err};
   }
-  inst->system_line("Process started (PID " + std::to_string(inst->pid_) + "): " + shell_join(inst->spec_.command) +
-                    " in " + inst->spec_.cwd);
+  inst->system_line(started_text(inst->pid_, shell_join(inst->spec_.command), inst->spec_.cwd));
   for (int w = 0; w < 2; ++w) asio::co_spawn(ex, inst->pump(w), asio::detached);
   asio::co_spawn(ex, inst->watch_exit(), asio::detached);
   return {inst, ""};
@@ -201,14 +201,22 @@ asio::awaitable<void> Instance::watch_exit() {
   end_ = next_stamp();
   status_ = stop_requested_ ? Status::terminated : Status::exited;
   int c = *exit_code_;
-  system_line(c < 0 ? "Process terminated by signal " + std::to_string(-c) + " (exit code " + std::to_string(c) + ")"
-                    : "Process exited with code " + std::to_string(c));
-  for (auto& f : files_) f.close();
+  system_line(exit_text(c, restarting_));
+  for (int i = 0; i < 3; ++i)
+    if (i != 2 || !restarting_) files_[i].close();
   logger::info("PID " + std::to_string(pid_) + " (" + spec_.label + ") " + to_string(status_) + ", exit code " +
                std::to_string(c));
   exited_.set();
   appended_.notify();
   if (on_exit_) on_exit_();
+}
+
+void Instance::note_restart(const std::string& text) {
+  if (!files_[2].is_open()) return;
+  system_line(text);
+  files_[2].close();
+  restarting_ = false;
+  appended_.notify();
 }
 
 asio::awaitable<void> Instance::stop(bool force, StopTimings t) {

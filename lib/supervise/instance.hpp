@@ -66,6 +66,13 @@ class Instance : public std::enable_shared_from_this<Instance> {
   // time is up (then running() is still true).
   boost::asio::awaitable<void> stop(bool force, StopTimings t = {});
 
+  // Restart bookkeeping, so a follower of this log never mistakes a restart for
+  // an exit: while marked, the exit line says a restart follows and the combined
+  // log stays open until note_restart() appends where the new instance logs (or
+  // why it could not start) and closes it.
+  void mark_restarting(bool on) { restarting_ = on; }
+  void note_restart(const std::string& system_text);
+
   Instance(const boost::asio::any_io_executor& ex, ProcessSpec spec);  // use start()
   ~Instance();
 
@@ -96,6 +103,7 @@ class Instance : public std::enable_shared_from_this<Instance> {
   bool quiet_waiting_[2] = {false, false};
   bool draining_ = false;
   bool stop_requested_ = false;
+  bool restarting_ = false;
   bool stream_open_[2] = {true, true};
   Event exited_;
   Pulse appended_;

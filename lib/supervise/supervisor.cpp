@@ -7,6 +7,7 @@
 
 #include "core/logger.hpp"
 #include "core/shell_words.hpp"
+#include "core/system_lines.hpp"
 
 namespace pp {
 
@@ -118,16 +119,22 @@ asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t) {
   auto found = find(t);
   if (!found.instance) co_return CtrlOutcome{nullptr, std::nullopt, found.error};
   auto old = found.instance;
-  std::optional<int> old_code;
-  if (old->running()) {
+  bool was_running = old->running();
+  if (was_running) {
+    old->mark_restarting(true);
     co_await old->stop(false, timings_);
-    if (old->running())
+    if (old->running()) {
+      old->mark_restarting(false);
       co_return CtrlOutcome{old, std::nullopt,
                             "Process " + std::to_string(old->pid()) + " did not exit after SIGKILL; not restarted."};
+    }
   }
-  old_code = old->exit_code();
+  std::optional<int> old_code = old->exit_code();
   CtrlOutcome started = start(old->spec());
   started.exit_code = old_code;
+  if (was_running)
+    old->note_restart(started.instance ? restarted_text(started.instance->pid(), started.instance->logs().combined_path)
+                                       : restart_failed_text(started.error));
   co_return started;
 }
 

@@ -7,6 +7,7 @@
 //   fork-stubborn:N  the same, but the grandchildren ignore SIGTERM
 //   env:NAME  pwd  ready   print a variable / the working directory / "ready"
 //   exit:CODE  kill-self:SIG  pause   end now / by a signal / wait for a signal forever
+//   usr1:TEXT     from now on, print TEXT as a line on every SIGUSR1
 #include <signal.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -20,6 +21,13 @@
 namespace {
 
 int term_exit_code = 0;
+char usr1_text[256];
+std::size_t usr1_len = 0;
+
+void on_usr1(int) {
+  ssize_t ignored = ::write(1, usr1_text, usr1_len);
+  (void)ignored;
+}
 
 void write_all(int fd, const std::string& s) {
   std::size_t done = 0;
@@ -103,7 +111,17 @@ int main(int argc, char** argv) {
     } else if (verb == "pwd") {
       char buf[PATH_MAX];
       write_all(1, std::string(::getcwd(buf, sizeof buf) ? buf : "?") + "\n");
-    } else if (verb == "ready") write_all(1, "ready\n");
+    } else if (verb == "ready") {
+      write_all(1, "ready\n");
+    } else if (verb == "usr1") {
+      std::string line = arg.substr(0, sizeof usr1_text - 2) + "\n";
+      std::memcpy(usr1_text, line.data(), line.size());
+      usr1_len = line.size();
+      struct sigaction sa {};
+      sa.sa_handler = on_usr1;
+      sa.sa_flags = SA_RESTART;
+      ::sigaction(SIGUSR1, &sa, nullptr);
+    }
     else if (verb == "exit") std::_Exit(std::stoi(arg));
     else if (verb == "kill-self") ::kill(::getpid(), std::stoi(arg));
     else if (verb == "pause") wait_forever();

@@ -1,0 +1,26 @@
+// The terminal while `run` asks a question: raw mode for one key, always restored.
+#pragma once
+#include <termios.h>
+
+namespace pp::client {
+
+bool is_terminal(int fd);
+
+// Puts `fd` in raw mode (no line buffering, no echo, Ctrl+C as a byte) until
+// restore() or destruction.
+class RawMode {
+ public:
+  explicit RawMode(int fd);
+  ~RawMode() { restore(); }
+  RawMode(const RawMode&) = delete;
+  RawMode& operator=(const RawMode&) = delete;
+  void restore();
+  bool active() const { return active_; }
+
+ private:
+  int fd_;
+  termios saved_{};
+  bool active_ = false;
+};
+
+}  // namespace pp::client
