@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
 
 #include "support/pty_process.hpp"
 #include "support/test_support.hpp"
@@ -198,6 +199,32 @@ TEST_F(Run, FollowsARestartFromAnotherClient) {
   EXPECT_EQ(p->transcript().find("exited", mark), std::string::npos);
   p->send("\x03");
   EXPECT_EQ(p->wait_exit(), 0);
+}
+
+TEST_F(Run, FailedRestartEndsTheRun) {
+  std::string where = cwd.path() + "/sub";
+  std::filesystem::create_directory(where);
+  auto p = std::make_unique<PtyProcess>(argv({"run", "--label", "w", kHelper, "out:ready", "pause"}), env(), where);
+  ASSERT_TRUE(p->await_output("ready\r\n")) << p->transcript();
+  std::filesystem::remove(where);
+  EXPECT_EQ(s.cli({"restart", "w"}).exit_code, 1);
+  EXPECT_EQ(p->wait_exit(), 1) << p->transcript();
+  EXPECT_NE(p->transcript().find("restart failed: Working directory does not exist"), std::string::npos);
+}
+
+TEST_F(Run, TerminalSettingsAreRestoredAfterThePrompt) {
+  // bash continues after a child that handled Ctrl+C and exited normally (dash would not).
+  std::string cmd = kBin + " run " + kHelper + " out:ready pause; stty -a";
+  auto p = std::make_unique<PtyProcess>(std::vector<std::string>{"/bin/bash", "-c", cmd}, env(), cwd.path());
+  ASSERT_TRUE(p->await_output("ready\r\n")) << p->transcript();
+  p->send("\x03");
+  ASSERT_TRUE(p->await_output("[y/N] "));
+  std::size_t mark = p->transcript().size();
+  p->send("n");
+  EXPECT_EQ(p->wait_exit(), 0) << p->transcript();
+  std::string after = p->transcript().substr(mark);
+  ASSERT_NE(after.find("icanon"), std::string::npos) << after;  // stty printed its settings
+  for (const char* off : {"-icanon", "-isig", "-echo "}) EXPECT_EQ(after.find(off), std::string::npos) << off << after;
 }
 
 TEST_F(Run, NoServerExitsThree) {

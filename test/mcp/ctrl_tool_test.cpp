@@ -1,6 +1,7 @@
 // The ctrl tool with real children: start, stop (grace, SIGKILL, groups), restart, errors.
 #include <sys/stat.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "core/shell_words.hpp"
@@ -162,6 +163,39 @@ TEST_F(Ctrl, RestartKeepsCommandDirectoryEnvironmentAndLabel) {
   EXPECT_EQ(a->spec().cwd, b->spec().cwd);
   EXPECT_EQ(a->status(), Status::terminated);
   EXPECT_TRUE(b->running());
+}
+
+TEST_F(Ctrl, RestartLeavesItsTrailInTheOldLog) {
+  int pid = start_helper({"ready", "pause"}, {{"label", "svc"}});
+  await_output(pid, "ready");
+  auto r = call("ctrl", {{"action", "restart"}, {"pid", pid}});
+  int fresh = static_cast<int>(r.at("pid").as_int64());
+  std::string log = combined(pid);
+  auto exit_line = log.find("[SYSTEM] Process terminated by signal 15 (exit code -15); restarting\n");
+  auto restart_line = log.find("[SYSTEM] Restarted as PID " + std::to_string(fresh) + ", log " +
+                               instance(fresh)->logs().combined_path + "\n");
+  ASSERT_NE(exit_line, std::string::npos) << log;
+  ASSERT_NE(restart_line, std::string::npos) << log;
+  EXPECT_LT(exit_line, restart_line);
+  EXPECT_TRUE(log.ends_with(instance(fresh)->logs().combined_path + "\n"));
+  // Reading the old log by pid still works with the extra line.
+  auto out = call("output", {{"pid", pid}, {"lines", 1}});
+  EXPECT_EQ(out.at("lines_after"), 0);
+  EXPECT_EQ(out.at("lines_before"), 3);
+}
+
+TEST_F(Ctrl, FailedRestartIsReportedInTheOldLog) {
+  TempDir gone;
+  std::string where = gone.path() + "/sub";
+  std::filesystem::create_directory(where);
+  int pid = start_helper({"ready", "pause"}, {{"working_directory", where}});
+  await_output(pid, "ready");
+  std::filesystem::remove(where);  // the running process keeps a deleted cwd
+  auto r = call("ctrl", {{"action", "restart"}, {"pid", pid}});
+  EXPECT_EQ(r.at("error"), "Working directory does not exist: " + where);
+  std::string log = combined(pid);
+  EXPECT_NE(log.find("; restarting\n"), std::string::npos);
+  EXPECT_TRUE(log.ends_with("[SYSTEM] Restart failed: Working directory does not exist: " + where + "\n")) << log;
 }
 
 TEST_F(Ctrl, LookupByCommandIsNarrowedByWorkingDirectoryAndAmbiguityListsCandidates) {
