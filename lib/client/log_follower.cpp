@@ -30,11 +30,15 @@ std::string LogFollower::follow(const std::string& path, bool from_end) {
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) return "cannot read " + path + ": " + std::strerror(errno);
   offset_ = 0;
+  skip_first_ = false;
   if (from_end) {
     struct stat st {};
     ::fstat(fd_, &st);
     offset_ = static_cast<std::uint64_t>(st.st_size);
-    // Start at a line boundary: a line being written now is shown whole or not at all.
+    // Start at a line boundary: a line caught halfway through its write is not shown.
+    char before = '\n';
+    if (offset_ > 0 && ::pread(fd_, &before, 1, static_cast<off_t>(offset_ - 1)) == 1 && before != '\n')
+      skip_first_ = true;
   }
   return "";
 }
@@ -50,7 +54,10 @@ std::vector<std::string> LogFollower::read_lines() {
     std::string_view data(buf, static_cast<std::size_t>(n));
     for (std::size_t nl; (nl = data.find('\n')) != std::string_view::npos; data.remove_prefix(nl + 1)) {
       partial_.append(data.substr(0, nl));
-      lines.push_back(std::move(partial_));
+      if (skip_first_)
+        skip_first_ = false;
+      else
+        lines.push_back(std::move(partial_));
       partial_.clear();
     }
     partial_.append(data);  // the writer always ends lines; this is a write caught midway

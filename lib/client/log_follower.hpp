@@ -30,6 +30,7 @@ class LogFollower {
   int fd_ = -1;
   std::uint64_t offset_ = 0;
   std::string partial_;
+  bool skip_first_ = false;  // attached mid-line: drop the fragment before the first '\n'
 };
 
 }  // namespace pp::client

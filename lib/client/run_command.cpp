@@ -300,13 +300,16 @@ class Runner {
     prompting_ = true;
     raw_ = std::make_unique<RawMode>(0);
     write_out(2, "\nStop running process '" + display_ + "' (PID " + std::to_string(pid_) + ")? [y/N] ");
+    // Wait for readiness, then read(): asio would otherwise switch stdin (shared
+    // with the shell that started us) to non-blocking mode and leave it so.
     asio::posix::stream_descriptor in(ioc_, ::dup(0));
+    auto [ec] = co_await in.async_wait(asio::posix::descriptor_base::wait_read, asio::as_tuple(asio::use_awaitable));
     char key = 0;
-    auto [ec, n] = co_await in.async_read_some(asio::buffer(&key, 1), asio::as_tuple(asio::use_awaitable));
+    ssize_t n = ec ? 0 : ::read(0, &key, 1);
     restore_terminal();
     prompting_ = false;
     if (finished_) co_return;
-    bool yes = !ec && n == 1 && (key == 'y' || key == 'Y');
+    bool yes = n == 1 && (key == 'y' || key == 'Y');
     write_out(2, yes ? "y\n" : "n\n");
     flush_held();
     if (yes)

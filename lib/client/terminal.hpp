@@ -7,7 +7,9 @@ namespace pp::client {
 bool is_terminal(int fd);
 
 // Puts `fd` in raw mode (no line buffering, no echo, Ctrl+C as a byte) until
-// restore() or destruction.
+// restore() or destruction; restore() also puts back the file status flags
+// (waiting on the descriptor with Asio makes it non-blocking, and the shell
+// that started us shares it).
 class RawMode {
  public:
   explicit RawMode(int fd);
@@ -20,6 +22,7 @@ class RawMode {
  private:
   int fd_;
   termios saved_{};
+  int saved_flags_ = -1;
   bool active_ = false;
 };
 

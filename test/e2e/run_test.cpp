@@ -212,9 +212,9 @@ TEST_F(Run, FailedRestartEndsTheRun) {
   EXPECT_NE(p->transcript().find("restart failed: Working directory does not exist"), std::string::npos);
 }
 
-TEST_F(Run, TerminalSettingsAreRestoredAfterThePrompt) {
+TEST_F(Run, TerminalAndStdinAreRestoredAfterThePrompt) {
   // bash continues after a child that handled Ctrl+C and exited normally (dash would not).
-  std::string cmd = kBin + " run " + kHelper + " out:ready pause; stty -a";
+  std::string cmd = kBin + " run " + kHelper + " out:ready pause; stty -a; " + kHelper + " stdin-mode";
   auto p = std::make_unique<PtyProcess>(std::vector<std::string>{"/bin/bash", "-c", cmd}, env(), cwd.path());
   ASSERT_TRUE(p->await_output("ready\r\n")) << p->transcript();
   p->send("\x03");
@@ -225,6 +225,7 @@ TEST_F(Run, TerminalSettingsAreRestoredAfterThePrompt) {
   std::string after = p->transcript().substr(mark);
   ASSERT_NE(after.find("icanon"), std::string::npos) << after;  // stty printed its settings
   for (const char* off : {"-icanon", "-isig", "-echo "}) EXPECT_EQ(after.find(off), std::string::npos) << off << after;
+  EXPECT_NE(after.find("stdin blocking"), std::string::npos) << after;
 }
 
 TEST_F(Run, NoServerExitsThree) {

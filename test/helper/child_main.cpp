@@ -8,6 +8,8 @@
 //   env:NAME  pwd  ready   print a variable / the working directory / "ready"
 //   exit:CODE  kill-self:SIG  pause   end now / by a signal / wait for a signal forever
 //   usr1:TEXT     from now on, print TEXT as a line on every SIGUSR1
+//   stdin-mode    print "stdin blocking" or "stdin non-blocking"
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -113,6 +115,8 @@ int main(int argc, char** argv) {
       write_all(1, std::string(::getcwd(buf, sizeof buf) ? buf : "?") + "\n");
     } else if (verb == "ready") {
       write_all(1, "ready\n");
+    } else if (verb == "stdin-mode") {
+      write_all(1, (::fcntl(0, F_GETFL) & O_NONBLOCK) ? "stdin non-blocking\n" : "stdin blocking\n");
     } else if (verb == "usr1") {
       std::string line = arg.substr(0, sizeof usr1_text - 2) + "\n";
       std::memcpy(usr1_text, line.data(), line.size());
