@@ -74,6 +74,18 @@ TEST_F(Run, RawShowsStampsAndSystemLines) {
   EXPECT_NE(r.out.find("Z [SYSTEM] Process exited with code 0"), std::string::npos);
 }
 
+TEST_F(Run, GlobalOptionsGoBeforeTheProgram) {
+  auto e = env();
+  e["PERSISTPROC_PORT"] = "1";  // wrong on purpose: the flag wins
+  auto r = run_program(argv({"--port", std::to_string(s.port()), "--format", "text", kHelper, "out:via flag", "exit:0"}),
+                       e, 30s, cwd.path());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "via flag\n");
+  // After the program they belong to the program.
+  r = run_program(argv({"run", kHelper, "out:x", "--port", "1"}), env(), 30s, cwd.path());
+  EXPECT_EQ(r.exit_code, 100);  // the helper rejects the unknown action "--port"
+}
+
 TEST_F(Run, SingleStringIsShellSplit) {
   auto r = run_program(argv({"run", kHelper + " 'out:a  b' exit:0"}), env(), 30s, cwd.path());
   ASSERT_EQ(r.exit_code, 0) << r.err;
