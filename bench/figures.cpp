@@ -49,7 +49,7 @@ std::string summary(const std::vector<double>& v) {
 struct Session {
   asio::io_context ioc;
   pp::client::McpClient c;
-  explicit Session(int port) : c(ioc.get_executor(), port) { run(c.open()); }
+  Session(int port, std::string token) : c(ioc.get_executor(), {port, std::move(token)}) { run(c.open()); }
   template <class T>
   T run(asio::awaitable<T> aw) {
     return run_co(ioc, std::move(aw));
@@ -70,7 +70,7 @@ int main(int argc, char** argv) {
   std::printf("server pid %d, port %d\n", s.pid(), s.port());
   std::printf("RSS idle: %ld KiB\n", rss_kib(s.pid()));
 
-  Session sess(s.port());
+  Session sess(s.port(), s.token());
   // Distinct arguments, so each gets its own default label.
   for (int i = 0; i < 20; ++i) sess.call("ctrl", start_args("sleep " + std::to_string(100000 + i), work.path()));
   std::printf("RSS with %zu managed processes: %ld KiB\n",

@@ -49,13 +49,14 @@ std::vector<double> tick_latency(PtyProcess& p, int child, int n) {
 int main() {
   Server s({"-q"});
   TempDir cwd;
-  std::map<std::string, std::string> env = {{"PERSISTPROC_PORT", std::to_string(s.port())}, {"PERSISTPROC_FORMAT", ""}};
+  std::map<std::string, std::string> env = {{"PERSISTPROC_PORT", std::to_string(s.port())}, {"PERSISTPROC_FORMAT", ""},
+                                            {"PERSISTPROC_DATA_DIR", s.data_dir()}};
 
   PtyProcess run({kBin, "run", "--on-exit", "detach", "--label", "bench", kHelper, "usr1:tick", "out:ready", "pause"},
                  env, cwd.path());
   if (!run.await_output("ready\r\n")) return 1;
   boost::asio::io_context ioc;
-  pp::client::McpClient c(ioc.get_executor(), s.port());
+  pp::client::McpClient c(ioc.get_executor(), {s.port(), s.token()});
   run_co(ioc, c.open());
   json::object q;
   q["command_or_label"] = "bench";

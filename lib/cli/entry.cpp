@@ -11,6 +11,8 @@
 #include "cli/tool_commands.hpp"
 #include "client/run_command.hpp"
 #include "core/shell_words.hpp"
+#include "core/token.hpp"
+#include "server/detach.hpp"
 #include "server/serve.hpp"
 
 namespace pp::cli {
@@ -96,6 +98,11 @@ int run_main(int argc, char** argv) {
   ToolRequest req;
 
   auto* serve = app.add_subcommand("serve", "Run the server (also what bare `persistproc` does)");
+  bool detach = false, no_auth = false;
+  serve->add_flag("--detach", detach, "Start in the background; return once it is ready (or already running)");
+  serve->add_flag("--no-auth,--no_auth", no_auth,
+                  "Do not require the token (env PERSISTPROC_NO_AUTH=1); anyone who can reach the port can run "
+                  "commands");
 
   auto* run = app.add_subcommand("run", "Run a program in the server and show its output here: run [options] "
                                         "PROGRAM [ARGS...] (implied: `persistproc npm run dev`)");
@@ -157,8 +164,9 @@ int run_main(int argc, char** argv) {
   }
 
   if (serve->parsed()) {
-    server::ServeOptions so{g.port, g.data_dir, g.verbose, g.quiet};
-    return server::serve(so);
+    if (const char* v = std::getenv("PERSISTPROC_NO_AUTH"); v && std::string(v) == "1") no_auth = true;
+    server::ServeOptions so{g.port, g.data_dir, g.verbose, g.quiet, no_auth, false};
+    return detach ? server::serve_detached(so) : server::serve(so);
   }
   if (g.port == 0) {
     std::fprintf(stderr, "persistproc: --port 0 only makes sense with serve\n");
@@ -185,6 +193,7 @@ int run_main(int argc, char** argv) {
       return kExitUsage;
     }
     run_opts.port = g.port;
+    run_opts.token = client_token(g.data_dir);
     run_opts.argv = std::move(words);
     run_opts.cwd = std::filesystem::current_path().string();
     if (!run_label.empty()) run_opts.label = run_label;

@@ -22,6 +22,10 @@ std::string check_environment() {
     if (v != "text" && v != "json") return "PERSISTPROC_FORMAT='" + v + "' must be text or json";
   }
   if (const char* d = std::getenv("PERSISTPROC_DATA_DIR"); d && !*d) return "PERSISTPROC_DATA_DIR is set but empty";
+  if (const char* n = std::getenv("PERSISTPROC_NO_AUTH")) {
+    std::string v = n;
+    if (v != "0" && v != "1" && !v.empty()) return "PERSISTPROC_NO_AUTH='" + v + "' must be 1 or 0";
+  }
   return "";
 }
 

@@ -9,6 +9,7 @@
 #include "client/call.hpp"
 #include "core/shell_words.hpp"
 #include "core/timestamp.hpp"
+#include "core/token.hpp"
 
 namespace pp::cli {
 
@@ -102,6 +103,8 @@ std::string build(const ToolRequest& r, json::object& args) {
   return "output";
 }
 
+client::Endpoint endpoint(const GlobalOptions& g) { return {g.port, client_token(g.data_dir)}; }
+
 int no_server(const GlobalOptions& g, const std::string& why) {
   std::fprintf(stderr,
                "persistproc: no server is running on port %d (%s).\nStart one with: persistproc serve%s\n", g.port,
@@ -120,7 +123,7 @@ int tool_command(const GlobalOptions& g, const ToolRequest& r) {
     std::fprintf(stderr, "persistproc %s: %s\n", r.command.c_str(), e.message.c_str());
     return kExitUsage;
   }
-  auto out = client::call_tool_once(g.port, tool, std::move(args));
+  auto out = client::call_tool_once(endpoint(g), tool, std::move(args));
   if (out.kind == client::CallOutcome::no_server) return no_server(g, out.message);
   if (out.kind != client::CallOutcome::ok) {
     std::fprintf(stderr, "persistproc: %s\n", out.message.c_str());
@@ -141,7 +144,7 @@ int tool_command(const GlobalOptions& g, const ToolRequest& r) {
 }
 
 int shutdown_command(const GlobalOptions& g) {
-  auto out = client::shutdown_server(g.port);
+  auto out = client::shutdown_server(endpoint(g));
   if (out.kind == client::CallOutcome::no_server) return no_server(g, out.message);
   if (out.kind != client::CallOutcome::ok) {
     std::fprintf(stderr, "persistproc: %s\n", out.message.c_str());

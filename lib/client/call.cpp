@@ -19,16 +19,20 @@ namespace pp::client {
 
 namespace asio = boost::asio;
 
-asio::awaitable<CallOutcome> call_tool(asio::any_io_executor ex, int port, std::string tool, boost::json::object args) {
+asio::awaitable<CallOutcome> call_tool(asio::any_io_executor ex, Endpoint endpoint, std::string tool,
+                                       boost::json::object args) {
   CallOutcome out;
   try {
-    McpClient c(ex, port);
+    McpClient c(ex, std::move(endpoint));
     co_await c.open();
     out.result = co_await c.call_tool(tool, std::move(args));
     co_await c.close();
   } catch (const NoServer& ns) {
     out.kind = CallOutcome::no_server;
     out.message = ns.what();
+  } catch (const Unauthorized& u) {
+    out.kind = CallOutcome::unauthorized;
+    out.message = u.what();
   } catch (const std::exception& e) {
     out.kind = CallOutcome::protocol_error;
     out.message = e.what();
@@ -36,16 +40,16 @@ asio::awaitable<CallOutcome> call_tool(asio::any_io_executor ex, int port, std::
   co_return out;
 }
 
-CallOutcome call_tool_once(int port, const std::string& tool, boost::json::object args) {
+CallOutcome call_tool_once(const Endpoint& endpoint, const std::string& tool, boost::json::object args) {
   asio::io_context ioc(1);
-  auto fut = asio::co_spawn(ioc, call_tool(ioc.get_executor(), port, tool, std::move(args)), asio::use_future);
+  auto fut = asio::co_spawn(ioc, call_tool(ioc.get_executor(), endpoint, tool, std::move(args)), asio::use_future);
   ioc.run();
   return fut.get();
 }
 
-ShutdownOutcome shutdown_server(int port) {
+ShutdownOutcome shutdown_server(const Endpoint& endpoint) {
   ShutdownOutcome out;
-  CallOutcome who = call_tool_once(port, "list", {{"pid", 0}});
+  CallOutcome who = call_tool_once(endpoint, "list", {{"pid", 0}});
   if (who.kind != CallOutcome::ok) return {who.kind, 0, who.message};
   auto* procs = who.result.if_contains("processes");
   if (!procs || !procs->is_array() || procs->as_array().size() != 1)

@@ -5,18 +5,20 @@
 #include <boost/json/object.hpp>
 #include <string>
 
+#include "client/mcp_client.hpp"
+
 namespace pp::client {
 
 struct CallOutcome {
-  enum Kind { ok, no_server, protocol_error } kind = ok;
+  enum Kind { ok, no_server, unauthorized, protocol_error } kind = ok;
   boost::json::object result;  // the tool's structuredContent when kind == ok
   std::string message;         // why, otherwise
 };
 
-CallOutcome call_tool_once(int port, const std::string& tool, boost::json::object args);
+CallOutcome call_tool_once(const Endpoint& endpoint, const std::string& tool, boost::json::object args);
 
 // The same inside a running io_context.
-boost::asio::awaitable<CallOutcome> call_tool(boost::asio::any_io_executor ex, int port, std::string tool,
+boost::asio::awaitable<CallOutcome> call_tool(boost::asio::any_io_executor ex, Endpoint endpoint, std::string tool,
                                               boost::json::object args);
 
 struct ShutdownOutcome {
@@ -27,6 +29,6 @@ struct ShutdownOutcome {
 
 // Asks the server for its pid (list pid 0), sends it SIGTERM and returns once that
 // process has exited (awaited through a pidfd).
-ShutdownOutcome shutdown_server(int port);
+ShutdownOutcome shutdown_server(const Endpoint& endpoint);
 
 }  // namespace pp::client

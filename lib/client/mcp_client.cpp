@@ -22,18 +22,20 @@ constexpr auto kRequestTimeout = std::chrono::seconds(120);
 struct McpClient::Impl {
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
+  Endpoint endpoint;
   int port;
   std::optional<std::string> session;
   std::string protocol_version = "2025-06-18";
   std::int64_t next_id = 1;
 
-  Impl(asio::any_io_executor ex, int p) : stream(std::move(ex)), port(p) {}
+  Impl(asio::any_io_executor ex, Endpoint e) : stream(std::move(ex)), endpoint(std::move(e)), port(endpoint.port) {}
 
   asio::awaitable<bh::response<bh::string_body>> send(bh::verb verb, std::string body) {
     bh::request<bh::string_body> req{verb, "/mcp/", 11};
     req.set(bh::field::host, "127.0.0.1:" + std::to_string(port));
     req.set(bh::field::user_agent, "persistproc-cli");
     req.set(bh::field::accept, "application/json, text/event-stream");
+    if (endpoint.token) req.set(bh::field::authorization, "Bearer " + *endpoint.token);
     if (session) {
       req.set("Mcp-Session-Id", *session);
       req.set("MCP-Protocol-Version", protocol_version);
@@ -48,6 +50,10 @@ struct McpClient::Impl {
     bh::response<bh::string_body> res;
     auto [rec, rn] = co_await bh::async_read(stream, buffer, res, asio::as_tuple(asio::use_awaitable));
     if (rec) throw ProtocolError("no answer from the server: " + rec.message());
+    if (res.result() == bh::status::unauthorized)
+      throw Unauthorized(endpoint.token ? "the server refused the token (PERSISTPROC_TOKEN or <data-dir>/token)"
+                                        : "the server requires a token: none found in PERSISTPROC_TOKEN or "
+                                          "<data-dir>/token (is --data-dir the server's?)");
     co_return res;
   }
 
@@ -73,7 +79,8 @@ struct McpClient::Impl {
   }
 };
 
-McpClient::McpClient(asio::any_io_executor ex, int port) : impl_(std::make_unique<Impl>(std::move(ex), port)) {}
+McpClient::McpClient(asio::any_io_executor ex, Endpoint endpoint)
+    : impl_(std::make_unique<Impl>(std::move(ex), std::move(endpoint))) {}
 McpClient::~McpClient() = default;
 
 asio::awaitable<void> McpClient::open() {
@@ -87,7 +94,8 @@ asio::awaitable<void> McpClient::open() {
   json::value init = co_await impl_->rpc("initialize", std::move(params));
   if (auto* v = init.is_object() ? init.as_object().if_contains("protocolVersion") : nullptr; v && v->is_string())
     impl_->protocol_version = std::string(v->as_string());
-  co_await impl_->rpc("notifications/initialized", {}, true);
+  json::object no_params;  // a named object: see the gcc 12 note in README ("How it is built")
+  co_await impl_->rpc("notifications/initialized", std::move(no_params), true);
 }
 
 asio::awaitable<json::object> McpClient::call_tool(const std::string& name, json::object args) {

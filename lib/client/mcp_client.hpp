@@ -22,9 +22,20 @@ struct ProtocolError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// Where the server is and how to prove we may talk to it.
+struct Endpoint {
+  int port = 8947;
+  std::optional<std::string> token;  // sent as "Authorization: Bearer <token>"
+};
+
+// The server answered 401: the token is missing or wrong.
+struct Unauthorized : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 class McpClient {
  public:
-  McpClient(boost::asio::any_io_executor ex, int port);
+  McpClient(boost::asio::any_io_executor ex, Endpoint endpoint);
   ~McpClient();
 
   // Connects and runs the initialize handshake.

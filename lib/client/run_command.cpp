@@ -75,7 +75,10 @@ class Runner {
 
  private:
   asio::awaitable<CallOutcome> call(const std::string& tool, json::object args) {
-    co_return co_await call_tool(ioc_.get_executor(), o_.port, tool, std::move(args));
+    // (A named local, not a temporary: gcc 12 can destroy temporaries in a co_await expression twice.)
+    Endpoint endpoint{o_.port, o_.token};
+    CallOutcome out = co_await call_tool(ioc_.get_executor(), std::move(endpoint), tool, std::move(args));
+    co_return out;
   }
 
   // Fails the run for a call that did not reach the tool; true when it did.

@@ -22,6 +22,7 @@ enum class OnExit { ask, stop, detach };
 
 struct RunOptions {
   int port = 8947;
+  std::optional<std::string> token;
   std::vector<std::string> argv;  // PROGRAM [ARGS...]
   std::string cwd;                // the caller's, absolute
   std::optional<std::string> label;

@@ -19,6 +19,7 @@ const char* name(Level l) {
     case Level::info: return "INFO";
     case Level::warning: return "WARNING";
     case Level::error: return "ERROR";
+    case Level::none: return "";
   }
   return "?";
 }
@@ -30,7 +31,7 @@ void set_console_level(Level level) { console_level() = level; }
 void log(Level level, std::string_view message) {
   std::string line = std::string(name(level)) + " " + std::string(message);
   if (file_sink()) file_sink()(now_ms(), line);
-  if (level >= console_level()) {
+  if (level >= console_level() && console_level() != Level::none) {
     std::fprintf(stderr, "%s\n", line.c_str());
     std::fflush(stderr);
   }

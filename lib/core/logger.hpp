@@ -8,7 +8,7 @@
 
 namespace pp::logger {
 
-enum class Level { debug = 0, info = 1, warning = 2, error = 3 };
+enum class Level { debug = 0, info = 1, warning = 2, error = 3, none = 4 };
 
 // Where whole lines go besides the console (the server log file); set once at start.
 void set_file_sink(std::function<void(Millis, std::string_view)> sink);

@@ -1,38 +1,39 @@
 #include "mcp/sessions.hpp"
 
-#include <sys/random.h>
-
-#include <cstdio>
+#include "core/token.hpp"
 
 namespace pp::mcp {
 
-namespace {
-std::string random_hex(std::size_t bytes) {
-  unsigned char buf[32];
-  std::size_t got = 0;
-  while (got < bytes) {
-    ssize_t n = ::getrandom(buf + got, bytes - got, 0);
-    if (n > 0) got += static_cast<std::size_t>(n);
+
+void SessionTable::sweep() {
+  auto now = std::chrono::steady_clock::now();
+  std::erase_if(sessions_, [&](const auto& kv) { return now - kv.second.last_used >= idle_expiry_; });
+  while (sessions_.size() >= max_sessions_) {  // full of live sessions: the least recently used goes
+    auto oldest = sessions_.begin();
+    for (auto it = sessions_.begin(); it != sessions_.end(); ++it)
+      if (it->second.use_order < oldest->second.use_order) oldest = it;
+    sessions_.erase(oldest);
   }
-  std::string out;
-  char hex[3];
-  for (std::size_t i = 0; i < bytes; ++i) {
-    std::snprintf(hex, sizeof hex, "%02x", buf[i]);
-    out += hex;
-  }
-  return out;
 }
-}  // namespace
 
 const std::string& SessionTable::create(std::string protocol_version) {
+  sweep();
   std::string id = random_hex(16);
-  auto [it, _] = sessions_.emplace(id, Session{std::move(protocol_version), false});
+  auto [it, _] = sessions_.emplace(id, Session{std::move(protocol_version), false, std::chrono::steady_clock::now(), ++uses_});
   return it->first;
 }
 
 Session* SessionTable::find(const std::string& id) {
   auto it = sessions_.find(id);
-  return it == sessions_.end() ? nullptr : &it->second;
+  if (it == sessions_.end()) return nullptr;
+  auto now = std::chrono::steady_clock::now();
+  if (now - it->second.last_used >= idle_expiry_) {
+    sessions_.erase(it);
+    return nullptr;
+  }
+  it->second.last_used = now;
+  it->second.use_order = ++uses_;
+  return &it->second;
 }
 
 bool SessionTable::erase(const std::string& id) { return sessions_.erase(id) > 0; }

@@ -1,5 +1,7 @@
 // MCP sessions (Streamable HTTP `Mcp-Session-Id`): created by initialize, ended by DELETE.
 #pragma once
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <unordered_map>
 
@@ -8,19 +10,32 @@ namespace pp::mcp {
 struct Session {
   std::string protocol_version;
   bool initialized = false;  // notifications/initialized received
+  std::chrono::steady_clock::time_point last_used;
+  std::uint64_t use_order = 0;  // larger = used more recently (a clock can tie)
 };
 
+// Idle sessions expire and the table is capped, so clients that never say
+// goodbye cannot grow it without bound. Expiry is checked when sessions are
+// used or created: no timer needed.
 class SessionTable {
  public:
+  explicit SessionTable(std::chrono::steady_clock::duration idle_expiry = std::chrono::hours(24),
+                        std::size_t max_sessions = 1024)
+      : idle_expiry_(idle_expiry), max_sessions_(max_sessions) {}
+
   // Creates a session with a fresh unguessable id (128 random bits, hex).
   const std::string& create(std::string protocol_version);
+  // The live session with this id (and marks it used), or null.
   Session* find(const std::string& id);
   bool erase(const std::string& id);
   std::size_t size() const { return sessions_.size(); }
 
  private:
+  void sweep();
+  std::chrono::steady_clock::duration idle_expiry_;
+  std::size_t max_sessions_;
+  std::uint64_t uses_ = 0;
   std::unordered_map<std::string, Session> sessions_;
-  std::string last_;
 };
 
 }  // namespace pp::mcp

@@ -2,18 +2,26 @@
 
 namespace pp::server {
 
-std::string connect_banner(const std::string& url, const std::string& data_dir) {
-  return "persistproc: long-running processes shared with your coding agents.\n"
-         "\n"
-         "Connect an agent:\n"
-         "  Claude Code:  claude mcp add --transport http persistproc " + url + "\n"
-         "  Cursor:       in ~/.cursor/mcp.json:\n"
-         "                {\"mcpServers\": {\"persistproc\": {\"url\": \"" + url + "\"}}}\n"
-         "  Gemini CLI:   in ~/.gemini/settings.json:\n"
-         "                {\"mcpServers\": {\"persistproc\": {\"httpUrl\": \"" + url + "\"}}}\n"
-         "  Any other Streamable HTTP MCP client: " + url + "\n"
-         "\n"
-         "Logs and data: " + data_dir + "\n";
+std::string connect_banner(const std::string& url, const std::string& data_dir, const std::string& token) {
+  std::string auth = "Authorization: Bearer " + token;
+  std::string headers = ", \"headers\": {\"Authorization\": \"Bearer " + token + "\"}";
+  if (token.empty()) headers.clear();
+  std::string out =
+      "persistproc: long-running processes shared with your coding agents.\n"
+      "\n"
+      "Connect an agent:\n"
+      "  Claude Code:  claude mcp add --transport http persistproc " + url +
+      (token.empty() ? "" : " --header \"" + auth + "\"") + "\n"
+      "  Cursor:       in ~/.cursor/mcp.json:\n"
+      "                {\"mcpServers\": {\"persistproc\": {\"url\": \"" + url + "\"" + headers + "}}}\n"
+      "  Gemini CLI:   in ~/.gemini/settings.json:\n"
+      "                {\"mcpServers\": {\"persistproc\": {\"httpUrl\": \"" + url + "\"" + headers + "}}}\n"
+      "  Any other Streamable HTTP MCP client: " + url + (token.empty() ? "" : " with the header " + auth) + "\n"
+      "\n";
+  out += token.empty() ? "Authentication is OFF (--no-auth): anyone who can reach this port can run commands.\n"
+                       : "The token is in " + data_dir + "/token; the persistproc command line reads it from there.\n";
+  out += "Logs and data: " + data_dir + "\n";
+  return out;
 }
 
 std::string readiness_line(const std::string& url) { return "persistproc listening on " + url + "\n"; }

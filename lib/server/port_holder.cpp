@@ -70,12 +70,12 @@ Owner owner_of_inode(const std::string& inode) {
 }
 
 // Asks the port's owner whether it is a persistproc server; its pid if so.
-std::optional<int> persistproc_pid(int port) {
+std::optional<int> persistproc_pid(int port, const std::optional<std::string>& token) {
   boost::asio::io_context ioc;
   auto fut = boost::asio::co_spawn(
       ioc,
-      [port, &ioc]() -> boost::asio::awaitable<std::optional<int>> {
-        client::McpClient c(ioc.get_executor(), port);
+      [port, &ioc, token]() -> boost::asio::awaitable<std::optional<int>> {
+        client::McpClient c(ioc.get_executor(), {port, token});
         co_await c.open();
         boost::json::object args;  // (gcc 12 rejects a braced initializer list inside a coroutine here)
         args["pid"] = 0;
@@ -96,7 +96,7 @@ std::optional<int> persistproc_pid(int port) {
 
 }  // namespace
 
-std::string describe_port_holder(int port) {
+std::string describe_port_holder(int port, const std::optional<std::string>& token) {
   // Our own user's processes can be named from /proc; for anyone else's, ask over MCP.
   std::string inode = listening_inode(port);
   Owner owner = inode.empty() ? Owner{} : owner_of_inode(inode);
@@ -106,7 +106,7 @@ std::string describe_port_holder(int port) {
     if (!ec && exe.filename() == "persistproc") return "a persistproc server (PID " + std::to_string(owner.pid) + ")";
     return owner.name + " (PID " + std::to_string(owner.pid) + ")";
   }
-  if (auto pid = persistproc_pid(port)) return "a persistproc server (PID " + std::to_string(*pid) + ")";
+  if (auto pid = persistproc_pid(port, token)) return "a persistproc server (PID " + std::to_string(*pid) + ")";
   return "another program";
 }
 

@@ -1,6 +1,8 @@
 #include "server/serve.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,7 +20,9 @@
 #include "http/listener.hpp"
 #include "mcp/server.hpp"
 #include "server/banner.hpp"
+#include "core/token.hpp"
 #include "server/port_holder.hpp"
+#include "server/systemd.hpp"
 #include "supervise/supervisor.hpp"
 
 namespace pp::server {
@@ -46,8 +50,27 @@ std::string file_stamp() {
 
 }  // namespace
 
+// Many idle agent connections must not exhaust the default 1024 descriptors.
+void raise_fd_limit() {
+  rlimit rl{};
+  if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+    rl.rlim_cur = rl.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &rl);
+  }
+}
+
+// serve --detach's child: once ready, nobody reads our stdout/stderr any more.
+void drop_stdio() {
+  int fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
+  if (fd < 0) return;
+  for (int target : {0, 1, 2}) ::dup2(fd, target);
+  ::close(fd);
+}
+
 int serve(const ServeOptions& opts) {
+  take_systemd_environment();
   ::signal(SIGPIPE, SIG_IGN);  // children get the default back (spawn.cpp)
+  raise_fd_limit();
   std::string data_dir = std::filesystem::absolute(opts.data_dir).lexically_normal().string();
   while (data_dir.size() > 1 && data_dir.back() == '/') data_dir.pop_back();
   std::string log_dir = data_dir + "/process_logs";
@@ -76,17 +99,33 @@ int serve(const ServeOptions& opts) {
                             : opts.verbose == 1 ? logger::Level::info
                                                 : logger::Level::warning);
 
+  http::HttpConfig http_config;
+  if (!opts.no_auth) {
+    std::string err;
+    std::string token = ensure_token(data_dir, err);
+    if (token.empty()) {
+      std::fprintf(stderr, "persistproc: data directory unusable: %s\n", err.c_str());
+      logger::set_file_sink(nullptr);
+      return kExitDataDir;
+    }
+    http_config.token = token;
+  }
+
   asio::io_context ioc(1);
   tcp::acceptor acceptor(ioc);
   boost::system::error_code ec;
   tcp::endpoint ep(asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(opts.port));
-  acceptor.open(ep.protocol(), ec);
-  if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) acceptor.bind(ep, ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (int fd = activated_socket(); fd >= 0) {
+    acceptor.assign(tcp::v4(), fd, ec);  // systemd socket activation: already bound and listening
+  } else {
+    acceptor.open(ep.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(ep, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  }
   if (ec == asio::error::address_in_use) {
     std::fprintf(stderr, "persistproc: port %d is already in use by %s\n", opts.port,
-                 describe_port_holder(opts.port).c_str());
+                 describe_port_holder(opts.port, http_config.token).c_str());
     logger::set_file_sink(nullptr);
     return kExitPortInUse;
   }
@@ -118,6 +157,7 @@ int serve(const ServeOptions& opts) {
             continue;
           }
           stopping = true;
+          sd_notify("STOPPING=1");
           logger::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP") +
                        ": stopping every managed process");
           boost::system::error_code ignore;
@@ -134,13 +174,18 @@ int serve(const ServeOptions& opts) {
       },
       asio::detached);
 
-  asio::co_spawn(ioc, http::accept_loop(acceptor, mcp_server, http::Limits{}), asio::detached);
+  asio::co_spawn(ioc, http::accept_loop(acceptor, mcp_server, http_config), asio::detached);
 
   // Everything above is in place before the first accept can run: announce readiness.
   std::string url = "http://127.0.0.1:" + std::to_string(port) + "/mcp/";
-  if (!opts.quiet) std::fputs(connect_banner(url, data_dir).c_str(), stdout);
+  if (!opts.quiet) std::fputs(connect_banner(url, data_dir, http_config.token.value_or("")).c_str(), stdout);
   std::fputs(readiness_line(url).c_str(), stdout);
   std::fflush(stdout);
+  sd_notify("READY=1\nMAINPID=" + std::to_string(::getpid()));
+  if (opts.detached) {
+    drop_stdio();
+    logger::set_console_level(logger::Level::none);
+  }
   logger::info("listening on " + url + " (pid " + std::to_string(::getpid()) + ", data dir " + data_dir + ")");
 
   ioc.run();

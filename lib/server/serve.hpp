@@ -10,6 +10,8 @@ struct ServeOptions {
   std::string data_dir;
   int verbose = 0;
   bool quiet = false;
+  bool no_auth = false;   // --no-auth: no token required (the banner says so)
+  bool detached = false;  // after readiness, stdio goes to /dev/null (serve --detach's child)
 };
 
 // Exit codes of serve besides 0 and 2 (usage).

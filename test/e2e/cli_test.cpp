@@ -194,7 +194,7 @@ TEST_F(Cli, UsageErrorsExitTwo) {
 TEST_F(Cli, GlobalOptionsWorkBeforeOrAfterTheSubcommand) {
   TempDir none;
   std::string port = std::to_string(s.port());
-  std::map<std::string, std::string> no_env = {{"PERSISTPROC_PORT", ""}};
+  std::map<std::string, std::string> no_env = {{"PERSISTPROC_PORT", ""}, {"PERSISTPROC_TOKEN", s.token()}};
   EXPECT_EQ(run_program({kBin, "--port", port, "list"}, no_env).out, "No processes running\n");
   EXPECT_EQ(run_program({kBin, "list", "--port", port}, no_env).out, "No processes running\n");
   EXPECT_EQ(run_program({kBin, "--format", "json", "list", "--port", port}, no_env).out, "{\"processes\":[]}\n");
@@ -210,7 +210,8 @@ TEST_F(Cli, EnvironmentVariablesAndFlagsBeatThem) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.err.find("PERSISTPROC_FORMAT"), std::string::npos);
   // The flag wins over a wrong port in the environment.
-  auto ok = run_program({kBin, "list", "--port", std::to_string(s.port())}, {{"PERSISTPROC_PORT", "1"}});
+  auto ok = run_program({kBin, "list", "--port", std::to_string(s.port())},
+                        {{"PERSISTPROC_PORT", "1"}, {"PERSISTPROC_TOKEN", s.token()}});
   EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 

@@ -101,20 +101,21 @@ TEST(Server, BarePersistprocWithOnlyGlobalOptionsServes) {
 
 TEST(Server, EndpointAnswersAtMcpWithAndWithoutSlash) {
   Server s({"-q"});
+  std::map<std::string, std::string> auth = {{"Authorization", "Bearer " + s.token()}};
   for (const char* path : {"/mcp", "/mcp/"}) {
     auto r = http_request(s.port(), "POST", path,
-                          R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}})");
+                          R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}})", auth);
     EXPECT_EQ(r.status, 200) << path;
     EXPECT_FALSE(r.headers["Mcp-Session-Id"].empty());
     EXPECT_EQ(r.headers["Content-Type"], "application/json");
   }
-  EXPECT_EQ(http_request(s.port(), "POST", "/other", "{}").status, 404);
-  EXPECT_EQ(http_request(s.port(), "GET", "/mcp/").status, 405);
+  EXPECT_EQ(http_request(s.port(), "POST", "/other", "{}", auth).status, 404);
+  EXPECT_EQ(http_request(s.port(), "GET", "/mcp/", "", auth).status, 405);
 }
 
 TEST(Server, SessionsOverHttp) {
-  Server s({"-q"});
-  std::string sid = http_initialize(s.port());
+  Server s({"--no-auth", "-q"});
+  std::string sid = http_initialize(s.port(), "");
   ASSERT_FALSE(sid.empty());
   auto note = http_request(s.port(), "POST", "/mcp/", R"({"jsonrpc":"2.0","method":"notifications/initialized"})",
                            {{"Mcp-Session-Id", sid}});
@@ -135,7 +136,7 @@ TEST(Server, SessionsOverHttp) {
 }
 
 TEST(Server, RejectsForeignHostOriginAndHugeBodies) {
-  Server s({"-q"});
+  Server s({"--no-auth", "-q"});
   std::string init = R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}})";
   EXPECT_EQ(http_request(s.port(), "POST", "/mcp/", init, {{"Host", "evil.example:80"}}).status, 403);
   EXPECT_EQ(http_request(s.port(), "POST", "/mcp/", init, {{"Origin", "http://evil.example"}}).status, 403);

@@ -43,10 +43,11 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
   return r;
 }
 
-std::string http_initialize(int port) {
+std::string http_initialize(int port, const std::string& token) {
   auto r = http_request(port, "POST", "/mcp/",
                         R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18",)"
-                        R"("capabilities":{},"clientInfo":{"name":"t","version":"1"}}})");
+                        R"("capabilities":{},"clientInfo":{"name":"t","version":"1"}}})",
+                        {{"Authorization", "Bearer " + token}});
   return r.headers["Mcp-Session-Id"];
 }
 

@@ -15,7 +15,7 @@ struct HttpResult {
 HttpResult http_request(int port, const std::string& method, const std::string& target, const std::string& body = "",
                         const std::map<std::string, std::string>& headers = {});
 
-// initialize over raw HTTP; returns the session id.
-std::string http_initialize(int port);
+// initialize over raw HTTP with this bearer token; returns the session id.
+std::string http_initialize(int port, const std::string& token);
 
 }  // namespace pp::test

@@ -144,7 +144,8 @@ RunResult run_program(const std::vector<std::string>& argv, const std::map<std::
 Server::Server(std::vector<std::string> extra_args) {
   std::vector<std::string> argv = {kBin, "serve", "--port", "0", "--data-dir", dir_.path()};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  pid_ = spawn(argv, {{"PERSISTPROC_PORT", ""}, {"PERSISTPROC_FORMAT", ""}}, "", out_fd_, err_fd_);
+  pid_ = spawn(argv, {{"PERSISTPROC_PORT", ""}, {"PERSISTPROC_FORMAT", ""}, {"PERSISTPROC_TOKEN", ""}, {"PERSISTPROC_NO_AUTH", ""}},
+               "", out_fd_, err_fd_);
   // Read stdout until the readiness line: the server is ready exactly then.
   const std::string marker = "persistproc listening on http://127.0.0.1:";
   auto deadline = std::chrono::steady_clock::now() + 30s;
@@ -190,7 +191,14 @@ RunResult Server::cli(std::vector<std::string> args, std::map<std::string, std::
   env.emplace("PERSISTPROC_PORT", std::to_string(port_));
   env.emplace("PERSISTPROC_DATA_DIR", dir_.path());
   env.emplace("PERSISTPROC_FORMAT", "");
+  env.emplace("PERSISTPROC_TOKEN", "");
   return run_program(args, env, 60s, cwd);
+}
+
+std::string Server::token() const {
+  std::string t = read_file(dir_.path() + "/token");
+  while (!t.empty() && t.back() == '\n') t.pop_back();
+  return t;
 }
 
 int Server::wait_exit(std::chrono::milliseconds bound) {

@@ -50,6 +50,8 @@ class Server {
   int pid() const { return pid_; }
   const std::string& data_dir() const { return dir_.path(); }
   const std::string& banner() const { return stdout_; }
+  // The bearer token the server created in its data dir ("" with --no-auth).
+  std::string token() const;
   // Runs the CLI against this server.
   RunResult cli(std::vector<std::string> args, std::map<std::string, std::string> env = {},
                 const std::string& cwd = "") const;

@@ -1,0 +1,89 @@
+#include "server/detach.hpp"
+
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "client/call.hpp"
+#include "core/token.hpp"
+#include "server/banner.hpp"
+
+namespace pp::server {
+
+namespace {
+
+// Is a persistproc server already answering there? Its pid, 0 for "yes but it
+// refused our token", -1 for no.
+int running_server_pid(const ServeOptions& opts) {
+  if (opts.port == 0) return -1;
+  auto r = client::call_tool_once({opts.port, client_token(opts.data_dir)}, "list", {{"pid", 0}});
+  if (r.kind == client::CallOutcome::unauthorized) return 0;
+  if (r.kind != client::CallOutcome::ok) return -1;
+  auto* procs = r.result.if_contains("processes");
+  if (!procs || !procs->is_array() || procs->as_array().empty()) return -1;
+  return static_cast<int>(procs->as_array()[0].as_object().at("pid").to_number<int>());
+}
+
+}  // namespace
+
+int serve_detached(const ServeOptions& opts) {
+  if (int pid = running_server_pid(opts); pid >= 0) {
+    std::fprintf(stderr, "persistproc: a server is already running on port %d%s\n", opts.port,
+                 pid > 0 ? (" (PID " + std::to_string(pid) + ")").c_str() : " (it refused our token)");
+    std::fputs(readiness_line("http://127.0.0.1:" + std::to_string(opts.port) + "/mcp/").c_str(), stdout);
+    return 0;
+  }
+  int p[2];
+  if (::pipe2(p, O_CLOEXEC) != 0) {
+    std::perror("persistproc: pipe");
+    return 1;
+  }
+  std::fflush(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    std::perror("persistproc: fork");
+    return 1;
+  }
+  if (pid == 0) {
+    // The server: its own session, stdin from /dev/null, stdout and stderr into
+    // the pipe until it is ready (serve() then points them at /dev/null).
+    ::setsid();
+    int null = ::open("/dev/null", O_RDONLY);
+    if (null >= 0) ::dup2(null, 0);
+    ::dup2(p[1], 1);
+    ::dup2(p[1], 2);
+    ::close(p[0]);
+    ::close(p[1]);
+    ServeOptions child = opts;
+    child.detached = true;
+    int code = serve(child);
+    std::fflush(nullptr);
+    ::_exit(code);
+  }
+  ::close(p[1]);
+  std::string out;
+  char buf[4096];
+  for (;;) {  // EOF: the server dropped its stdio (ready) or exited (failed)
+    ssize_t n = ::read(p[0], buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(p[0]);
+  if (out.find("persistproc listening on http://127.0.0.1:") != std::string::npos) {
+    std::fputs(out.c_str(), stdout);
+    return 0;
+  }
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  std::fputs(out.c_str(), stderr);
+  return WIFEXITED(status) && WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 1;
+}
+
+}  // namespace pp::server
