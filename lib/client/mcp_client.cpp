@@ -47,9 +47,11 @@ struct McpClient::Impl {
     stream.expires_after(kRequestTimeout);
     auto [wec, wn] = co_await bh::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
     if (wec) throw ProtocolError("cannot send request to the server: " + wec.message());
-    bh::response<bh::string_body> res;
-    auto [rec, rn] = co_await bh::async_read(stream, buffer, res, asio::as_tuple(asio::use_awaitable));
+    bh::response_parser<bh::string_body> parser;
+    parser.body_limit(256 * 1024 * 1024);  // Beast's 8 MiB default is less than a large `output`
+    auto [rec, rn] = co_await bh::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
     if (rec) throw ProtocolError("no answer from the server: " + rec.message());
+    bh::response<bh::string_body> res = parser.release();
     if (res.result() == bh::status::unauthorized)
       throw Unauthorized(endpoint.token ? "the server refused the token (PERSISTPROC_TOKEN or <data-dir>/token)"
                                         : "the server requires a token: none found in PERSISTPROC_TOKEN or "

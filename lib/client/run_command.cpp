@@ -204,7 +204,7 @@ class Runner {
     if (parse_line_stamp(line) && line.size() > kStampLen) text.remove_prefix(kStampLen + 1);
     auto ev = parse_system_text(text);
     if (!ev) {
-      show(o_.raw ? std::string_view(line) : text);
+      show(o_.raw ? std::string_view(line) : unescape_output(text));
       return;
     }
     if (o_.raw) show(line);

@@ -20,6 +20,16 @@ bool take_int(std::string_view& s, int& out) {
 }
 }  // namespace
 
+bool needs_escape(std::string_view line) {
+  std::size_t i = line.find_first_not_of('\\');
+  return i != std::string_view::npos && line.substr(i).starts_with(kSystemTag.substr(0, 8));
+}
+
+std::string_view unescape_output(std::string_view text) {
+  if (!text.empty() && text[0] == '\\' && needs_escape(text)) text.remove_prefix(1);
+  return text;
+}
+
 std::string started_text(int pid, const std::string& command, const std::string& cwd) {
   return std::string(kStarted) + std::to_string(pid) + "): " + command + " in " + cwd;
 }

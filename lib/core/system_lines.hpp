@@ -27,6 +27,12 @@ struct SystemEvent {
   std::string error;      // restart_failed
 };
 
+// A process's own line that looks like ours ("[SYSTEM] ...", or that with leading
+// backslashes) gets one more backslash in the combined log, so output can never
+// forge an exit or a restart; unescape_output() gives the line back for display.
+bool needs_escape(std::string_view line);
+std::string_view unescape_output(std::string_view text);
+
 // `text` is a log line without its stamp; nullopt when it is not a [SYSTEM] line we know.
 std::optional<SystemEvent> parse_system_text(std::string_view text);
 

@@ -39,7 +39,8 @@ Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
       "Read a process's captured output (each line prefixed with its UTC time stamp). stream is "
       "stdout, stderr or combined (default). Returns the last `lines` lines (default 100), optionally only "
       "those at or after since_time and before before_time (ISO-8601, UTC when no zone). lines_before and "
-      "lines_after count the lines outside the returned window, for paging. pid 0 reads the server's own log.\n"
+      "lines_after count the lines outside the returned window, for paging; one answer holds at most 4 MiB of lines. "
+      "pid 0 reads the server's own log.\n"
       "Example: {\"command_or_label\": \"npm run dev\", \"lines\": 50}";
   json::object props;
   props["stream"] = {{"type", json::array{"string", "null"}},

@@ -23,6 +23,7 @@
 #include "core/token.hpp"
 #include "server/port_holder.hpp"
 #include "server/systemd.hpp"
+#include "supervise/spawn.hpp"
 #include "supervise/supervisor.hpp"
 
 namespace pp::server {
@@ -52,6 +53,7 @@ std::string file_stamp() {
 
 // Many idle agent connections must not exhaust the default 1024 descriptors.
 void raise_fd_limit() {
+  keep_fd_limit_for_children();
   rlimit rl{};
   if (::getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
     rl.rlim_cur = rl.rlim_max;

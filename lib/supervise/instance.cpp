@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -43,15 +44,14 @@ Instance::Instance(const asio::any_io_executor& ex, ProcessSpec spec)
     : ex_(ex),
       spec_(std::move(spec)),
       quiet_timers_{asio::steady_timer(ex), asio::steady_timer(ex)},
+      reaped_(ex),
       exited_(ex),
       appended_(ex) {}
 
 Instance::~Instance() {
   // The table only drops ended instances; a running one here means the server is
   // going away without shutdown(): never leave the group behind.
-  if (child_ && status_ == Status::running) {
-    ::killpg(pid_, SIGKILL);
-  }
+  if (child_ && !reaped_.is_set()) ::killpg(pid_, SIGKILL);
 }
 
 const std::string& Instance::log_path(Stream s) const {
@@ -96,7 +96,10 @@ Millis Instance::next_stamp() {
 
 void Instance::write_line(int which, std::string_view line, Millis stamp) {
   files_[which].append(stamp, line);
-  files_[2].append(stamp, line);
+  if (needs_escape(line))
+    files_[2].append(stamp, "\\" + std::string(line));  // only [SYSTEM] lines of our own are real
+  else
+    files_[2].append(stamp, line);
 }
 
 void Instance::system_line(const std::string& text) {
@@ -110,7 +113,7 @@ void Instance::take(int which, std::string_view bytes) {
   files_[which].flush();
   files_[2].flush();
   appended_.notify();
-  if (splitters_[which].has_partial() && !draining_) {
+  if (splitters_[which].has_partial() && stream_open_[which]) {
     quiet_timers_[which].expires_after(kQuietFlush);  // re-arming restarts the quiet period
     if (!quiet_waiting_[which]) {
       quiet_waiting_[which] = true;
@@ -125,10 +128,10 @@ asio::awaitable<void> Instance::flush_when_quiet(int which) {
     auto [ec] = co_await quiet_timers_[which].async_wait(asio::as_tuple(asio::use_awaitable));
     if (ec) {
       // Re-armed by new data (or cancelled): wait again while a partial line remains.
-      if (!draining_ && splitters_[which].has_partial()) continue;
+      if (stream_open_[which] && splitters_[which].has_partial()) continue;
       break;
     }
-    if (!draining_ && splitters_[which].has_partial()) {
+    if (stream_open_[which] && splitters_[which].has_partial()) {
       Millis stamp = next_stamp();
       splitters_[which].flush([&](std::string_view line) { write_line(which, line, stamp); });
       files_[which].flush();
@@ -155,6 +158,20 @@ bool Instance::read_available(int which, int max_reads) {
   return true;
 }
 
+void Instance::read_pending(int which) {
+  auto& d = which == 0 ? child_->out : child_->err;
+  int pending = 0;
+  if (::ioctl(d.native_handle(), FIONREAD, &pending) != 0 || pending <= 0) return;
+  char buf[kReadChunk];
+  while (pending > 0) {
+    ssize_t n = ::read(d.native_handle(), buf, std::min<std::size_t>(sizeof buf, static_cast<std::size_t>(pending)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    take(which, {buf, static_cast<std::size_t>(n)});
+    pending -= static_cast<int>(n);
+  }
+}
+
 void Instance::close_stream(int which) {
   if (!stream_open_[which]) return;
   stream_open_[which] = false;
@@ -166,14 +183,18 @@ void Instance::close_stream(int which) {
   appended_.notify();
   boost::system::error_code ignore;
   (which == 0 ? child_->out : child_->err).close(ignore);
+  maybe_close_files();
 }
 
 asio::awaitable<void> Instance::pump(int which) {
   auto self = shared_from_this();
   auto& d = which == 0 ? child_->out : child_->err;
+  // Reads until every writer is gone, also after the leader exited: the rest of its
+  // group may still write (a pipeline's last stage, a shutdown message) and must
+  // neither lose that output nor die of SIGPIPE.
   while (stream_open_[which]) {
     auto [ec] = co_await d.async_wait(asio::posix::descriptor_base::wait_read, asio::as_tuple(asio::use_awaitable));
-    if (ec || !stream_open_[which]) break;  // closed by watch_exit
+    if (ec || !stream_open_[which]) break;
     // At most 1 MiB per turn, so one chatty child cannot starve the rest of the server.
     if (!read_available(which, 16)) close_stream(which);
   }
@@ -190,54 +211,76 @@ asio::awaitable<void> Instance::watch_exit() {
     exit_code_ = WEXITSTATUS(raw);
   else
     exit_code_ = ec ? -1 : code;
-  // In this one handler: take everything the child wrote, write the exit line, then
-  // publish the new status. A client that sees `exited` therefore sees every line.
-  // (A grandchild may hold the pipes open forever, so we stop reading here.)
-  draining_ = true;
+  // Reaped: the pid may be reused from now on, so the handle must forget it (its
+  // destructor would otherwise kill whatever process gets that number next).
+  child_->proc.detach();
+  reaped_.set();
+  // A stop in progress records the exit itself, once the whole group is gone.
+  if (stops_active_ == 0) finalize();
+}
+
+void Instance::finalize() {
+  if (finalized_) return;
+  finalized_ = true;
+  // In this one handler: what the pipes hold now, the exit line, then the status, so
+  // a client that sees the new status also sees every line written before the exit.
   for (int w = 0; w < 2; ++w) {
-    if (stream_open_[w]) read_available(w, 1 << 30);
-    close_stream(w);
+    if (!stream_open_[w]) continue;
+    read_pending(w);
+    Millis stamp = next_stamp();
+    splitters_[w].flush([&](std::string_view line) { write_line(w, line, stamp); });
   }
   end_ = next_stamp();
   status_ = stop_requested_ ? Status::terminated : Status::exited;
   int c = *exit_code_;
   system_line(exit_text(c, restarting_));
-  for (int i = 0; i < 3; ++i)
-    if (i != 2 || !restarting_) files_[i].close();
   logger::info("PID " + std::to_string(pid_) + " (" + spec_.label + ") " + to_string(status_) + ", exit code " +
                std::to_string(c));
   exited_.set();
   appended_.notify();
+  maybe_close_files();
   if (on_exit_) on_exit_();
 }
 
+void Instance::maybe_close_files() {
+  if (!finalized_ || stream_open_[0] || stream_open_[1] || restarting_) return;
+  for (auto& f : files_) f.close();
+}
+
+bool Instance::group_alive() const { return !reaped_.is_set() || !group_members(pid_).empty(); }
+
 void Instance::note_restart(const std::string& text) {
-  if (!files_[2].is_open()) return;
+  if (!restarting_) return;
   system_line(text);
-  files_[2].close();
   restarting_ = false;
   appended_.notify();
+  maybe_close_files();
 }
 
 asio::awaitable<void> Instance::stop(bool force, StopTimings t) {
   auto self = shared_from_this();
-  if (!running()) co_return;
-  stop_requested_ = true;
-  logger::info("stopping PID " + std::to_string(pid_) + " (" + spec_.label + ")" + (force ? " with SIGKILL" : ""));
-  auto signal_group = [&](int sig) {
-    ::killpg(pid_, sig);
-    if (!exited_.is_set()) ::kill(pid_, sig);  // in case it left its group
-  };
-  auto deadline = std::chrono::steady_clock::now() + (force ? t.kill_wait : t.grace);
-  signal_group(force ? SIGKILL : SIGTERM);
-  co_await exited_.wait_until(deadline);
-  co_await await_exit(ex_, group_members(pid_), deadline);
-  if (!force && (!exited_.is_set() || !group_members(pid_).empty())) {
-    deadline = std::chrono::steady_clock::now() + t.kill_wait;
-    signal_group(SIGKILL);
-    co_await exited_.wait_until(deadline);
-    co_await await_exit(ex_, group_members(pid_), deadline);
+  if (!group_alive()) co_return;
+  ++stops_active_;
+  if (!finalized_) {
+    stop_requested_ = true;
+    logger::info("stopping PID " + std::to_string(pid_) + " (" + spec_.label + ")" + (force ? " with SIGKILL" : ""));
   }
+  auto signal_group = [&](int sig) {
+    // The group id stays ours while the leader is unreaped or any member lives.
+    if (!reaped_.is_set()) ::kill(pid_, sig);  // in case it left its group
+    if (group_alive()) ::killpg(pid_, sig);
+  };
+  auto wait_all = [&](std::chrono::steady_clock::time_point deadline) -> asio::awaitable<void> {
+    co_await reaped_.wait_until(deadline);
+    co_await await_exit(ex_, group_members(pid_), deadline);
+  };
+  signal_group(force ? SIGKILL : SIGTERM);
+  co_await wait_all(std::chrono::steady_clock::now() + (force ? t.kill_wait : t.grace));
+  if (!force && group_alive()) {
+    signal_group(SIGKILL);
+    co_await wait_all(std::chrono::steady_clock::now() + t.kill_wait);
+  }
+  if (--stops_active_ == 0 && reaped_.is_set()) finalize();
 }
 
 }  // namespace pp

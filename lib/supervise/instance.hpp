@@ -51,6 +51,8 @@ class Instance : public std::enable_shared_from_this<Instance> {
   const ProcessSpec& spec() const { return spec_; }
   Status status() const { return status_; }
   bool running() const { return status_ == Status::running; }
+  // The leader is running, or has left live processes in its group.
+  bool group_alive() const;
   Millis start_time() const { return start_; }
   std::optional<Millis> end_time() const { return end_; }
   std::optional<int> exit_code() const { return exit_code_; }
@@ -62,8 +64,9 @@ class Instance : public std::enable_shared_from_this<Instance> {
   Pulse& appended() { return appended_; }
 
   // SIGTERM (or SIGKILL when `force`) to the whole group, SIGKILL after the grace
-  // period, then up to `kill_wait` more. Returns once the exit is recorded, or the
-  // time is up (then running() is still true).
+  // period, then up to `kill_wait` more. Returns once the group is gone and the
+  // exit recorded, or the time is up (then running() may still be true). Also
+  // works on an ended instance whose leader left processes behind in its group.
   boost::asio::awaitable<void> stop(bool force, StopTimings t = {});
 
   // Restart bookkeeping, so a follower of this log never mistakes a restart for
@@ -80,7 +83,14 @@ class Instance : public std::enable_shared_from_this<Instance> {
   boost::asio::awaitable<void> pump(int which);
   // Reads what the pipe holds now; false at end of stream. `max_reads` bounds one turn.
   bool read_available(int which, int max_reads);
+  // Reads exactly what the pipe holds at this moment (FIONREAD), no more: a writer
+  // that never pauses cannot hold the server here.
+  void read_pending(int which);
   void close_stream(int which);
+  // Records the exit: pending output, the exit line, then the status. Runs when the
+  // leader is reaped, or, during a stop, once the whole group is gone.
+  void finalize();
+  void maybe_close_files();
   boost::asio::awaitable<void> watch_exit();
   boost::asio::awaitable<void> flush_when_quiet(int which);
   void take(int which, std::string_view bytes);
@@ -101,11 +111,13 @@ class Instance : public std::enable_shared_from_this<Instance> {
   LineSplitter splitters_[2];
   boost::asio::steady_timer quiet_timers_[2];
   bool quiet_waiting_[2] = {false, false};
-  bool draining_ = false;
+  bool finalized_ = false;
+  int stops_active_ = 0;
   bool stop_requested_ = false;
   bool restarting_ = false;
   bool stream_open_[2] = {true, true};
-  Event exited_;
+  Event reaped_;  // the leader has been waited for
+  Event exited_;  // finalize() ran: status, exit code and exit line are out
   Pulse appended_;
   std::function<void()> on_exit_;
 };

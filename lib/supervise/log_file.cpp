@@ -28,6 +28,7 @@ void LogFile::close() {
 }
 
 void LogFile::append(Millis stamp, std::string_view text) {
+  if (fd_ < 0) return;  // closed: the index must keep describing the file exactly
   std::uint64_t offset = index_.size + buf_.size();
   if (offset >= next_checkpoint_) {
     index_.checkpoints.push_back({offset, index_.lines, stamp});
@@ -35,7 +36,18 @@ void LogFile::append(Millis stamp, std::string_view text) {
   }
   buf_ += format_iso_ms(stamp);
   buf_.push_back(' ');
-  buf_.append(text);
+  // One record per line, always: a newline inside the text (a command line or an
+  // error message can hold one) is written as the two characters \n.
+  if (text.find('\n') == std::string_view::npos) {
+    buf_.append(text);
+  } else {
+    for (char c : text) {
+      if (c == '\n')
+        buf_ += "\\n";
+      else
+        buf_.push_back(c);
+    }
+  }
   buf_.push_back('\n');
   ++index_.lines;
   if (buf_.size() >= 256 * 1024) flush();

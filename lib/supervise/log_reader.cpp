@@ -150,18 +150,20 @@ ReadResult read_log(const std::string& path, const LogIndex* index, const ReadQu
   // Walk back from `end`, block by block, taking whole lines that start at or after `floor`.
   std::vector<std::string> rev;
   std::string tail;  // bytes [pos, pos + tail.size()) not yet turned into lines
-  std::uint64_t pos = end, first = end;
+  std::uint64_t pos = end, first = end, bytes = 0;
   while (rev.size() < q.lines) {
     std::size_t search_end = tail.size() >= 2 ? tail.size() - 2 : std::string::npos;
     std::size_t k = tail.size() >= 2 ? tail.rfind('\n', search_end) : std::string::npos;
     if (k != std::string::npos) {
+      bytes += tail.size() - (k + 1);
+      if (!rev.empty() && bytes > q.max_bytes) break;
       rev.push_back(tail.substr(k + 1));
       tail.resize(k + 1);
       first = pos + k + 1;
       continue;
     }
     if (pos <= floor) {
-      if (!tail.empty()) {
+      if (!tail.empty() && (rev.empty() || bytes + tail.size() <= q.max_bytes)) {
         rev.push_back(std::move(tail));
         first = pos;
       }

@@ -14,6 +14,9 @@ struct ReadQuery {
   std::uint64_t lines = 100;
   std::optional<Millis> since;   // inclusive
   std::optional<Millis> before;  // exclusive
+  // At most this many bytes of lines per answer (always at least one line); the
+  // lines left out are counted in lines_before, so a caller can page.
+  std::uint64_t max_bytes = 4 * 1024 * 1024;
 };
 
 struct ReadResult {

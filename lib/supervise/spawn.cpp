@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,9 @@ namespace pp {
 namespace bp = boost::process::v2;
 
 namespace {
+
+rlimit child_nofile{};
+bool have_child_nofile = false;
 
 bool is_exec_file(const std::string& p, bool& denied) {
   struct stat st {};
@@ -49,11 +53,14 @@ struct ChildSetup {
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD}) ::signal(s, SIG_DFL);
+    if (have_child_nofile) ::setrlimit(RLIMIT_NOFILE, &child_nofile);
     return {};
   }
 };
 
 }  // namespace
+
+void keep_fd_limit_for_children() { have_child_nofile = ::getrlimit(RLIMIT_NOFILE, &child_nofile) == 0; }
 
 std::string resolve_program(const std::string& program, const std::string& cwd, const std::string& path_var,
                             bool& denied) {

@@ -36,6 +36,10 @@ struct SpawnOutcome {
 
 SpawnOutcome spawn_child(const boost::asio::any_io_executor& ex, const SpawnRequest& req);
 
+// Call before the server raises its own descriptor limit: children get this one
+// back (programs using select() or closing every descriptor expect the usual 1024).
+void keep_fd_limit_for_children();
+
 // PATH lookup the way execvp does it, relative to `cwd`; "" when nothing executable is found.
 // Sets `denied` when a candidate exists but may not be executed.
 std::string resolve_program(const std::string& program, const std::string& cwd, const std::string& path_var,

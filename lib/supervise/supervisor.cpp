@@ -130,7 +130,12 @@ asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t) {
     }
   }
   std::optional<int> old_code = old->exit_code();
-  CtrlOutcome started = start(old->spec());
+  CtrlOutcome started;
+  try {
+    started = start(old->spec());
+  } catch (const std::exception& e) {
+    started.error = std::string("Cannot start: ") + e.what();  // and the old log must still say so
+  }
   started.exit_code = old_code;
   if (was_running)
     old->note_restart(started.instance ? restarted_text(started.instance->pid(), started.instance->logs().combined_path)
@@ -140,9 +145,11 @@ asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t) {
 
 asio::awaitable<void> Supervisor::shutdown(bool force) {
   shutting_down_ = true;
+  // Every group with a live process, including ended entries whose leader left
+  // children behind: nothing managed survives the server.
   std::vector<std::shared_ptr<Instance>> running;
   for (const auto& p : table_)
-    if (p->running()) running.push_back(p);
+    if (p->group_alive()) running.push_back(p);
   if (running.empty()) co_return;
   auto remaining = std::make_shared<std::size_t>(running.size());
   auto all_done = std::make_shared<Event>(ex_);
@@ -166,8 +173,9 @@ void Supervisor::trim_ended() {
   if (ended.size() <= kKeepEnded) return;
   std::sort(ended.begin(), ended.end(), [](const auto& a, const auto& b) { return a->end_time() > b->end_time(); });
   ended.resize(kKeepEnded);
+  // An entry whose leader left live processes behind stays, so shutdown still finds its group.
   std::erase_if(table_, [&](const auto& p) {
-    return !p->running() && std::find(ended.begin(), ended.end(), p) == ended.end();
+    return !p->running() && std::find(ended.begin(), ended.end(), p) == ended.end() && !p->group_alive();
   });
 }
 

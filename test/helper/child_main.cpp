@@ -9,6 +9,7 @@
 //   exit:CODE  kill-self:SIG  pause   end now / by a signal / wait for a signal forever
 //   usr1:TEXT     from now on, print TEXT as a line on every SIGUSR1
 //   stdin-mode    print "stdin blocking" or "stdin non-blocking"
+//   copy-stdin    copy stdin to stdout until end of input
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/types.h>
@@ -115,6 +116,10 @@ int main(int argc, char** argv) {
       write_all(1, std::string(::getcwd(buf, sizeof buf) ? buf : "?") + "\n");
     } else if (verb == "ready") {
       write_all(1, "ready\n");
+    } else if (verb == "copy-stdin") {
+      char buf[4096];
+      ssize_t n;
+      while ((n = ::read(0, buf, sizeof buf)) > 0) write_all(1, std::string(buf, static_cast<std::size_t>(n)));
     } else if (verb == "stdin-mode") {
       write_all(1, (::fcntl(0, F_GETFL) & O_NONBLOCK) ? "stdin non-blocking\n" : "stdin blocking\n");
     } else if (verb == "usr1") {

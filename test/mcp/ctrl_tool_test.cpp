@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "core/shell_words.hpp"
+#include "supervise/process_group.hpp"
 #include "mcp/mcp_fixture.hpp"
 
 namespace pp::test {
@@ -226,6 +227,51 @@ TEST_F(Ctrl, NoMatchIsAnError) {
   EXPECT_EQ(r.at("error"), "No running process found matching 'ghost'.");
   r = call("ctrl", {{"action", "stop"}, {"pid", 999999}});
   EXPECT_EQ(r.at("error"), "No process found with PID 999999.");
+}
+
+TEST_F(Ctrl, LeaderExitWithAWriterLeftBehindDoesNotHoldTheServer) {
+  // `yes` keeps the pipes full forever; the exit must still be recorded at once.
+  auto r = call("ctrl", {{"action", "start"}, {"command_or_label", "sh -c 'yes & exit 3'"}, {"working_directory", dir.path()}});
+  int pid = static_cast<int>(r.at("pid").as_int64());
+  await_exit(pid);
+  EXPECT_EQ(call("list", {{"pid", pid}}).at("processes").at(0).at("exit_code"), 3);
+  EXPECT_FALSE(group_members(pid).empty());  // yes lives on in the group
+  run_co(ioc, sup->shutdown(false));
+  EXPECT_TRUE(group_members(pid).empty()) << "shutdown left the ended entry's group running";
+}
+
+TEST_F(Ctrl, StopKeepsThePipelinesFinalOutputAndEndsWithTheExitLine) {
+  // sh dies at once on SIGTERM; the first stage says goodbye through the last one,
+  // which ignores SIGTERM and ends when its input does.
+  std::string cmd = "sh -c '" + kHelper + " term-exit:0 out:ready pause | " + kHelper + " ignore-term copy-stdin'";
+  auto r = call("ctrl", {{"action", "start"}, {"command_or_label", cmd}, {"working_directory", dir.path()}});
+  int pid = static_cast<int>(r.at("pid").as_int64());
+  await_output(pid, "ready");
+  auto s = call("ctrl", {{"action", "stop"}, {"pid", pid}});
+  EXPECT_TRUE(s.at("error").is_null()) << json::serialize(s);
+  EXPECT_EQ(s.at("exit_code"), -15);
+  std::string log = combined(pid);
+  auto goodbye = log.find("Z got TERM\n");
+  auto exit_line = log.find("[SYSTEM] Process terminated by signal 15");
+  ASSERT_NE(goodbye, std::string::npos) << log;
+  ASSERT_NE(exit_line, std::string::npos) << log;
+  EXPECT_LT(goodbye, exit_line);
+  EXPECT_TRUE(group_members(pid).empty());
+}
+
+TEST_F(Ctrl, NewlinesInACommandStayInsideOneLogLine) {
+  auto r = call("ctrl", {{"action", "start"}, {"command_or_label", "sh -c 'echo a\necho b'"}, {"working_directory", dir.path()}});
+  ASSERT_TRUE(r.at("error").is_null()) << json::serialize(r);
+  int pid = static_cast<int>(r.at("pid").as_int64());
+  await_exit(pid);
+  std::string log = combined(pid);
+  std::size_t lines = 0;
+  for (std::size_t start = 0, nl; (nl = log.find('\n', start)) != std::string::npos; start = nl + 1, ++lines)
+    EXPECT_TRUE(parse_line_stamp(std::string_view(log).substr(start, nl - start))) << log;
+  EXPECT_EQ(lines, 4u);  // started, a, b, exited
+  auto out = call("output", {{"pid", pid}, {"before_time", "2999-01-01T00:00:00Z"}});
+  EXPECT_EQ(out.at("output").as_array().size(), 4u);
+  EXPECT_EQ(out.at("lines_after"), 0);
 }
 
 TEST_F(Ctrl, NothingStartsOnceShutdownBegan) {

@@ -132,10 +132,12 @@ class WrittenLog {
   std::vector<std::string> lines_;
 };
 
-ReadQuery last(std::uint64_t n) { return ReadQuery{n, std::nullopt, std::nullopt}; }
-ReadQuery since(Millis t, std::uint64_t n = 100) { return ReadQuery{n, t, std::nullopt}; }
-ReadQuery before(Millis t, std::uint64_t n = 100) { return ReadQuery{n, std::nullopt, t}; }
-ReadQuery window(Millis s, Millis b, std::uint64_t n = 100) { return ReadQuery{n, s, b}; }
+// No byte budget here: these compare windows against a model (the budget has its own test).
+constexpr std::uint64_t kNoBudget = ~std::uint64_t{0};
+ReadQuery last(std::uint64_t n) { return ReadQuery{n, std::nullopt, std::nullopt, kNoBudget}; }
+ReadQuery since(Millis t, std::uint64_t n = 100) { return ReadQuery{n, t, std::nullopt, kNoBudget}; }
+ReadQuery before(Millis t, std::uint64_t n = 100) { return ReadQuery{n, std::nullopt, t, kNoBudget}; }
+ReadQuery window(Millis s, Millis b, std::uint64_t n = 100) { return ReadQuery{n, s, b, kNoBudget}; }
 
 std::string slurp(const std::string& path) { return test::read_file(path); }
 
@@ -574,6 +576,33 @@ TEST(ReadLog, LinesOfAbout64KiB) {
   ASSERT_EQ(r.lines.size(), 3u);
   EXPECT_EQ(r.lines[1].size(), kStampLen + 1 + (K + 26) + 1);
   EXPECT_EQ(r.lines[1].back(), '\n');
+}
+
+}  // namespace
+}  // namespace pp
+
+namespace pp {
+namespace {
+
+TEST(LogReader, AByteBudgetCutsTheAnswerAndCountsTheRestAsBefore) {
+  test::TempDir dir;
+  LogFile f;
+  std::string path = dir.path() + "/budget.combined";
+  ASSERT_EQ(f.open(path), "");
+  for (int i = 0; i < 10; ++i) f.append(1000 + i, std::string(75, static_cast<char>('a' + i)));  // 100-byte lines
+  f.flush();
+  ReadQuery q;
+  q.lines = 10;
+  q.max_bytes = 350;
+  ReadResult r = read_log(path, &f.index(), q);
+  ASSERT_EQ(r.lines.size(), 3u);
+  EXPECT_EQ(r.lines.back().substr(25, 1), "j");
+  EXPECT_EQ(r.lines_before, 7u);
+  EXPECT_EQ(r.lines_after, 0u);
+  q.max_bytes = 10;  // smaller than one line: that one line still comes
+  r = read_log(path, nullptr, q);
+  ASSERT_EQ(r.lines.size(), 1u);
+  EXPECT_EQ(r.lines_before, 9u);
 }
 
 }  // namespace
