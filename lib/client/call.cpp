@@ -10,10 +10,12 @@
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
 #include "client/mcp_client.hpp"
+#include "core/port_owner.hpp"
 
 namespace pp::client {
 
@@ -56,6 +58,13 @@ ShutdownOutcome shutdown_server(const Endpoint& endpoint) {
     return {CallOutcome::protocol_error, 0, "server did not describe itself"};
   int pid = static_cast<int>(procs->as_array()[0].as_object().at("pid").to_number<int>());
   out.pid = pid;
+  // The pid came over the network: signal it only if that process really holds the
+  // port here (a server in another pid namespace would name someone else's pid).
+  auto holders = listening_pids(endpoint.port);
+  if (std::find(holders.begin(), holders.end(), pid) == holders.end())
+    return {CallOutcome::protocol_error, pid,
+            "the server says it is PID " + std::to_string(pid) + ", but that process does not hold port " +
+                std::to_string(endpoint.port) + " here; not signalling it"};
   // Open the pidfd before signalling so the exit cannot be missed or confused with a new process.
   int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
   if (fd < 0) return out;  // already gone

@@ -43,21 +43,23 @@ std::string LogFollower::follow(const std::string& path, bool from_end) {
   return "";
 }
 
-std::vector<std::string> LogFollower::read_lines() {
-  std::vector<std::string> lines;
+std::vector<LogFollower::Line> LogFollower::read_lines() {
+  std::vector<Line> lines;
   char buf[64 * 1024];
   for (;;) {
     ssize_t n = ::pread(fd_, buf, sizeof buf, static_cast<off_t>(offset_));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
+    std::uint64_t base = offset_;
     offset_ += static_cast<std::uint64_t>(n);
     std::string_view data(buf, static_cast<std::size_t>(n));
     for (std::size_t nl; (nl = data.find('\n')) != std::string_view::npos; data.remove_prefix(nl + 1)) {
       partial_.append(data.substr(0, nl));
+      std::uint64_t end = base + static_cast<std::uint64_t>(data.data() - buf) + nl + 1;
       if (skip_first_)
         skip_first_ = false;
       else
-        lines.push_back(std::move(partial_));
+        lines.push_back({std::move(partial_), end});
       partial_.clear();
     }
     partial_.append(data);  // the writer always ends lines; this is a write caught midway

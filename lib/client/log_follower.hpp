@@ -19,8 +19,14 @@ class LogFollower {
   // The watch is in place before the starting offset is taken, so nothing written
   // in between is missed.
   std::string follow(const std::string& path, bool from_end);
-  // Whole lines appended since the last call, without their '\n'.
-  std::vector<std::string> read_lines();
+  struct Line {
+    std::string text;   // without its '\n'
+    std::uint64_t end;  // file offset just past the line
+  };
+  // Whole lines appended since the last call.
+  std::vector<Line> read_lines();
+  // Offset up to which the file has been read.
+  std::uint64_t position() const { return offset_; }
   // Returns once the file may have grown (or the watch went away).
   boost::asio::awaitable<void> changed();
 

@@ -138,6 +138,18 @@ class Runner {
       }
       note("attached to PID " + std::to_string(pid_) + " (" + std::string(running->at("label").as_string()) +
            "); Ctrl+C to " + (o_.on_exit == OnExit::stop ? "stop it" : o_.on_exit == OnExit::detach ? "detach" : "choose"));
+      // It may have exited or restarted between the lookup and the watch: then its
+      // [SYSTEM] line lies before our starting point. Ask again, and if so re-read
+      // the log from the start without showing it, acting only on those lines.
+      json::object again;
+      again["pid"] = pid_;
+      auto r = co_await call("list", std::move(again));
+      if (!reached(r)) co_return;
+      auto& procs = r.result.at("processes").as_array();
+      if (procs.empty() || procs[0].at("status") != "running") {
+        silent_until_ = follower_.position();
+        follower_.follow(log, false);
+      }
     } else {
       json::object env;
       for (char** e = environ; e && *e; ++e) {
@@ -194,20 +206,21 @@ class Runner {
 
   void drain() {
     for (auto& line : follower_.read_lines()) {
-      handle(line);
+      handle(line.text, line.end > silent_until_);
       if (finished_) return;
     }
   }
 
-  void handle(const std::string& line) {
+  // `visible` is false for lines re-read only to find a [SYSTEM] event.
+  void handle(const std::string& line, bool visible = true) {
     std::string_view text = line;
     if (parse_line_stamp(line) && line.size() > kStampLen) text.remove_prefix(kStampLen + 1);
     auto ev = parse_system_text(text);
     if (!ev) {
-      show(o_.raw ? std::string_view(line) : unescape_output(text));
+      if (visible) show(o_.raw ? std::string_view(line) : unescape_output(text));
       return;
     }
-    if (o_.raw) show(line);
+    if (o_.raw && visible) show(line);
     switch (ev->kind) {
       case SystemEvent::started:
         break;
@@ -225,6 +238,7 @@ class Runner {
       case SystemEvent::restarted: {
         note("restarted: PID " + std::to_string(pid_) + " -> " + std::to_string(ev->new_pid));
         pid_ = ev->new_pid;
+        silent_until_ = 0;
         if (std::string err = follower_.follow(ev->path, false); !err.empty()) {
           note(err);
           finish(1);
@@ -353,6 +367,7 @@ class Runner {
   std::unique_ptr<RawMode> raw_;
   std::string display_;
   std::string held_;
+  std::uint64_t silent_until_ = 0;  // lines ending at or before this offset are not shown
   int server_pid_ = 0;
   int pid_ = 0;
   int exit_code_ = 1;

@@ -1,0 +1,13 @@
+// Which local processes hold a listening TCP socket on a port, from /proc (only
+// processes whose descriptors we may read, i.e. our own user's unless root).
+#pragma once
+#include <string>
+#include <vector>
+
+namespace pp {
+
+std::vector<int> listening_pids(int port);
+std::string process_name(int pid);  // /proc/<pid>/comm, "" when unknown
+std::string process_exe_name(int pid);  // file name of /proc/<pid>/exe, "" when unknown
+
+}  // namespace pp
