@@ -1,5 +1,7 @@
 #include "server/port_holder.hpp"
 
+#include <unistd.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
@@ -40,11 +42,11 @@ std::optional<int> persistproc_pid(int port, const std::optional<std::string>& t
 
 std::string describe_port_holder(int port, const std::optional<std::string>& token) {
   // Our own user's processes can be named from /proc; for anyone else's, ask over MCP.
-  for (int pid : listening_pids(port)) {
+  std::vector<int> pids = listening_pids(port);
+  std::erase(pids, static_cast<int>(::getpid()));  // we may have inherited the socket from whoever started us
+  for (int pid : pids)
     if (process_exe_name(pid) == "persistproc") return "a persistproc server (PID " + std::to_string(pid) + ")";
-  }
-  if (auto pids = listening_pids(port); !pids.empty())
-    return process_name(pids[0]) + " (PID " + std::to_string(pids[0]) + ")";
+  if (!pids.empty()) return process_name(pids[0]) + " (PID " + std::to_string(pids[0]) + ")";
   if (auto pid = persistproc_pid(port, token)) return "a persistproc server (PID " + std::to_string(*pid) + ")";
   return "another program";
 }

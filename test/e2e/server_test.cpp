@@ -147,7 +147,7 @@ TEST(Server, RejectsForeignHostOriginAndHugeBodies) {
 }
 
 TEST(Server, PortHeldByAnotherProgramIsOneClearLine) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
