@@ -14,11 +14,6 @@ namespace beast = boost::beast;
 namespace bh = boost::beast::http;
 using tcp = asio::ip::tcp;
 
-namespace {
-// A failure bound, not a wait: restart may take the 10 s stop sequence plus a start.
-constexpr auto kRequestTimeout = std::chrono::seconds(120);
-}  // namespace
-
 struct McpClient::Impl {
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
@@ -44,7 +39,7 @@ struct McpClient::Impl {
     req.body() = std::move(body);
     req.keep_alive(true);
     req.prepare_payload();
-    stream.expires_after(kRequestTimeout);
+    stream.expires_after(endpoint.timeout);
     auto [wec, wn] = co_await bh::async_write(stream, req, asio::as_tuple(asio::use_awaitable));
     if (wec) throw ProtocolError("cannot send request to the server: " + wec.message());
     bh::response_parser<bh::string_body> parser;
@@ -87,7 +82,7 @@ McpClient::~McpClient() = default;
 
 asio::awaitable<void> McpClient::open() {
   tcp::endpoint ep(asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(impl_->port));
-  impl_->stream.expires_after(kRequestTimeout);
+  impl_->stream.expires_after(impl_->endpoint.timeout);
   auto [ec] = co_await impl_->stream.async_connect(ep, asio::as_tuple(asio::use_awaitable));
   if (ec) throw NoServer("no persistproc server on port " + std::to_string(impl_->port) + " (" + ec.message() + ")");
   json::object params{{"protocolVersion", impl_->protocol_version},

@@ -4,6 +4,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
+#include <chrono>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -26,6 +27,8 @@ struct ProtocolError : std::runtime_error {
 struct Endpoint {
   int port = 8947;
   std::optional<std::string> token;  // sent as "Authorization: Bearer <token>"
+  // A failure bound per request; a restart may take the 10 s stop sequence plus a start.
+  std::chrono::seconds timeout{120};
 };
 
 // The server answered 401: the token is missing or wrong.

@@ -1,8 +1,6 @@
 #include "http/listener.hpp"
 
-#include <algorithm>
 #include <boost/asio/as_tuple.hpp>
-#include <cctype>
 #include <memory>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -12,8 +10,6 @@
 #include <boost/beast/http.hpp>
 
 #include "core/logger.hpp"
-#include "core/token.hpp"
-#include "http/host_check.hpp"
 
 namespace pp::http {
 
@@ -25,71 +21,6 @@ using asio::as_tuple;
 using asio::use_awaitable;
 
 namespace {
-
-using Request = bh::request<bh::string_body>;
-using Response = bh::response<bh::string_body>;
-
-Response plain(const Request& req, bh::status status, std::string body, const char* type = "application/json") {
-  Response res{status, req.version()};
-  res.set(bh::field::server, "persistproc");
-  res.set(bh::field::content_type, type);
-  res.body() = std::move(body);
-  res.keep_alive(req.keep_alive());
-  res.prepare_payload();
-  return res;
-}
-
-std::optional<std::string> header(const Request& req, std::string_view name) {
-  auto it = req.find(name);
-  if (it == req.end()) return std::nullopt;
-  return std::string(it->value());
-}
-
-bool authorized(const Request& req, const HttpConfig& config) {
-  if (!config.token) return true;
-  std::string_view auth = req[bh::field::authorization];
-  constexpr std::string_view scheme = "Bearer ";
-  if (auth.size() < scheme.size() || !std::equal(scheme.begin(), scheme.end(), auth.begin(), [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
-      }))
-    return false;
-  return constant_time_equal(auth.substr(scheme.size()), *config.token);
-}
-
-asio::awaitable<Response> handle(const Request& req, mcp::Server& mcp, const HttpConfig& config) {
-  // Rebinding defence first, then the token, before any JSON is read.
-  if (!is_loopback_host(req[bh::field::host]))
-    co_return plain(req, bh::status::forbidden, R"({"error":"Forbidden: Host must be a loopback name"})");
-  if (auto origin = header(req, "Origin"); origin && !is_loopback_origin(*origin))
-    co_return plain(req, bh::status::forbidden, R"({"error":"Forbidden: Origin must be a loopback origin"})");
-  if (!authorized(req, config)) {
-    Response res = plain(req, bh::status::unauthorized,
-                         R"j({"error":"Unauthorized: send Authorization: Bearer <token> (the token is in the data directory)"})j");
-    res.set(bh::field::www_authenticate, "Bearer");
-    co_return res;
-  }
-
-  std::string_view target = req.target();
-  target = target.substr(0, target.find('?'));
-  if (target != "/mcp" && target != "/mcp/")
-    co_return plain(req, bh::status::not_found, R"({"error":"Not found: the MCP endpoint is /mcp"})");
-
-  mcp::RequestHeaders h{header(req, "Mcp-Session-Id"), header(req, "MCP-Protocol-Version")};
-  mcp::Reply reply;
-  if (req.method() == bh::verb::post) {
-    reply = co_await mcp.post(h, req.body());
-  } else if (req.method() == bh::verb::delete_) {
-    reply = mcp.del(h);
-  } else {
-    Response res = plain(req, bh::status::method_not_allowed, R"({"error":"Method not allowed"})");
-    res.set(bh::field::allow, "POST, DELETE");
-    co_return res;
-  }
-  Response res = plain(req, static_cast<bh::status>(reply.status), std::move(reply.body));
-  if (res.body().empty()) res.erase(bh::field::content_type);
-  if (reply.session_id) res.set("Mcp-Session-Id", *reply.session_id);
-  co_return res;
-}
 
 // After refusing a request whose body is still arriving: stop sending, then read
 // and drop what the client sends (bounded in bytes and time) before closing, so
@@ -138,7 +69,7 @@ asio::awaitable<void> session(tcp::socket socket, mcp::Server& mcp, const HttpCo
     if (ec) break;  // closed, timed out or malformed: nothing useful to answer
     Request req = parser.release();
     stream.expires_never();  // a tool call may legitimately take a while (stop waits up to 10 s)
-    Response res = co_await handle(req, mcp, config);
+    Response res = co_await respond(req, mcp, config);
     bool keep = res.keep_alive();
     stream.expires_after(config.body_timeout);
     auto [wec, wn] = co_await bh::async_write(stream, res, as_tuple(use_awaitable));

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "client/call.hpp"
+#include "core/port_owner.hpp"
 #include "core/token.hpp"
 #include "server/banner.hpp"
 
@@ -21,7 +22,13 @@ namespace {
 // refused our token", -1 for no.
 int running_server_pid(const ServeOptions& opts) {
   if (opts.port == 0) return -1;
-  auto r = client::call_tool_once({opts.port, client_token(opts.data_dir)}, "list", {{"pid", 0}});
+  // What /proc shows first: a holder we can see that is not persistproc will not answer MCP.
+  auto holders = listening_pids(opts.port);
+  bool ours = false;
+  for (int pid : holders) ours = ours || process_exe_name(pid) == "persistproc";
+  if (!holders.empty() && !ours) return -1;
+  client::Endpoint endpoint{opts.port, client_token(opts.data_dir), std::chrono::seconds(5)};
+  auto r = client::call_tool_once(endpoint, "list", {{"pid", 0}});
   if (r.kind == client::CallOutcome::unauthorized) return 0;
   if (r.kind != client::CallOutcome::ok) return -1;
   auto* procs = r.result.if_contains("processes");

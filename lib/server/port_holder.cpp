@@ -19,7 +19,7 @@ std::optional<int> persistproc_pid(int port, const std::optional<std::string>& t
   auto fut = boost::asio::co_spawn(
       ioc,
       [port, &ioc, token]() -> boost::asio::awaitable<std::optional<int>> {
-        client::McpClient c(ioc.get_executor(), {port, token});
+        client::McpClient c(ioc.get_executor(), {port, token, std::chrono::seconds(2)});
         co_await c.open();
         boost::json::object args;  // (gcc 12 rejects a braced initializer list inside a coroutine here)
         args["pid"] = 0;
@@ -30,7 +30,7 @@ std::optional<int> persistproc_pid(int port, const std::optional<std::string>& t
         co_return std::nullopt;
       },
       boost::asio::use_future);
-  ioc.run_for(std::chrono::seconds(2));  // a failure bound for a peer that never answers
+  ioc.run();  // the client request itself is bounded (2 s)
   try {
     if (fut.wait_for(std::chrono::seconds(0)) == std::future_status::ready) return fut.get();
   } catch (...) {

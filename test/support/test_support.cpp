@@ -141,11 +141,12 @@ RunResult run_program(const std::vector<std::string>& argv, const std::map<std::
   return r;
 }
 
-Server::Server(std::vector<std::string> extra_args) {
+Server::Server(std::vector<std::string> extra_args, std::map<std::string, std::string> env) {
   std::vector<std::string> argv = {kBin, "serve", "--port", "0", "--data-dir", dir_.path()};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  pid_ = spawn(argv, {{"PERSISTPROC_PORT", ""}, {"PERSISTPROC_FORMAT", ""}, {"PERSISTPROC_TOKEN", ""}, {"PERSISTPROC_NO_AUTH", ""}},
-               "", out_fd_, err_fd_);
+  for (const char* v : {"PERSISTPROC_PORT", "PERSISTPROC_FORMAT", "PERSISTPROC_TOKEN", "PERSISTPROC_NO_AUTH"})
+    env.emplace(v, "");
+  pid_ = spawn(argv, env, "", out_fd_, err_fd_);
   // Read stdout until the readiness line: the server is ready exactly then.
   const std::string marker = "persistproc listening on http://127.0.0.1:";
   auto deadline = std::chrono::steady_clock::now() + 30s;

@@ -44,7 +44,8 @@ RunResult run_program(const std::vector<std::string>& argv, const std::map<std::
 // `persistproc serve --port 0` on a fresh data dir; the port comes from the readiness line.
 class Server {
  public:
-  explicit Server(std::vector<std::string> extra_args = {});
+  // `env` is laid over the server's environment (an empty value removes a variable).
+  explicit Server(std::vector<std::string> extra_args = {}, std::map<std::string, std::string> env = {});
   ~Server();
   int port() const { return port_; }
   int pid() const { return pid_; }

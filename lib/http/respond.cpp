@@ -1,0 +1,80 @@
+#include "http/respond.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+#include "core/token.hpp"
+#include "http/host_check.hpp"
+
+namespace pp::http {
+
+namespace asio = boost::asio;
+namespace bh = boost::beast::http;
+
+Response plain(const Request& req, bh::status status, std::string body, const char* type) {
+  Response res{status, req.version()};
+  res.set(bh::field::server, "persistproc");
+  res.set(bh::field::content_type, type);
+  res.body() = std::move(body);
+  res.keep_alive(req.keep_alive());
+  res.prepare_payload();
+  return res;
+}
+
+namespace {
+
+std::optional<std::string> header(const Request& req, std::string_view name) {
+  auto it = req.find(name);
+  if (it == req.end()) return std::nullopt;
+  return std::string(it->value());
+}
+
+bool authorized(const Request& req, const HttpConfig& config) {
+  if (!config.token) return true;
+  std::string_view auth = req[bh::field::authorization];
+  constexpr std::string_view scheme = "Bearer ";
+  if (auth.size() < scheme.size() || !std::equal(scheme.begin(), scheme.end(), auth.begin(), [](char a, char b) {
+        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+      }))
+    return false;
+  return constant_time_equal(auth.substr(scheme.size()), *config.token);
+}
+
+}  // namespace
+
+asio::awaitable<Response> respond(const Request& req, mcp::Server& mcp, const HttpConfig& config) {
+  // Rebinding defence first, then the token, before any JSON is read.
+  if (!is_loopback_host(req[bh::field::host]))
+    co_return plain(req, bh::status::forbidden, R"({"error":"Forbidden: Host must be a loopback name"})");
+  if (auto origin = header(req, "Origin"); origin && !is_loopback_origin(*origin))
+    co_return plain(req, bh::status::forbidden, R"({"error":"Forbidden: Origin must be a loopback origin"})");
+  if (!authorized(req, config)) {
+    Response res = plain(req, bh::status::unauthorized,
+                         R"j({"error":"Unauthorized: send Authorization: Bearer <token> (the token is in the data directory)"})j");
+    res.set(bh::field::www_authenticate, "Bearer");
+    co_return res;
+  }
+
+  std::string_view target = req.target();
+  target = target.substr(0, target.find('?'));
+  if (target != "/mcp" && target != "/mcp/")
+    co_return plain(req, bh::status::not_found, R"({"error":"Not found: the MCP endpoint is /mcp"})");
+
+  mcp::RequestHeaders h{header(req, "Mcp-Session-Id"), header(req, "MCP-Protocol-Version")};
+  mcp::Reply reply;
+  if (req.method() == bh::verb::post) {
+    reply = co_await mcp.post(h, req.body());
+  } else if (req.method() == bh::verb::delete_) {
+    reply = mcp.del(h);
+  } else {
+    Response res = plain(req, bh::status::method_not_allowed, R"({"error":"Method not allowed"})");
+    res.set(bh::field::allow, "POST, DELETE");
+    co_return res;
+  }
+  Response res = plain(req, static_cast<bh::status>(reply.status), std::move(reply.body));
+  if (res.body().empty()) res.erase(bh::field::content_type);
+  if (reply.session_id) res.set("Mcp-Session-Id", *reply.session_id);
+  co_return res;
+}
+
+}  // namespace pp::http

