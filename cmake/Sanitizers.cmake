@@ -4,8 +4,10 @@ if(PERSISTPROC_SANITIZE)
   add_link_options(-fsanitize=address,undefined)
 endif()
 
-# Fuzz builds instrument everything for coverage and run under ASan+UBSan.
+# Fuzz builds instrument everything for coverage and run under ASan. Not UBSan:
+# clang 14 fails on coroutines with it ("Cannot represent a difference across
+# sections"); the gcc ASan+UBSan test build covers undefined behaviour.
 if(PERSISTPROC_FUZZ)
-  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
-  add_link_options(-fsanitize=address,undefined)
+  add_compile_options(-fsanitize=fuzzer-no-link,address -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address)
 endif()

@@ -1,6 +1,7 @@
 // SPEC §8 end to end: DNS-rebinding defence, token authentication, limits.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -147,6 +148,31 @@ TEST(Security, HundredsOfIdleConnectionsDoNotDelayARealRequest) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "No processes running\n");
   for (int fd : idle) ::close(fd);
+}
+
+TEST(Security, ConnectionsBeyondTheCapGet503) {
+  Server s({"--no-auth", "-q"});
+  std::vector<int> held;
+  for (int i = 0; i < 512; ++i) {
+    int fd = connect_to(s.port());
+    ASSERT_GE(fd, 0);
+    held.push_back(fd);
+  }
+  // The server accepts in order, so by the time this one is accepted all 512 are counted.
+  EXPECT_EQ(http_request(s.port(), "POST", "/mcp/", kInit).status, 503);
+  for (int fd : held) ::close(fd);
+}
+
+TEST(Security, ASilentConnectionIsClosedAfterTheHeaderDeadline) {
+  Server s({"-q"});
+  int fd = connect_to(s.port());
+  ASSERT_GE(fd, 0);
+  pollfd p{fd, POLLIN, 0};
+  // The server's deadline is 10 s; the bound here only keeps a broken server from hanging the test.
+  ASSERT_EQ(::poll(&p, 1, 30000), 1);
+  char c;
+  EXPECT_EQ(::recv(fd, &c, 1, 0), 0);  // closed without an answer
+  ::close(fd);
 }
 
 TEST(Security, MalformedHttpIsAnsweredOrClosedNeverFatal) {
