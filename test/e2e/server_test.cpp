@@ -147,20 +147,11 @@ TEST(Server, RejectsForeignHostOriginAndHugeBodies) {
 }
 
 TEST(Server, PortHeldByAnotherProgramIsOneClearLine) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(::listen(fd, 1), 0);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
+  LoopbackListener held;
   TempDir d;
-  auto r = run_program({kBin, "serve", "--port", std::to_string(port), "--data-dir", d.path()});
-  ::close(fd);
+  auto r = run_program({kBin, "serve", "--port", std::to_string(held.port()), "--data-dir", d.path()});
   EXPECT_EQ(r.exit_code, 4);
-  EXPECT_NE(r.err.find("port " + std::to_string(port) + " is already in use by pp_e2e_tests (PID " +
+  EXPECT_NE(r.err.find("port " + std::to_string(held.port()) + " is already in use by pp_e2e_tests (PID " +
                        std::to_string(::getpid()) + ")"),
             std::string::npos)
       << r.err;

@@ -61,20 +61,12 @@ TEST(Service, DetachIsIdempotent) {
 }
 
 TEST(Service, DetachOntoAPortHeldByAnotherProgramFailsClearly) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(::listen(fd, 4), 0);
-  socklen_t len = sizeof a;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
+  LoopbackListener held;
   TempDir d;
-  auto r = run_program({kBin, "serve", "--detach", "--port", std::to_string(port), "--data-dir", d.path()}, clean_env());
-  ::close(fd);
+  auto r = run_program({kBin, "serve", "--detach", "--port", std::to_string(held.port()), "--data-dir", d.path()},
+                       clean_env());
   EXPECT_EQ(r.exit_code, 4);
-  EXPECT_NE(r.err.find("port " + std::to_string(port) + " is already in use by pp_e2e_tests"), std::string::npos)
+  EXPECT_NE(r.err.find("port " + std::to_string(held.port()) + " is already in use by pp_e2e_tests"), std::string::npos)
       << r.err;
 }
 
@@ -135,15 +127,8 @@ TEST(Service, NotifySocketGetsReadyThenStoppingAndChildrenDoNotInheritIt) {
 }
 
 TEST(Service, SocketActivationUsesTheInheritedListener) {
-  int lfd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(lfd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(::listen(lfd, 16), 0);
-  socklen_t len = sizeof a;
-  ::getsockname(lfd, reinterpret_cast<sockaddr*>(&a), &len);
-  int port = ntohs(a.sin_port);
+  LoopbackListener listener;
+  int lfd = listener.fd(), port = listener.port();
   TempDir d;
   int out[2];
   ASSERT_EQ(::pipe(out), 0);
@@ -159,7 +144,6 @@ TEST(Service, SocketActivationUsesTheInheritedListener) {
     ::_exit(127);
   }
   ::close(out[1]);
-  ::close(lfd);
   std::string got;
   char buf[512];
   while (got.find('\n') == std::string::npos) {

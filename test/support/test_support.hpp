@@ -71,6 +71,19 @@ class Server {
   std::string stdout_;
 };
 
+// A TCP socket listening on a free loopback port, held by this test process.
+class LoopbackListener {
+ public:
+  LoopbackListener();
+  ~LoopbackListener();
+  int fd() const { return fd_; }
+  int port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
 // Waits (inotify) until the file exists and contains `needle`.
 bool await_file_contains(const std::string& path, const std::string& needle, std::chrono::milliseconds bound = 20s);
 std::string read_file(const std::string& path);
