@@ -10,6 +10,8 @@ install_missing() {
   for p in "${PACKAGES[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
+  # The interop tests fetch the MCP SDK, the conformance suite and Node 22 with npm.
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   [ ${#missing[@]} -eq 0 ] && return 0
   echo "persistproc: installing ${missing[*]}" >&2
   local sudo=()
