@@ -3,10 +3,10 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <cstdio>
-#include <filesystem>
 
 #include "cli/format_text.hpp"
 #include "client/call.hpp"
+#include "core/dir_path.hpp"
 #include "core/shell_words.hpp"
 #include "core/timestamp.hpp"
 #include "core/token.hpp"
@@ -20,12 +20,6 @@ namespace {
 struct UsageError {
   std::string message;
 };
-
-std::string absolute_dir(const std::string& d) {
-  std::string a = std::filesystem::absolute(d.empty() ? "." : d).lexically_normal().string();
-  while (a.size() > 1 && a.back() == '/') a.pop_back();
-  return a;
-}
 
 // TARGET [ARGS...]: one integer is a pid; one word is sent as is (a label, or a
 // command line the server splits); several are joined with shell quoting.
@@ -106,9 +100,8 @@ std::string build(const ToolRequest& r, json::object& args) {
 client::Endpoint endpoint(const GlobalOptions& g) { return {g.port, client_token(g.data_dir)}; }
 
 int no_server(const GlobalOptions& g, const std::string& why) {
-  std::fprintf(stderr,
-               "persistproc: no server is running on port %d (%s).\nStart one with: persistproc serve%s\n", g.port,
-               why.c_str(), g.port == 8947 ? "" : (" --port " + std::to_string(g.port)).c_str());
+  std::fprintf(stderr, "persistproc: no server is running on port %d (%s).\n%s\n", g.port, why.c_str(),
+               client::start_server_hint(g.port).c_str());
   return kExitNoServer;
 }
 

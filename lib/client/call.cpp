@@ -49,14 +49,26 @@ CallOutcome call_tool_once(const Endpoint& endpoint, const std::string& tool, bo
   return fut.get();
 }
 
-ShutdownOutcome shutdown_server(const Endpoint& endpoint) {
-  ShutdownOutcome out;
+ServerPid ask_server_pid(const Endpoint& endpoint) {
   CallOutcome who = call_tool_once(endpoint, "list", {{"pid", 0}});
   if (who.kind != CallOutcome::ok) return {who.kind, 0, who.message};
   auto* procs = who.result.if_contains("processes");
-  if (!procs || !procs->is_array() || procs->as_array().size() != 1)
+  if (!procs || !procs->is_array() || procs->as_array().size() != 1 || !procs->as_array()[0].is_object())
     return {CallOutcome::protocol_error, 0, "server did not describe itself"};
-  int pid = static_cast<int>(procs->as_array()[0].as_object().at("pid").to_number<int>());
+  auto* pid = procs->as_array()[0].as_object().if_contains("pid");
+  if (!pid || !pid->is_int64()) return {CallOutcome::protocol_error, 0, "server did not give its pid"};
+  return {CallOutcome::ok, static_cast<int>(pid->as_int64()), ""};
+}
+
+std::string start_server_hint(int port) {
+  return "Start one with: persistproc serve" + (port == 8947 ? std::string() : " --port " + std::to_string(port));
+}
+
+ShutdownOutcome shutdown_server(const Endpoint& endpoint) {
+  ShutdownOutcome out;
+  ServerPid who = ask_server_pid(endpoint);
+  if (who.kind != CallOutcome::ok) return {who.kind, 0, who.message};
+  int pid = who.pid;
   out.pid = pid;
   // The pid came over the network: signal it only if that process really holds the
   // port here (a server in another pid namespace would name someone else's pid).

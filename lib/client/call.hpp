@@ -21,6 +21,17 @@ CallOutcome call_tool_once(const Endpoint& endpoint, const std::string& tool, bo
 boost::asio::awaitable<CallOutcome> call_tool(boost::asio::any_io_executor ex, Endpoint endpoint, std::string tool,
                                               boost::json::object args);
 
+// The server's own pid (`list` with pid 0). kind says why there is none.
+struct ServerPid {
+  CallOutcome::Kind kind = CallOutcome::ok;
+  int pid = 0;
+  std::string message;
+};
+ServerPid ask_server_pid(const Endpoint& endpoint);
+
+// "Start one with: persistproc serve [--port N]", for the no-server messages.
+std::string start_server_hint(int port);
+
 struct ShutdownOutcome {
   CallOutcome::Kind kind = CallOutcome::ok;
   int pid = 0;

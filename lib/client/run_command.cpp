@@ -84,8 +84,7 @@ class Runner {
   // Fails the run for a call that did not reach the tool; true when it did.
   bool reached(const CallOutcome& r) {
     if (r.kind == CallOutcome::no_server) {
-      note("no server answers on port " + std::to_string(o_.port) + ". Start one with: persistproc serve" +
-           (o_.port == 8947 ? "" : " --port " + std::to_string(o_.port)));
+      note("no server answers on port " + std::to_string(o_.port) + ". " + start_server_hint(o_.port));
       finish(3);
       return false;
     }

@@ -28,12 +28,9 @@ int running_server_pid(const ServeOptions& opts) {
   for (int pid : holders) ours = ours || process_exe_name(pid) == "persistproc";
   if (!holders.empty() && !ours) return -1;
   client::Endpoint endpoint{opts.port, client_token(opts.data_dir), std::chrono::seconds(5)};
-  auto r = client::call_tool_once(endpoint, "list", {{"pid", 0}});
+  auto r = client::ask_server_pid(endpoint);
   if (r.kind == client::CallOutcome::unauthorized) return 0;
-  if (r.kind != client::CallOutcome::ok) return -1;
-  auto* procs = r.result.if_contains("processes");
-  if (!procs || !procs->is_array() || procs->as_array().empty()) return -1;
-  return static_cast<int>(procs->as_array()[0].as_object().at("pid").to_number<int>());
+  return r.kind == client::CallOutcome::ok ? r.pid : -1;
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/dir_path.hpp"
 #include "core/logger.hpp"
 #include "http/listener.hpp"
 #include "mcp/server.hpp"
@@ -73,8 +74,7 @@ int serve(const ServeOptions& opts) {
   take_systemd_environment();
   ::signal(SIGPIPE, SIG_IGN);  // children get the default back (spawn.cpp)
   raise_fd_limit();
-  std::string data_dir = std::filesystem::absolute(opts.data_dir).lexically_normal().string();
-  while (data_dir.size() > 1 && data_dir.back() == '/') data_dir.pop_back();
+  std::string data_dir = absolute_dir(opts.data_dir);
   std::string log_dir = data_dir + "/process_logs";
   if (std::string err = make_dirs(data_dir); !err.empty()) {
     std::fprintf(stderr, "persistproc: data directory unusable: %s\n", err.c_str());

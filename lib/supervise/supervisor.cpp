@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <filesystem>
 
+#include "core/dir_path.hpp"
 #include "core/logger.hpp"
 #include "core/shell_words.hpp"
 #include "core/system_lines.hpp"
@@ -15,12 +15,6 @@ namespace asio = boost::asio;
 
 std::string default_label(const std::vector<std::string>& command, const std::string& cwd) {
   return shell_join(command) + " in " + cwd;
-}
-
-std::string normalize_dir(const std::string& dir) {
-  std::string n = std::filesystem::path(dir).lexically_normal().string();
-  while (n.size() > 1 && n.back() == '/') n.pop_back();
-  return n;
 }
 
 Supervisor::Supervisor(asio::any_io_executor ex, std::string log_dir, StopTimings timings)

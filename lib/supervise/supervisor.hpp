@@ -65,6 +65,5 @@ class Supervisor {
 };
 
 std::string default_label(const std::vector<std::string>& command, const std::string& cwd);
-std::string normalize_dir(const std::string& dir);
 
 }  // namespace pp
