@@ -1,5 +1,5 @@
 // The official MCP TypeScript SDK client against a live persistproc server:
-// connect, list tools, start a process, stop it, read its output. The SDK checks
+// connect, list tools, start a process, stop it, read its log. The SDK checks
 // every structuredContent against the tool's outputSchema.
 //   node sdk_client.mjs URL TOKEN|- HELPER CWD [expect-unauthorized]
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -56,8 +56,12 @@ if (listed.processes.length !== 1 || listed.processes[0].status !== "running") f
 const stopped = await call("ctrl", { action: "stop", pid: started.pid });
 if (stopped.exit_code !== -15) fail(`stop: ${JSON.stringify(stopped)}`);
 
-const out = await call("output", { pid: started.pid, stream: "stdout" });
-if (!out.output.some((l) => l.endsWith(" hello-from-the-sdk\n"))) fail(`output: ${JSON.stringify(out)}`);
+// The combined log's [SYSTEM] lines are certain once stop has returned (the child's
+// own line may or may not have been written before SIGTERM reached it).
+const out = await call("output", { pid: started.pid });
+if (!out.output.some((l) => l.includes(" [SYSTEM] Process started")) ||
+    !out.output.some((l) => l.includes(" [SYSTEM] Process terminated by signal 15")))
+  fail(`output: ${JSON.stringify(out)}`);
 
 // An error result is isError with the error in structuredContent, still schema-valid.
 const bad = await client.callTool({ name: "ctrl", arguments: { action: "stop", command_or_label: "no-such-thing" } });
