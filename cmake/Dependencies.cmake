@@ -19,3 +19,16 @@ target_compile_definitions(pp_boost INTERFACE
   BOOST_ASIO_NO_DEPRECATED
   BOOST_PROCESS_USE_STD_FS          # Process v2 on std::filesystem: no Boost.Filesystem library
   BOOST_ASIO_DISABLE_BOOST_COROUTINE)
+
+# RE2 for client-supplied regular expressions: linear-time matching, so a pattern
+# from an agent cannot stall the single-threaded server the way std::regex can.
+# Static like the rest when the build allows, for the same start-up reason.
+find_path(PP_RE2_INCLUDE re2/re2.h REQUIRED)
+if(NOT PERSISTPROC_SANITIZE AND NOT PERSISTPROC_FUZZ)
+  find_library(PP_RE2_LIBRARY NAMES libre2.a REQUIRED)
+else()
+  find_library(PP_RE2_LIBRARY NAMES re2 REQUIRED)
+endif()
+add_library(pp_re2 INTERFACE)
+target_include_directories(pp_re2 SYSTEM INTERFACE ${PP_RE2_INCLUDE})
+target_link_libraries(pp_re2 INTERFACE ${PP_RE2_LIBRARY} Threads::Threads)

@@ -121,18 +121,29 @@ int run_main(int argc, char** argv) {
   start->add_option("--environment", req.environment, "Extra environment as a JSON object of strings");
   start->add_option("--label", req.label, "Custom label (default: '<command> in <directory>')");
 
+  auto add_wait = [&req](CLI::App* sub) {
+    sub->add_option("--wait-for,--wait_for", req.wait_for,
+                    "Return once an output line matches this regular expression (RE2); exit 1 if the process "
+                    "exits first or the time is up");
+    sub->add_option("--wait-timeout,--wait_timeout", req.wait_timeout, "Seconds to wait for --wait-for (default 30)")
+        ->check(CLI::Range(0.0, 600.0));
+  };
+  add_wait(start);
+
   auto* stop = app.add_subcommand("stop", "Stop a process: stop [options] TARGET [ARGS...]");
   stop->add_flag("--force", req.force, "SIGKILL at once instead of SIGTERM, wait, SIGKILL");
   add_wd(stop, req.working_directory, "Narrow a command match to this directory");
 
   auto* restart = app.add_subcommand("restart", "Restart a process: restart [options] TARGET [ARGS...]");
   add_wd(restart, req.working_directory, "Narrow a command match to this directory");
+  add_wait(restart);
 
   auto* ctrl = app.add_subcommand("ctrl", "ctrl [options] start|stop|restart TARGET [ARGS...]");
   add_wd(ctrl, req.working_directory, "Working directory (start) or match narrowing (stop/restart)");
   ctrl->add_option("--environment", req.environment, "Extra environment as a JSON object of strings (start)");
   ctrl->add_flag("--force", req.force, "SIGKILL at once (stop)");
   ctrl->add_option("--label", req.label, "Custom label (start)");
+  add_wait(ctrl);
 
   auto* list = app.add_subcommand("list", "List processes (alias: ls)");
   list->alias("ls");

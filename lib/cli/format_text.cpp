@@ -36,6 +36,8 @@ std::string format_ctrl(const json::object& r) {
   out += str(r, "log_stdout") + "\n";
   out += str(r, "log_stderr") + "\n";
   out += str(r, "log_combined") + "\n";
+  if (r.contains("matched_line") && !r.at("matched_line").is_null())
+    out += "Ready after " + num(r, "ready_ms") + " ms: " + str(r, "matched_line") + "\n";
   return out;
 }
 

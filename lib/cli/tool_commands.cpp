@@ -52,6 +52,13 @@ std::vector<std::string> without_dashdash(std::vector<std::string> w) {
   return w;
 }
 
+void add_wait(json::object& args, const ToolRequest& r) {
+  if (r.wait_timeout && r.wait_for.empty()) throw UsageError{"--wait-timeout needs --wait-for"};
+  if (r.wait_for.empty()) return;
+  args["wait_for"] = r.wait_for;
+  if (r.wait_timeout) args["wait_timeout"] = *r.wait_timeout;
+}
+
 // Returns the tool name and fills `args`.
 std::string build(const ToolRequest& r, json::object& args) {
   std::vector<std::string> words = without_dashdash(r.words);
@@ -69,6 +76,7 @@ std::string build(const ToolRequest& r, json::object& args) {
     args["working_directory"] = absolute_dir(r.working_directory);
     if (!r.environment.empty()) args["environment"] = parse_environment(r.environment);
     if (!r.label.empty()) args["label"] = r.label;
+    add_wait(args, r);
     return "ctrl";
   }
   if (action == "stop" || action == "restart") {
@@ -76,6 +84,9 @@ std::string build(const ToolRequest& r, json::object& args) {
     add_target(args, words, action);
     if (!r.working_directory.empty()) args["working_directory"] = absolute_dir(r.working_directory);
     if (action == "stop" && r.force) args["force"] = true;
+    if (action == "stop" && (!r.wait_for.empty() || r.wait_timeout))
+      throw UsageError{"--wait-for applies to start and restart only"};
+    add_wait(args, r);
     return "ctrl";
   }
   if (action == "list") {
@@ -99,6 +110,14 @@ std::string build(const ToolRequest& r, json::object& args) {
 
 client::Endpoint endpoint(const GlobalOptions& g) { return {g.port, client_token(g.data_dir)}; }
 
+// A wait_for call may take its whole wait_timeout: the reply deadline allows for it.
+client::Endpoint endpoint_for(const GlobalOptions& g, const json::object& args) {
+  client::Endpoint ep = endpoint(g);
+  if (auto* w = args.if_contains("wait_timeout"); w || args.contains("wait_for"))
+    ep.timeout += std::chrono::seconds(static_cast<int>(w ? w->to_number<double>() : 30) + 1);
+  return ep;
+}
+
 int no_server(const GlobalOptions& g, const std::string& why) {
   std::fprintf(stderr, "persistproc: no server is running on port %d (%s).\n%s\n", g.port, why.c_str(),
                client::start_server_hint(g.port).c_str());
@@ -116,7 +135,7 @@ int tool_command(const GlobalOptions& g, const ToolRequest& r) {
     std::fprintf(stderr, "persistproc %s: %s\n", r.command.c_str(), e.message.c_str());
     return kExitUsage;
   }
-  auto out = client::call_tool_once(endpoint(g), tool, std::move(args));
+  auto out = client::call_tool_once(endpoint_for(g, args), tool, std::move(args));
   if (out.kind == client::CallOutcome::no_server) return no_server(g, out.message);
   if (out.kind != client::CallOutcome::ok) {
     std::fprintf(stderr, "persistproc: %s\n", out.message.c_str());
@@ -129,6 +148,10 @@ int tool_command(const GlobalOptions& g, const ToolRequest& r) {
     std::printf("%s\n", json::serialize(res).c_str());
   } else if (failed) {
     std::fprintf(stderr, "Error: %s\n", err->is_string() ? std::string(err->as_string()).c_str() : "");
+    // wait_for failures carry the process's last lines: they say why.
+    if (auto* lines = res.if_contains("output"); lines && lines->is_array() && tool == "ctrl")
+      for (const auto& l : lines->as_array())
+        if (l.is_string()) std::fputs(std::string(l.as_string()).c_str(), stderr);
   } else {
     std::string text = tool == "ctrl" ? format_ctrl(res) : tool == "list" ? format_list(res) : format_output(res);
     std::fputs(text.c_str(), stdout);

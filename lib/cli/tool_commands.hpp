@@ -21,6 +21,8 @@ struct ToolRequest {
   bool force = false;
   std::optional<int> pid;
   int lines = 100;
+  std::string wait_for;               // start/restart: regular expression to await
+  std::optional<double> wait_timeout;  // seconds
 };
 
 int tool_command(const GlobalOptions& g, const ToolRequest& req);

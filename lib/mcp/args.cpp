@@ -1,6 +1,7 @@
 #include "mcp/args.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 namespace pp::mcp {
 
@@ -34,6 +35,18 @@ std::optional<std::int64_t> Args::integer(const char* name, std::int64_t min, st
     throw RpcError{kInvalidParams, range};
   if (n < min || n > max) throw RpcError{kInvalidParams, range};
   return n;
+}
+
+std::optional<double> Args::number(const char* name, double min, double max) const {
+  auto* v = get(name);
+  if (!v) return std::nullopt;
+  double d = v->is_number() ? v->to_number<double>() : std::nan("");
+  if (!(d >= min && d <= max)) {  // false for NaN too
+    char range[96];
+    std::snprintf(range, sizeof range, " must be a number from %g to %g", min, max);
+    throw RpcError{kInvalidParams, std::string("'") + name + "'" + range};
+  }
+  return d;
 }
 
 std::optional<bool> Args::boolean(const char* name) const {

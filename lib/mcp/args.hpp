@@ -15,6 +15,7 @@ class Args {
   explicit Args(const json::object& o) : o_(o) {}
   std::optional<std::string> str(const char* name) const;
   std::optional<std::int64_t> integer(const char* name, std::int64_t min, std::int64_t max) const;
+  std::optional<double> number(const char* name, double min, double max) const;
   std::optional<bool> boolean(const char* name) const;
   std::optional<std::map<std::string, std::string>> string_map(const char* name) const;
   // Rejects arguments the tool does not declare (a typo should not be silently ignored).

@@ -1,7 +1,10 @@
 // The `ctrl` tool: start, stop or restart a managed process.
+#include "core/pattern.hpp"
 #include "core/shell_words.hpp"
 #include "mcp/args.hpp"
 #include "mcp/tools.hpp"
+#include "supervise/log_reader.hpp"
+#include "supervise/ready_wait.hpp"
 
 namespace pp::mcp {
 
@@ -23,6 +26,43 @@ json::object ctrl_result(const std::string& action, const CtrlOutcome& r) {
   };
 }
 
+constexpr double kDefaultWaitSeconds = 30, kMaxWaitSeconds = 600;
+constexpr std::uint64_t kTailLines = 20;
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g s", s);
+  return buf;
+}
+
+// Adds what wait_for found to a start/restart result: the matching line, or an
+// error and the instance's last lines so the caller sees why.
+boost::asio::awaitable<void> await_ready(json::object& result, std::shared_ptr<ReadyWatch> watch,
+                                         std::shared_ptr<Instance> inst, const Pattern& pattern, double seconds) {
+  auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+  ReadyOutcome r = co_await watch->wait(inst, timeout);
+  if (r.kind == ReadyOutcome::matched) {
+    result["matched_line"] = r.line;
+    result["ready_ms"] = r.ready_ms;
+    co_return;
+  }
+  std::string pid = std::to_string(inst->pid());
+  if (r.kind == ReadyOutcome::exited)
+    result["error"] = "Process " + pid + " exited with code " + std::to_string(inst->exit_code().value_or(-1)) +
+                      " before a line matched '" + pattern.text() + "'.";
+  else
+    result["error"] = "Process " + pid + " is still running, but no line matched '" + pattern.text() + "' within " +
+                      seconds_text(seconds) + ".";
+  ReadQuery q;
+  q.lines = kTailLines;
+  ReadResult tail = read_log(inst->log_path(Stream::combined), &inst->log(Stream::combined).index(), q);
+  json::array lines;
+  for (const auto& l : tail.lines) lines.emplace_back(l);
+  result["output"] = std::move(lines);
+  result["matched_line"] = nullptr;
+  result["ready_ms"] = nullptr;
+}
+
 }  // namespace
 
 Tool make_ctrl_tool(Supervisor& sup) {
@@ -34,10 +74,15 @@ Tool make_ctrl_tool(Supervisor& sup) {
       "environment (object of strings) is laid over the server's environment, label is optional "
       "(default '<command> in <working_directory>').\n"
       "stop: SIGTERM to the process group, SIGKILL after 8 s; force=true sends SIGKILL at once.\n"
-      "restart: stop, then start again with the same command, directory, environment and label.\n"
+      "restart: stop, then start again with the same command, directory, environment and label; a process "
+      "that has ended (crashed) is found by its label and simply started again.\n"
+      "wait_for (start/restart): a regular expression (RE2 syntax); the call returns once a line of the new "
+      "process's output matches it (adding matched_line and ready_ms), or fails if the process exits first or "
+      "wait_timeout seconds (default 30, at most 600) pass, with its last 20 lines in output.\n"
       "Identify the process for stop/restart by pid, or by label or command (plus working_directory "
       "when several match).\n"
-      "Example: {\"action\": \"start\", \"command_or_label\": \"npm run dev\", \"working_directory\": \"/home/me/app\"}";
+      "Example: {\"action\": \"start\", \"command_or_label\": \"npm run dev\", \"working_directory\": \"/home/me/app\"}\n"
+      "Example: {\"action\": \"restart\", \"command_or_label\": \"dev-server\", \"wait_for\": \"ready|listening on\"}";
   json::object props;
   props["action"] = {{"type", "string"}, {"enum", json::array{"start", "stop", "restart"}}};
   add_target_properties(props);
@@ -47,6 +92,12 @@ Tool make_ctrl_tool(Supervisor& sup) {
   props["force"] = {{"type", json::array{"boolean", "null"}}, {"default", false},
                     {"description", "stop: SIGKILL at once instead of SIGTERM first."}};
   props["label"] = {{"type", json::array{"string", "null"}}, {"description", "Custom label for start."}};
+  props["wait_for"] = {{"type", json::array{"string", "null"}},
+                       {"maxLength", Pattern::kMaxLength},
+                       {"description", "start/restart: return once an output line matches this regular expression."}};
+  props["wait_timeout"] = {{"type", json::array{"number", "null"}}, {"minimum", 0}, {"maximum", kMaxWaitSeconds},
+                           {"default", kDefaultWaitSeconds},
+                           {"description", "Seconds to wait for wait_for (default 30)."}};
   t.input_schema = {{"type", "object"}, {"properties", std::move(props)}, {"required", json::array{"action"}}};
 
   json::object out;
@@ -54,6 +105,10 @@ Tool make_ctrl_tool(Supervisor& sup) {
   out["pid"] = nullable_type("integer");
   out["exit_code"] = nullable_type("integer");
   for (const char* k : {"log_stdout", "log_stderr", "log_combined", "label", "error"}) out[k] = nullable_type("string");
+  // Only with wait_for:
+  out["matched_line"] = nullable_type("string");
+  out["ready_ms"] = nullable_type("integer");
+  out["output"] = {{"type", "array"}, {"items", {{"type", "string"}}}};
   t.output_schema = {{"type", "object"},
                      {"properties", std::move(out)},
                      {"required", json::array{"action", "pid", "exit_code", "log_stdout", "log_stderr",
@@ -61,7 +116,8 @@ Tool make_ctrl_tool(Supervisor& sup) {
 
   t.call = [&sup](const json::object& o) -> boost::asio::awaitable<json::object> {
     Args a(o);
-    a.only({"action", "pid", "command_or_label", "working_directory", "environment", "force", "label"});
+    a.only({"action", "pid", "command_or_label", "working_directory", "environment", "force", "label", "wait_for",
+            "wait_timeout"});
     auto action = a.str("action");
     if (!action || (*action != "start" && *action != "stop" && *action != "restart"))
       throw RpcError{kInvalidParams, "'action' must be one of start, stop, restart"};
@@ -69,7 +125,19 @@ Tool make_ctrl_tool(Supervisor& sup) {
     auto env = a.string_map("environment");
     bool force = a.boolean("force").value_or(false);
     auto label = a.str("label");
+    auto wait_for = a.str("wait_for");
+    double wait_seconds = a.number("wait_timeout", 0, kMaxWaitSeconds).value_or(kDefaultWaitSeconds);
+    std::shared_ptr<const Pattern> pattern;
+    std::shared_ptr<ReadyWatch> watch;
+    if (wait_for) {
+      if (*action == "stop") throw RpcError{kInvalidParams, "'wait_for' applies to start and restart only"};
+      std::string err;
+      pattern = Pattern::compile(*wait_for, err);
+      if (!pattern) co_return ctrl_result(*action, {nullptr, std::nullopt, "wait_for: " + err + "."});
+      watch = std::make_shared<ReadyWatch>(pattern);
+    }
 
+    CtrlOutcome outcome;
     if (*action == "start") {
       if (!target.command_or_label || target.command_or_label->empty())
         co_return ctrl_result(*action, {nullptr, std::nullopt, "start needs command_or_label (the command line)."});
@@ -81,10 +149,16 @@ Tool make_ctrl_tool(Supervisor& sup) {
                                         "Cannot parse command '" + *target.command_or_label + "': " +
                                             (split.error.empty() ? "empty" : split.error) + "."});
       ProcessSpec spec{split.words, *target.working_directory, env.value_or(EnvOverlay{}), label.value_or("")};
-      co_return ctrl_result(*action, sup.start(std::move(spec)));
+      outcome = sup.start(std::move(spec), watch);
+    } else if (*action == "stop") {
+      co_return ctrl_result(*action, co_await sup.stop(target, force));
+    } else {
+      outcome = co_await sup.restart(target, watch);
     }
-    if (*action == "stop") co_return ctrl_result(*action, co_await sup.stop(target, force));
-    co_return ctrl_result(*action, co_await sup.restart(target));
+    json::object result = ctrl_result(*action, outcome);
+    if (watch && outcome.instance && outcome.error.empty())
+      co_await await_ready(result, watch, outcome.instance, *pattern, wait_seconds);
+    co_return result;
   };
   return t;
 }

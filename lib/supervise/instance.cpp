@@ -100,6 +100,10 @@ void Instance::write_line(int which, std::string_view line, Millis stamp) {
     files_[2].append(stamp, "\\" + std::string(line));  // only [SYSTEM] lines of our own are real
   else
     files_[2].append(stamp, line);
+  if (watchers_.empty()) return;
+  std::erase_if(watchers_, [](const auto& w) { return w.expired(); });
+  for (const auto& w : watchers_)
+    if (auto sp = w.lock()) sp->on_line(line, stamp);
 }
 
 void Instance::system_line(const std::string& text) {

@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/event.hpp"
@@ -29,6 +30,14 @@ struct ProcessSpec {
   std::string cwd;
   EnvOverlay env;
   std::string label;
+};
+
+// Sees each stdout/stderr line as it is logged (before `appended` fires); held
+// weakly, so a watcher that goes away simply stops being called.
+class LineWatcher {
+ public:
+  virtual ~LineWatcher() = default;
+  virtual void on_line(std::string_view line, Millis stamp) = 0;
 };
 
 struct StopTimings {
@@ -62,6 +71,12 @@ class Instance : public std::enable_shared_from_this<Instance> {
   Event& exited() { return exited_; }
   // Notified after every batch of lines written to the logs (and at exit).
   Pulse& appended() { return appended_; }
+
+  void add_line_watcher(std::weak_ptr<LineWatcher> w) { watchers_.push_back(std::move(w)); }
+
+  // How many restarts led to this instance (0 for a fresh start).
+  int restarts() const { return restarts_; }
+  void set_restarts(int n) { restarts_ = n; }
 
   // SIGTERM (or SIGKILL when `force`) to the whole group, SIGKILL after the grace
   // period, then up to `kill_wait` more. Returns once the group is gone and the
@@ -120,6 +135,8 @@ class Instance : public std::enable_shared_from_this<Instance> {
   Event exited_;  // finalize() ran: status, exit code and exit line are out
   Pulse appended_;
   std::function<void()> on_exit_;
+  std::vector<std::weak_ptr<LineWatcher>> watchers_;
+  int restarts_ = 0;
 };
 
 }  // namespace pp

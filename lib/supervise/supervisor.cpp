@@ -22,7 +22,7 @@ Supervisor::Supervisor(asio::any_io_executor ex, std::string log_dir, StopTiming
 
 Supervisor::~Supervisor() = default;
 
-CtrlOutcome Supervisor::start(ProcessSpec spec) {
+CtrlOutcome Supervisor::start(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher) {
   if (shutting_down_) return {nullptr, std::nullopt, "The server is shutting down; not starting anything new."};
   if (spec.command.empty()) return {nullptr, std::nullopt, "Empty command"};
   spec.cwd = normalize_dir(spec.cwd);
@@ -38,6 +38,8 @@ CtrlOutcome Supervisor::start(ProcessSpec spec) {
     logger::warning("could not start " + what + ": " + started.error);
     return {nullptr, std::nullopt, started.error};
   }
+  // Before anything yields: the instance's readers have not run yet.
+  if (watcher) started.instance->add_line_watcher(watcher);
   logger::info("started PID " + std::to_string(started.instance->pid()) + ": " + what);
   table_.push_back(started.instance);
   return {started.instance, std::nullopt, ""};
@@ -55,18 +57,31 @@ Supervisor::Found Supervisor::find(const Target& t) const {
   std::optional<std::string> dir;
   if (t.working_directory && !t.working_directory->empty()) dir = normalize_dir(*t.working_directory);
 
-  std::vector<std::shared_ptr<Instance>> hits;
-  for (const auto& p : table_)
-    if (p->running() && p->spec().label == key && (!dir || p->spec().cwd == *dir)) hits.push_back(p);
-  if (hits.empty()) {
-    auto split = shell_split(key);
-    if (!split.error.empty()) return {nullptr, "Cannot parse command '" + key + "': " + split.error + "."};
+  auto split = shell_split(key);
+  auto matching = [&](bool running) {
+    std::vector<std::shared_ptr<Instance>> hits;
     for (const auto& p : table_)
-      if (p->running() && p->spec().command == split.words && (!dir || p->spec().cwd == *dir)) hits.push_back(p);
+      if (p->running() == running && p->spec().label == key && (!dir || p->spec().cwd == *dir)) hits.push_back(p);
+    if (hits.empty() && split.error.empty())
+      for (const auto& p : table_)
+        if (p->running() == running && p->spec().command == split.words && (!dir || p->spec().cwd == *dir))
+          hits.push_back(p);
+    return hits;
+  };
+  std::vector<std::shared_ptr<Instance>> hits = matching(true);
+  if (hits.empty()) {
+    // The crash fallback: the most recently ended match (the table is in start order).
+    auto ended = matching(false);
+    if (!ended.empty()) {
+      auto latest = std::max_element(ended.begin(), ended.end(),
+                                     [](const auto& a, const auto& b) { return a->end_time() < b->end_time(); });
+      return {*latest, ""};
+    }
+    if (!split.error.empty()) return {nullptr, "Cannot parse command '" + key + "': " + split.error + "."};
   }
   if (hits.size() == 1) return {hits[0], ""};
   std::string where = dir ? " in " + *dir : "";
-  if (hits.empty()) return {nullptr, "No running process found matching '" + key + "'" + where + "."};
+  if (hits.empty()) return {nullptr, "No process found matching '" + key + "'" + where + "."};
   std::string msg = "Multiple running processes match '" + key + "'" + where + ":";
   for (const auto& p : hits)
     msg += "\n  PID " + std::to_string(p->pid()) + ": label '" + p->spec().label + "', working directory " +
@@ -109,7 +124,7 @@ asio::awaitable<CtrlOutcome> Supervisor::stop(const Target& t, bool force) {
   co_return CtrlOutcome{inst, inst->exit_code(), ""};
 }
 
-asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t) {
+asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t, std::shared_ptr<LineWatcher> watcher) {
   auto found = find(t);
   if (!found.instance) co_return CtrlOutcome{nullptr, std::nullopt, found.error};
   auto old = found.instance;
@@ -126,7 +141,8 @@ asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t) {
   std::optional<int> old_code = old->exit_code();
   CtrlOutcome started;
   try {
-    started = start(old->spec());
+    started = start(old->spec(), watcher);
+    if (started.instance) started.instance->set_restarts(old->restarts() + 1);
   } catch (const std::exception& e) {
     started.error = std::string("Cannot start: ") + e.what();  // and the old log must still say so
   }

@@ -32,10 +32,13 @@ class Supervisor {
   Supervisor(boost::asio::any_io_executor ex, std::string log_dir, StopTimings timings = {});
   ~Supervisor();
 
-  // Starts `spec`; an empty label gets the default "<command> in <cwd>".
-  CtrlOutcome start(ProcessSpec spec);
+  // Starts `spec`; an empty label gets the default "<command> in <cwd>". A
+  // `watcher` sees every line of the new instance from the first.
+  CtrlOutcome start(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher = nullptr);
   boost::asio::awaitable<CtrlOutcome> stop(const Target& t, bool force);
-  boost::asio::awaitable<CtrlOutcome> restart(const Target& t);
+  // Stops the process if it runs, then starts it again as it was started. An
+  // ended one (found by the crash fallback of find()) is simply started again.
+  boost::asio::awaitable<CtrlOutcome> restart(const Target& t, std::shared_ptr<LineWatcher> watcher = nullptr);
 
   struct Found {
     std::shared_ptr<Instance> instance;
@@ -43,6 +46,8 @@ class Supervisor {
   };
   // SPEC §3 lookup: pid wins, then an exact label among running processes, then
   // the command (argv equality) among running ones, narrowed by working directory.
+  // When no running process matches, the most recently ended one that does is the
+  // answer, so a crashed process can still be read and restarted by name.
   Found find(const Target& t) const;
 
   // Every entry that matches all the given filters, oldest first.

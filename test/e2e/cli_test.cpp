@@ -164,7 +164,7 @@ TEST_F(Cli, ChildExitingByItselfShowsExitedWithItsCode) {
 TEST_F(Cli, FailedOperationsExitOneWithTheError) {
   auto r = s.cli({"stop", "nothing-like-this"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_EQ(r.err, "Error: No running process found matching 'nothing-like-this'.\n");
+  EXPECT_EQ(r.err, "Error: No process found matching 'nothing-like-this'.\n");
   auto j = json_out(s.cli({"stop", "--format", "json", "nothing-like-this"}), 1);
   EXPECT_TRUE(j.at("error").is_string());
   r = s.cli({"start", "no-such-program-xyz"});

@@ -224,7 +224,7 @@ TEST_F(Ctrl, PidWinsOverCommand) {
 
 TEST_F(Ctrl, NoMatchIsAnError) {
   auto r = call("ctrl", {{"action", "restart"}, {"command_or_label", "ghost"}});
-  EXPECT_EQ(r.at("error"), "No running process found matching 'ghost'.");
+  EXPECT_EQ(r.at("error"), "No process found matching 'ghost'.");
   r = call("ctrl", {{"action", "stop"}, {"pid", 999999}});
   EXPECT_EQ(r.at("error"), "No process found with PID 999999.");
 }

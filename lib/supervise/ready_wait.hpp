@@ -1,0 +1,38 @@
+// `wait_for`: after a start or restart, wait until a line of the new instance's
+// output matches a pattern, the instance exits, or the time is up. Awaited on the
+// instance's "lines appended" pulse; nothing polls.
+#pragma once
+#include <boost/asio/awaitable.hpp>
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "core/pattern.hpp"
+#include "supervise/instance.hpp"
+
+namespace pp {
+
+struct ReadyOutcome {
+  enum Kind { matched, exited, timed_out } kind = timed_out;
+  std::string line;   // the matching line (matched)
+  Millis ready_ms = 0;  // from the instance's start to that line's stamp (matched)
+};
+
+class ReadyWatch : public LineWatcher {
+ public:
+  explicit ReadyWatch(std::shared_ptr<const Pattern> pattern) : pattern_(std::move(pattern)) {}
+
+  // Install before the instance's pumps first run (Supervisor::start does), so no
+  // line goes by unseen.
+  void on_line(std::string_view line, Millis stamp) override;
+
+  boost::asio::awaitable<ReadyOutcome> wait(std::shared_ptr<Instance> inst, std::chrono::milliseconds timeout);
+
+ private:
+  std::shared_ptr<const Pattern> pattern_;
+  bool matched_ = false;
+  std::string line_;
+  Millis stamp_ = 0;
+};
+
+}  // namespace pp
