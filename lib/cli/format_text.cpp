@@ -1,5 +1,7 @@
 #include "cli/format_text.hpp"
 
+#include <cstdio>
+
 #include "core/shell_words.hpp"
 
 namespace pp::cli {
@@ -41,6 +43,12 @@ std::string format_ctrl(const json::object& r) {
   return out;
 }
 
+static std::string mebibytes(double bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f MiB", bytes / (1024.0 * 1024.0));
+  return buf;
+}
+
 std::string format_list(const json::object& r) {
   auto* procs = r.if_contains("processes");
   if (!procs || !procs->is_array() || procs->as_array().empty()) return "No processes running\n";
@@ -60,6 +68,14 @@ std::string format_list(const json::object& r) {
     out += "  Command: " + shell_join(cmd) + "\n";
     out += "  Working directory: " + str(p, "working_directory") + "\n";
     if (std::string code = num(p, "exit_code"); !code.empty()) out += "  Exit code: " + code + "\n";
+    if (auto* ports = p.if_contains("ports"); ports && ports->is_array() && !ports->as_array().empty()) {
+      std::string list;
+      for (const auto& port : ports->as_array())
+        if (port.is_int64()) list += (list.empty() ? "" : ", ") + std::to_string(port.as_int64());
+      out += "  Ports: " + list + "\n";
+    }
+    if (auto* rss = p.if_contains("rss_bytes"); rss && rss->is_number())
+      out += "  Memory: " + mebibytes(rss->to_number<double>()) + "\n";
   }
   return out;
 }

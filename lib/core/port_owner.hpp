@@ -7,6 +7,8 @@
 namespace pp {
 
 std::vector<int> listening_pids(int port);
+// TCP ports (IPv4 and IPv6) on which any of `pids` holds a listening socket, ascending, unique.
+std::vector<int> listening_ports(const std::vector<int>& pids);
 std::string process_name(int pid);  // /proc/<pid>/comm, "" when unknown
 std::string process_exe_name(int pid);  // file name of /proc/<pid>/exe, "" when unknown
 

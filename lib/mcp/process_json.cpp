@@ -1,4 +1,7 @@
+#include "core/port_owner.hpp"
+#include "core/proc_stat.hpp"
 #include "core/shell_words.hpp"
+#include "supervise/process_group.hpp"
 #include "mcp/args.hpp"
 #include "mcp/tools.hpp"
 
@@ -9,11 +12,22 @@ json::value nullable(const std::optional<int>& n) { return n ? json::value(*n) :
 
 json::object nullable_type(const char* type) { return {{"type", json::array{type, "null"}}}; }
 
+namespace {
+// What a live group serves and costs, read from /proc at the time of the call.
+void add_live_facts(json::object& e, const std::vector<int>& members, Millis start) {
+  json::array ports;
+  for (int port : listening_ports(members)) ports.emplace_back(port);
+  e["ports"] = std::move(ports);
+  e["rss_bytes"] = rss_bytes(members);
+  e["uptime_s"] = std::max<Millis>(0, now_ms() - start) / 1000;
+}
+}  // namespace
+
 json::object process_entry(const Instance& p) {
   json::array cmd;
   for (const auto& a : p.spec().command) cmd.emplace_back(a);
   auto end = p.end_time();
-  return {
+  json::object e{
       {"pid", p.pid()},
       {"command", std::move(cmd)},
       {"working_directory", p.spec().cwd},
@@ -25,11 +39,20 @@ json::object process_entry(const Instance& p) {
       {"log_stdout", p.logs().stdout_path},
       {"log_stderr", p.logs().stderr_path},
       {"log_combined", p.logs().combined_path},
+      {"restarts", p.restarts()},
   };
+  if (p.running()) {
+    add_live_facts(e, group_members(p.pid()), p.start_time());
+  } else {
+    e["ports"] = json::array{};
+    e["rss_bytes"] = nullptr;
+    e["uptime_s"] = nullptr;
+  }
+  return e;
 }
 
 json::object server_entry(const ServerSelf& self) {
-  return {
+  json::object e{
       {"pid", self.pid},
       {"command", json::array{"persistproc", "serve"}},
       {"working_directory", self.data_dir},
@@ -41,13 +64,17 @@ json::object server_entry(const ServerSelf& self) {
       {"log_stdout", nullptr},
       {"log_stderr", nullptr},
       {"log_combined", self.log_path},
+      {"restarts", 0},
   };
+  add_live_facts(e, {self.pid}, self.start_time);
+  return e;
 }
 
 void add_target_properties(json::object& props) {
   props["pid"] = {{"type", json::array{"integer", "null"}}, {"description", "Process id (wins over the other selectors)."}};
   props["command_or_label"] = {{"type", json::array{"string", "null"}},
-                               {"description", "A label, or the command line, of a running process."}};
+                               {"description", "A label, or the command line, of a process (a running one first, else the most "
+                       "recently ended one)."}};
   props["working_directory"] = {{"type", json::array{"string", "null"}},
                                 {"description", "Narrows a command match to processes started in this directory."}};
 }

@@ -16,6 +16,11 @@ json::object entry_schema() {
   p["end_time"] = nullable_type("string");
   p["exit_code"] = nullable_type("integer");
   for (const char* k : {"log_stdout", "log_stderr", "log_combined"}) p[k] = nullable_type("string");
+  p["ports"] = {{"type", "array"}, {"items", {{"type", "integer"}}},
+                {"description", "TCP ports the process group listens on (running processes)."}};
+  p["rss_bytes"] = nullable_type("integer");
+  p["restarts"] = {{"type", "integer"}};
+  p["uptime_s"] = nullable_type("integer");
   json::array req;
   for (const auto& [k, v] : p) req.emplace_back(k);
   return {{"type", "object"}, {"properties", std::move(p)}, {"required", std::move(req)}};
@@ -27,8 +32,10 @@ Tool make_list_tool(Supervisor& sup, const ServerSelf& self) {
   t.name = "list";
   t.description =
       "List managed processes: every running one plus the 10 most recently ended, with status "
-      "(running, exited, terminated, failed), exit_code, times and log file paths. Filters combine with AND; "
-      "command_or_label matches a label or a command line. pid 0 describes the persistproc server itself.\n"
+      "(running, exited, terminated, failed), exit_code, times and log file paths. A running process also "
+      "shows ports (TCP ports its process group listens on: the dev server's URL is http://localhost:<port>), "
+      "rss_bytes (memory of the group) and uptime_s; restarts counts restarts of that label. Filters combine "
+      "with AND; command_or_label matches a label or a command line. pid 0 describes the persistproc server itself.\n"
       "Example: {\"command_or_label\": \"npm run dev\"}";
   json::object props;
   add_target_properties(props);

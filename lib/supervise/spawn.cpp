@@ -1,7 +1,9 @@
 #include "supervise/spawn.hpp"
 
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,6 +33,18 @@ bool is_exec_file(const std::string& p, bool& denied) {
   return true;
 }
 
+// The child must inherit only its stdio: not the server's listening socket (a
+// child that outlives a crashed server would hold its port), client connections,
+// or other children's pipes. Runs after the stdio dup2()s; the launcher's own
+// error pipe is close-on-exec already, so marking beats closing.
+void mark_inherited_fds_cloexec() {
+  if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  rlimit lim{};
+  int top = ::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY ? static_cast<int>(lim.rlim_cur)
+                                                                                   : 65536;
+  for (int fd = 3; fd < top; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);  // EBADF for unused ones is fine
+}
+
 // Runs in the child between fork and exec: own session (so signals reach the whole
 // tree), the caller's working directory, default signal state. Also swaps in our
 // argv (argv[0] as the user wrote it) and environment before the fork.
@@ -53,6 +67,7 @@ struct ChildSetup {
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD}) ::signal(s, SIG_DFL);
+    mark_inherited_fds_cloexec();
     if (have_child_nofile) ::setrlimit(RLIMIT_NOFILE, &child_nofile);
     return {};
   }

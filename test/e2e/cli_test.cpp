@@ -249,3 +249,20 @@ TEST_F(Cli, ShutdownTextForm) {
 
 }  // namespace
 }  // namespace pp::test
+
+namespace pp::test {
+namespace {
+
+TEST(CliList, TextShowsPortsAndMemoryOfARunningProcess) {
+  Server s{{"-q"}};
+  auto r = s.cli({"start", "--wait-for", "^listening on", "--label", "web", kHelper, "listen", "pause"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string port = r.out.substr(r.out.rfind("listening on ") + 13);
+  port.pop_back();  // '\n'
+  auto l = s.cli({"list"});
+  EXPECT_NE(l.out.find("\n  Ports: " + port + "\n  Memory: "), std::string::npos) << l.out;
+  EXPECT_NE(l.out.find(" MiB\n"), std::string::npos) << l.out;
+}
+
+}  // namespace
+}  // namespace pp::test

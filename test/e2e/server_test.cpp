@@ -236,3 +236,21 @@ TEST(Server, ShutdownReturnsAfterExitAndLeavesNothingRunning) {
 
 }  // namespace
 }  // namespace pp::test
+
+namespace pp::test {
+namespace {
+
+TEST(ServerChildren, InheritOnlyTheirStdio) {
+  // A child that kept the server's listening socket would hold the port after a
+  // server crash; one that kept a client connection or another child's pipe would
+  // keep those open.
+  Server s{{"-q"}};
+  auto first = s.cli({"start", "--wait-for", "^ready$", kHelper, "ready", "pause"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  auto r = s.cli({"start", "--wait-for", "^fds:", kHelper, "fds", "pause"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ms: fds: 0 1 2\n"), std::string::npos) << r.out;
+}
+
+}  // namespace
+}  // namespace pp::test

@@ -10,7 +10,13 @@
 //   usr1:TEXT     from now on, print TEXT as a line on every SIGUSR1
 //   stdin-mode    print "stdin blocking" or "stdin non-blocking"
 //   copy-stdin    copy stdin to stdout until end of input
+//   listen        listen on an ephemeral TCP port of 127.0.0.1, print "listening on <port>"
+//   fork-listen   the same in a forked grandchild that then waits forever
+//   fds           print "fds:" and the numbers of this process's open descriptors
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -62,6 +68,18 @@ void fork_children(int n, bool stubborn) {
     }
     write_all(1, "grandchild " + std::to_string(pid) + "\n");
   }
+}
+
+void listen_and_report() {
+  static int s = ::socket(AF_INET, SOCK_STREAM, 0);  // kept open until the process ends
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (s < 0 || ::bind(s, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(s, 1) != 0 ||
+      ::getsockname(s, reinterpret_cast<sockaddr*>(&addr), &len) != 0)
+    std::_Exit(98);
+  write_all(1, "listening on " + std::to_string(ntohs(addr.sin_port)) + "\n");
 }
 
 std::string from_hex(const std::string& h) {
@@ -116,6 +134,18 @@ int main(int argc, char** argv) {
       write_all(1, std::string(::getcwd(buf, sizeof buf) ? buf : "?") + "\n");
     } else if (verb == "ready") {
       write_all(1, "ready\n");
+    } else if (verb == "fds") {
+      std::string line = "fds:";
+      for (int fd = 0; fd < 1024; ++fd)
+        if (::fcntl(fd, F_GETFD) >= 0) line += " " + std::to_string(fd);
+      write_all(1, line + "\n");
+    } else if (verb == "listen") {
+      listen_and_report();
+    } else if (verb == "fork-listen") {
+      if (::fork() == 0) {
+        listen_and_report();
+        wait_forever();
+      }
     } else if (verb == "copy-stdin") {
       char buf[4096];
       ssize_t n;

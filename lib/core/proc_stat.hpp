@@ -1,0 +1,18 @@
+// Facts about a live process from /proc: its start time (which tells a recycled
+// pid from the original) and its resident memory.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace pp {
+
+// Field 22 of /proc/<pid>/stat: start time in clock ticks after boot. A pid that
+// is reused gets a different value. nullopt when the process does not exist.
+std::optional<std::uint64_t> process_start_ticks(int pid);
+
+// Sum of the resident set sizes of `pids` in bytes (from /proc/<pid>/statm);
+// processes that are gone count 0.
+std::uint64_t rss_bytes(const std::vector<int>& pids);
+
+}  // namespace pp
