@@ -6,9 +6,11 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "core/event.hpp"
 #include "core/logger.hpp"
 
 namespace pp::http {
@@ -35,6 +37,48 @@ asio::awaitable<void> linger(beast::tcp_stream& stream) {
     auto [rec, n] = co_await stream.async_read_some(asio::buffer(sink), as_tuple(use_awaitable));
     if (rec) break;
     dropped += n;
+  }
+}
+
+// Writes the SSE stream: the header, then each queued message as one chunked
+// event, until the session ends, the client goes away or a write stalls.
+asio::awaitable<void> serve_events(beast::tcp_stream& stream, Response head, std::shared_ptr<mcp::EventStream> events,
+                                   const HttpConfig& config) {
+  head.chunked(true);
+  bh::response_serializer<bh::string_body> sr(head);
+  stream.expires_after(config.body_timeout);
+  auto [hec, hn] = co_await bh::async_write_header(stream, sr, as_tuple(use_awaitable));
+  stream.expires_never();
+  if (hec) co_return;
+  // The client sends nothing on this connection; a read completing means it left.
+  auto reader_done = std::make_shared<Event>(stream.get_executor());
+  asio::co_spawn(
+      stream.get_executor(),
+      [](beast::tcp_stream& s, std::shared_ptr<mcp::EventStream> ev,
+         std::shared_ptr<Event> done) -> asio::awaitable<void> {
+        char byte;
+        co_await s.async_read_some(asio::buffer(&byte, 1), as_tuple(use_awaitable));
+        ev->close();
+        done->set();
+      }(stream, events, reader_done),
+      asio::detached);
+  while (!events->closed) {
+    while (!events->pending.empty() && !events->closed) {
+      std::string frame = "event: message\ndata: " + events->pending.front() + "\n\n";
+      events->pending.pop_front();
+      stream.expires_after(config.body_timeout);
+      auto [wec, wn] = co_await asio::async_write(stream, bh::make_chunk(asio::buffer(frame)), as_tuple(use_awaitable));
+      stream.expires_never();
+      if (wec) events->close();
+    }
+    if (!events->closed) co_await events->wake.wait_until(std::chrono::steady_clock::time_point::max());
+  }
+  if (!reader_done->is_set()) {
+    co_await asio::async_write(stream, bh::make_chunk_last(), as_tuple(use_awaitable));
+    beast::error_code ignore;
+    stream.socket().shutdown(tcp::socket::shutdown_send, ignore);
+    stream.socket().cancel(ignore);
+    co_await reader_done->wait();
   }
 }
 
@@ -69,7 +113,12 @@ asio::awaitable<void> session(tcp::socket socket, mcp::Server& mcp, const HttpCo
     if (ec) break;  // closed, timed out or malformed: nothing useful to answer
     Request req = parser.release();
     stream.expires_never();  // a tool call may legitimately take a while (stop waits up to 10 s)
-    Response res = co_await respond(req, mcp, config);
+    std::shared_ptr<mcp::EventStream> events;
+    Response res = co_await respond(req, mcp, config, &events);
+    if (events) {
+      co_await serve_events(stream, std::move(res), events, config);
+      break;
+    }
     bool keep = res.keep_alive();
     stream.expires_after(config.body_timeout);
     auto [wec, wn] = co_await bh::async_write(stream, res, as_tuple(use_awaitable));

@@ -1,6 +1,7 @@
 #include "http/respond.hpp"
 
 #include <algorithm>
+#include <boost/asio/this_coro.hpp>
 #include <cctype>
 
 #include "core/token.hpp"
@@ -42,7 +43,8 @@ bool authorized(const Request& req, const HttpConfig& config) {
 
 }  // namespace
 
-asio::awaitable<Response> respond(const Request& req, mcp::Server& mcp, const HttpConfig& config) {
+asio::awaitable<Response> respond(const Request& req, mcp::Server& mcp, const HttpConfig& config,
+                                  std::shared_ptr<mcp::EventStream>* stream) {
   // Rebinding defence first, then the token, before any JSON is read.
   if (!is_loopback_host(req[bh::field::host]))
     co_return plain(req, bh::status::forbidden, R"({"error":"Forbidden: Host must be a loopback name"})");
@@ -66,9 +68,24 @@ asio::awaitable<Response> respond(const Request& req, mcp::Server& mcp, const Ht
     reply = co_await mcp.post(h, req.body());
   } else if (req.method() == bh::verb::delete_) {
     reply = mcp.del(h);
+  } else if (req.method() == bh::verb::get && stream) {
+    std::string_view accept = req[bh::field::accept];
+    if (!accept.empty() && accept.find("text/event-stream") == std::string_view::npos &&
+        accept.find("*/*") == std::string_view::npos)
+      co_return plain(req, bh::status::not_acceptable, R"({"error":"GET opens an event stream: Accept text/event-stream"})");
+    auto opened = mcp.open_stream(h, co_await asio::this_coro::executor);
+    if (opened.stream) {
+      *stream = opened.stream;
+      Response res{bh::status::ok, req.version()};
+      res.set(bh::field::server, "persistproc");
+      res.set(bh::field::content_type, "text/event-stream");
+      res.set(bh::field::cache_control, "no-cache");
+      co_return res;
+    }
+    reply = opened.reply;
   } else {
     Response res = plain(req, bh::status::method_not_allowed, R"({"error":"Method not allowed"})");
-    res.set(bh::field::allow, "POST, DELETE");
+    res.set(bh::field::allow, stream ? "GET, POST, DELETE" : "POST, DELETE");
     co_return res;
   }
   Response res = plain(req, static_cast<bh::status>(reply.status), std::move(reply.body));

@@ -23,7 +23,11 @@ struct HttpConfig {
   std::optional<std::string> token;                  // required bearer token; none = auth off
 };
 
-boost::asio::awaitable<Response> respond(const Request& req, mcp::Server& mcp, const HttpConfig& config);
+// A GET that opens the session's event stream answers 200 with no body and sets
+// `*stream`; the caller then writes the stream's messages as they come. Without
+// `stream`, GET is refused with 405.
+boost::asio::awaitable<Response> respond(const Request& req, mcp::Server& mcp, const HttpConfig& config,
+                                         std::shared_ptr<mcp::EventStream>* stream = nullptr);
 
 // A small JSON response (or `type`) answering `req`.
 Response plain(const Request& req, boost::beast::http::status status, std::string body,

@@ -15,6 +15,13 @@ bool supported(std::string_view v) {
   return false;
 }
 
+std::string notification(int level, const std::string& logger, json::value data) {
+  return json::serialize(json::object{
+      {"jsonrpc", "2.0"},
+      {"method", "notifications/message"},
+      {"params", {{"level", kLogLevels[level]}, {"logger", logger}, {"data", std::move(data)}}}});
+}
+
 Reply json_reply(int status, const json::value& v) { return {status, json::serialize(v), std::nullopt}; }
 
 bool is_initialize(const json::value& v) {
@@ -69,7 +76,54 @@ boost::asio::awaitable<Reply> Server::post(const RequestHeaders& h, std::string_
 Reply Server::del(const RequestHeaders& h) {
   if (!h.session_id) return json_reply(400, make_error(nullptr, kInvalidRequest, "Mcp-Session-Id header is required"));
   if (!sessions_.erase(*h.session_id)) return {404, "", std::nullopt};
+  for (const auto& w : streams_)
+    if (auto s = w.lock(); s && s->session == *h.session_id) s->close();
   return {200, "", std::nullopt};
+}
+
+Server::Opened Server::open_stream(const RequestHeaders& h, const boost::asio::any_io_executor& ex) {
+  if (!h.session_id)
+    return {json_reply(400, make_error(nullptr, kInvalidRequest,
+                                       "Bad Request: Mcp-Session-Id header is required (call initialize first)")),
+            nullptr};
+  if (!sessions_.find(*h.session_id))
+    return {json_reply(404, make_error(nullptr, kInvalidRequest, "Session not found: it ended or never existed")),
+            nullptr};
+  std::erase_if(streams_, [](const auto& w) { return w.expired(); });
+  auto stream = std::make_shared<EventStream>(ex, *h.session_id);
+  streams_.push_back(stream);
+  // A first, debug-level message tells the client the stream is in place, so it
+  // can act knowing that no later event will be missed.
+  if (sessions_.peek(*h.session_id)->log_level == 0)
+    stream->push(notification(0, "persistproc", json::object{{"event", "stream_opened"}}));
+  return {{200, "", std::nullopt}, stream};
+}
+
+void Server::notify(int level, const std::string& logger, json::value data) {
+  std::erase_if(streams_, [](const auto& w) { return w.expired(); });
+  if (streams_.empty()) return;
+  std::string message = notification(level, logger, std::move(data));
+  for (const auto& w : streams_) {
+    auto s = w.lock();
+    if (!s) continue;
+    const Session* session = sessions_.peek(s->session);
+    if (!session) {
+      s->close();  // expired
+      continue;
+    }
+    if (level >= session->log_level) s->push(message);
+  }
+}
+
+json::object Server::set_level(const json::object& params, const RequestHeaders& h) {
+  auto* l = params.if_contains("level");
+  if (l && l->is_string())
+    for (int i = 0; i < static_cast<int>(std::size(kLogLevels)); ++i)
+      if (l->as_string() == kLogLevels[i]) {
+        if (auto* s = h.session_id ? sessions_.find(*h.session_id) : nullptr) s->log_level = i;
+        return json::object{};
+      }
+  throw RpcError{kInvalidParams, "level must be one of debug, info, notice, warning, error, critical, alert, emergency"};
 }
 
 boost::asio::awaitable<std::optional<json::object>> Server::handle(const json::value& v, const RequestHeaders& h,
@@ -109,6 +163,7 @@ boost::asio::awaitable<std::optional<json::object>> Server::handle(const json::v
     if (name == "ping") co_return make_result(reply_id, json::object{});
     if (name == "tools/list") co_return make_result(reply_id, list_tools());
     if (name == "tools/call") co_return make_result(reply_id, co_await call_tool(*params));
+    if (name == "logging/setLevel") co_return make_result(reply_id, set_level(*params, h));
     co_return make_error(reply_id, kMethodNotFound, "Method not found: " + name);
   } catch (const RpcError& e) {
     co_return make_error(reply_id, e.code, e.message);
@@ -126,7 +181,7 @@ json::object Server::initialize(const json::object& params, std::optional<std::s
   new_session = sessions_.create(agreed);
   return {
       {"protocolVersion", agreed},
-      {"capabilities", {{"tools", {{"listChanged", false}}}}},
+      {"capabilities", {{"tools", {{"listChanged", false}}}, {"logging", json::object{}}}},
       {"serverInfo", {{"name", "persistproc"}, {"version", version_}}},
       {"instructions",
        "persistproc shares long-running processes (dev servers, watchers, databases) between people and agents. "

@@ -3,11 +3,13 @@
 // call it directly.
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "mcp/event_stream.hpp"
 #include "mcp/sessions.hpp"
 #include "mcp/tools.hpp"
 
@@ -33,6 +35,18 @@ class Server {
   boost::asio::awaitable<Reply> post(const RequestHeaders& h, std::string_view body);
   Reply del(const RequestHeaders& h);
 
+  // GET: a session's stream of server-to-client messages. `stream` is set on
+  // success (status 200); otherwise the reply says why not.
+  struct Opened {
+    Reply reply;
+    std::shared_ptr<EventStream> stream;
+  };
+  Opened open_stream(const RequestHeaders& h, const boost::asio::any_io_executor& ex);
+
+  // Sends a notifications/message to every open stream whose session's level
+  // admits `level` (an index into kLogLevels).
+  void notify(int level, const std::string& logger, json::value data);
+
   std::size_t session_count() const { return sessions_.size(); }
 
  private:
@@ -41,11 +55,13 @@ class Server {
                                                              std::optional<std::string>& new_session);
   json::object initialize(const json::object& params, std::optional<std::string>& new_session);
   json::object list_tools() const;
+  json::object set_level(const json::object& params, const RequestHeaders& h);
   boost::asio::awaitable<json::object> call_tool(const json::object& params);
 
   std::vector<Tool> tools_;
   std::string version_;
   SessionTable sessions_;
+  std::vector<std::weak_ptr<EventStream>> streams_;
 };
 
 }  // namespace pp::mcp

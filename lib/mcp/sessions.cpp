@@ -23,6 +23,12 @@ const std::string& SessionTable::create(std::string protocol_version) {
   return it->first;
 }
 
+const Session* SessionTable::peek(const std::string& id) const {
+  auto it = sessions_.find(id);
+  if (it == sessions_.end() || std::chrono::steady_clock::now() - it->second.last_used >= idle_expiry_) return nullptr;
+  return &it->second;
+}
+
 Session* SessionTable::find(const std::string& id) {
   auto it = sessions_.find(id);
   if (it == sessions_.end()) return nullptr;

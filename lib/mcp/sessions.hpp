@@ -7,11 +7,15 @@
 
 namespace pp::mcp {
 
+// MCP logging levels (syslog's), least severe first.
+inline constexpr const char* kLogLevels[] = {"debug", "info", "notice", "warning", "error", "critical", "alert", "emergency"};
+
 struct Session {
   std::string protocol_version;
   bool initialized = false;  // notifications/initialized received
   std::chrono::steady_clock::time_point last_used;
   std::uint64_t use_order = 0;  // larger = used more recently (a clock can tie)
+  int log_level = 0;            // logging/setLevel: index into kLogLevels; notifications below it are not sent
 };
 
 // Idle sessions expire and the table is capped, so clients that never say
@@ -27,6 +31,8 @@ class SessionTable {
   const std::string& create(std::string protocol_version);
   // The live session with this id (and marks it used), or null.
   Session* find(const std::string& id);
+  // The live session with this id without marking it used, or null.
+  const Session* peek(const std::string& id) const;
   bool erase(const std::string& id);
   std::size_t size() const { return sessions_.size(); }
 

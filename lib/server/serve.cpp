@@ -19,6 +19,7 @@
 #include "core/dir_path.hpp"
 #include "core/logger.hpp"
 #include "http/listener.hpp"
+#include "mcp/lifecycle_notes.hpp"
 #include "mcp/server.hpp"
 #include "server/banner.hpp"
 #include "core/token.hpp"
@@ -141,6 +142,7 @@ int serve(const ServeOptions& opts) {
   Supervisor supervisor(ioc.get_executor(), log_dir);
   mcp::ServerSelf self{static_cast<int>(::getpid()), data_dir, server_log_path, &server_log, now_ms()};
   mcp::Server mcp_server(mcp::make_tools(supervisor, self), PERSISTPROC_VERSION);
+  mcp::publish_lifecycle(supervisor, mcp_server);
 
   // One shutdown path for SIGINT and SIGTERM (the `shutdown` command sends SIGTERM).
   asio::signal_set signals(ioc, SIGINT, SIGTERM);

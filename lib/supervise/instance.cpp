@@ -63,7 +63,7 @@ const std::string& Instance::log_path(Stream s) const {
 }
 
 Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec spec, const std::string& log_dir,
-                                  std::function<void()> on_exit) {
+                                  std::function<void(Instance&)> on_exit) {
   auto inst = std::make_shared<Instance>(ex, std::move(spec));
   SpawnOutcome sp = spawn_child(ex, {inst->spec_.command, inst->spec_.cwd, inst->spec_.env});
   if (!sp.child) return {nullptr, sp.error};
@@ -243,7 +243,7 @@ void Instance::finalize() {
   exited_.set();
   appended_.notify();
   maybe_close_files();
-  if (on_exit_) on_exit_();
+  if (on_exit_) on_exit_(*this);
 }
 
 void Instance::maybe_close_files() {

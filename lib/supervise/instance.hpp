@@ -54,7 +54,7 @@ class Instance : public std::enable_shared_from_this<Instance> {
   // Spawns the child, opens its three log files in `log_dir` and starts reading.
   // `on_exit` runs once the exit is recorded and the logs are complete.
   static Started start(const boost::asio::any_io_executor& ex, ProcessSpec spec, const std::string& log_dir,
-                       std::function<void()> on_exit);
+                       std::function<void(Instance&)> on_exit);
 
   int pid() const { return pid_; }
   const ProcessSpec& spec() const { return spec_; }
@@ -134,7 +134,7 @@ class Instance : public std::enable_shared_from_this<Instance> {
   Event reaped_;  // the leader has been waited for
   Event exited_;  // finalize() ran: status, exit code and exit line are out
   Pulse appended_;
-  std::function<void()> on_exit_;
+  std::function<void(Instance&)> on_exit_;
   std::vector<std::weak_ptr<LineWatcher>> watchers_;
   int restarts_ = 0;
 };

@@ -23,6 +23,17 @@ Supervisor::Supervisor(asio::any_io_executor ex, std::string log_dir, StopTiming
 Supervisor::~Supervisor() = default;
 
 CtrlOutcome Supervisor::start(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher) {
+  CtrlOutcome out = launch(std::move(spec), std::move(watcher));
+  if (out.instance && lifecycle_) lifecycle_({Lifecycle::started, *out.instance});
+  return out;
+}
+
+void Supervisor::ended(Instance& inst) {
+  if (lifecycle_) lifecycle_({Lifecycle::exited, inst});
+  trim_ended();
+}
+
+CtrlOutcome Supervisor::launch(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher) {
   if (shutting_down_) return {nullptr, std::nullopt, "The server is shutting down; not starting anything new."};
   if (spec.command.empty()) return {nullptr, std::nullopt, "Empty command"};
   spec.cwd = normalize_dir(spec.cwd);
@@ -33,7 +44,7 @@ CtrlOutcome Supervisor::start(ProcessSpec spec, std::shared_ptr<LineWatcher> wat
               "Process with label '" + spec.label + "' already running with PID " + std::to_string(p->pid()) + "."};
   }
   std::string what = shell_join(spec.command) + " in " + spec.cwd;
-  auto started = Instance::start(ex_, std::move(spec), log_dir_, [this] { trim_ended(); });
+  auto started = Instance::start(ex_, std::move(spec), log_dir_, [this](Instance& i) { ended(i); });
   if (!started.instance) {
     logger::warning("could not start " + what + ": " + started.error);
     return {nullptr, std::nullopt, started.error};
@@ -141,12 +152,16 @@ asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t, std::shared_pt
   std::optional<int> old_code = old->exit_code();
   CtrlOutcome started;
   try {
-    started = start(old->spec(), watcher);
+    started = launch(old->spec(), watcher);
     if (started.instance) started.instance->set_restarts(old->restarts() + 1);
   } catch (const std::exception& e) {
     started.error = std::string("Cannot start: ") + e.what();  // and the old log must still say so
   }
   started.exit_code = old_code;
+  if (started.instance && lifecycle_) {
+    Lifecycle ev{Lifecycle::restarted, *started.instance, old->pid()};
+    lifecycle_(ev);
+  }
   if (was_running)
     old->note_restart(started.instance ? restarted_text(started.instance->pid(), started.instance->logs().combined_path)
                                        : restart_failed_text(started.error));

@@ -3,6 +3,7 @@
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,13 @@ struct CtrlOutcome {
   std::shared_ptr<Instance> instance;  // the started one (start/restart) or the stopped one (stop)
   std::optional<int> exit_code;        // how the stopped one ended (stop/restart)
   std::string error;                   // "" on success
+};
+
+// What clients are told about as it happens (MCP notifications).
+struct Lifecycle {
+  enum Kind { started, exited, restarted } kind;
+  const Instance& instance;  // the one started or exited; for restarted, the new one
+  int previous_pid = 0;      // restarted: the instance it replaces
 };
 
 class Supervisor {
@@ -59,7 +67,12 @@ class Supervisor {
 
   const std::string& log_dir() const { return log_dir_; }
 
+  // Called for every start, exit (once its log is complete) and restart.
+  void on_lifecycle(std::function<void(const Lifecycle&)> f) { lifecycle_ = std::move(f); }
+
  private:
+  CtrlOutcome launch(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher);
+  void ended(Instance& inst);
   void trim_ended();
 
   boost::asio::any_io_executor ex_;
@@ -67,6 +80,7 @@ class Supervisor {
   StopTimings timings_;
   std::vector<std::shared_ptr<Instance>> table_;  // in start order
   bool shutting_down_ = false;                    // no new starts once shutdown() began
+  std::function<void(const Lifecycle&)> lifecycle_;
 };
 
 std::string default_label(const std::vector<std::string>& command, const std::string& cwd);

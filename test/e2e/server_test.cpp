@@ -110,7 +110,8 @@ TEST(Server, EndpointAnswersAtMcpWithAndWithoutSlash) {
     EXPECT_EQ(r.headers["Content-Type"], "application/json");
   }
   EXPECT_EQ(http_request(s.port(), "POST", "/other", "{}", auth).status, 404);
-  EXPECT_EQ(http_request(s.port(), "GET", "/mcp/", "", auth).status, 405);
+  EXPECT_EQ(http_request(s.port(), "GET", "/mcp/", "", auth).status, 400);  // an event stream needs a session
+  EXPECT_EQ(http_request(s.port(), "PUT", "/mcp/", "", auth).status, 405);
 }
 
 TEST(Server, SessionsOverHttp) {

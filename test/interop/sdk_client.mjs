@@ -18,6 +18,27 @@ const transport = new StreamableHTTPClientTransport(new URL(url), {
 });
 const client = new Client({ name: "persistproc-interop", version: "1.0.0" });
 
+// Lifecycle notifications arrive on the SSE stream the SDK opens after initialize;
+// its first message says it is open, so nothing after that can be missed.
+const seen = [];
+const waiters = [];
+function awaitEvent(pred, what) {
+  const hit = seen.find(pred);
+  if (hit) return Promise.resolve(hit);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${what} notification within 20 s`)), 20000);
+    waiters.push({ pred, resolve: (d) => { clearTimeout(timer); resolve(d); } });
+  });
+}
+const { LoggingMessageNotificationSchema } = await import("@modelcontextprotocol/sdk/types.js");
+client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => {
+  seen.push(n.params.data);
+  for (const w of waiters.splice(0)) {
+    if (w.pred(n.params.data)) w.resolve(n.params.data);
+    else waiters.push(w);
+  }
+});
+
 try {
   await client.connect(transport);
 } catch (e) {
@@ -28,6 +49,13 @@ try {
   fail(`connect: ${e}`);
 }
 if (expectation === "expect-unauthorized") fail("connected without the token");
+
+try {
+  await awaitEvent((d) => d.event === "stream_opened", "stream_opened");
+} catch (e) {
+  fail(String(e));
+}
+if (!client.getServerCapabilities()?.logging) fail("server does not declare the logging capability");
 
 const { tools } = await client.listTools();
 const names = tools.map((t) => t.name).sort();
@@ -55,6 +83,14 @@ if (listed.processes.length !== 1 || listed.processes[0].status !== "running") f
 // stop returns once the process has exited and its log is complete.
 const stopped = await call("ctrl", { action: "stop", pid: started.pid });
 if (stopped.exit_code !== -15) fail(`stop: ${JSON.stringify(stopped)}`);
+
+try {
+  const exited = await awaitEvent((d) => d.event === "exited" && d.pid === started.pid, "exited");
+  if (exited.exit_code !== -15 || exited.label !== "sdk-test") fail(`exited notification: ${JSON.stringify(exited)}`);
+  await awaitEvent((d) => d.event === "started" && d.pid === started.pid, "started");
+} catch (e) {
+  fail(String(e));
+}
 
 // The combined log's [SYSTEM] lines are certain once stop has returned (the child's
 // own line may or may not have been written before SIGTERM reached it).

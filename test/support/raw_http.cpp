@@ -1,6 +1,12 @@
 #include "support/raw_http.hpp"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <boost/asio/connect.hpp>
+#include <cerrno>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
@@ -41,6 +47,64 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
   for (const auto& f : res) r.headers[std::string(f.name_string())] = std::string(f.value());
   r.body = res.body();
   return r;
+}
+
+SseClient::SseClient(int port, const std::map<std::string, std::string>& headers) {
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  timeval bound{20, 0};
+  ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<unsigned short>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) return;
+  std::string req = "GET /mcp/ HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                    "\r\nAccept: text/event-stream\r\n";
+  for (const auto& [k, v] : headers) req += k + ": " + v + "\r\n";
+  req += "\r\n";
+  if (::send(fd_, req.data(), req.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(req.size())) {
+    ::close(fd_);
+    fd_ = -1;
+  }
+}
+
+SseClient::~SseClient() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+bool SseClient::fill() {
+  if (fd_ < 0) return false;
+  char chunk[4096];
+  ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+  if (n <= 0) return false;
+  buf_.append(chunk, static_cast<std::size_t>(n));
+  return true;
+}
+
+int SseClient::status() {
+  while (buf_.find("\r\n\r\n") == std::string::npos)
+    if (!fill()) return 0;
+  pos_ = buf_.find("\r\n\r\n") + 4;
+  return buf_.starts_with("HTTP/1.1 ") ? std::atoi(buf_.c_str() + 9) : 0;
+}
+
+std::string SseClient::next_data() {
+  // Each event is one chunk, so "data: ...\n\n" is contiguous between chunk-size lines.
+  for (;;) {
+    auto start = buf_.find("data: ", pos_);
+    auto end = start == std::string::npos ? start : buf_.find("\n\n", start);
+    if (end != std::string::npos) {
+      pos_ = end + 2;
+      return buf_.substr(start + 6, end - start - 6);
+    }
+    if (!fill()) return "";
+  }
+}
+
+bool SseClient::ends() {
+  while (fill()) {
+  }
+  return errno != EAGAIN && errno != EWOULDBLOCK;
 }
 
 std::string http_initialize(int port, const std::string& token) {

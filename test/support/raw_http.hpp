@@ -15,6 +15,29 @@ struct HttpResult {
 HttpResult http_request(int port, const std::string& method, const std::string& target, const std::string& body = "",
                         const std::map<std::string, std::string>& headers = {});
 
+// A GET on /mcp/ held open to read its event stream. Reads block with a 20 s
+// failure bound (SO_RCVTIMEO); events are awaited, never polled for.
+class SseClient {
+ public:
+  SseClient(int port, const std::map<std::string, std::string>& headers);
+  ~SseClient();
+  SseClient(const SseClient&) = delete;
+  SseClient& operator=(const SseClient&) = delete;
+
+  // The response status (reads the header), 0 when none arrived.
+  int status();
+  // The `data:` of the next event, or "" when the stream ended or the bound passed.
+  std::string next_data();
+  // Reads until the server closes the connection; true when it did within the bound.
+  bool ends();
+
+ private:
+  bool fill();  // one more read into buf_; false on end or error
+  int fd_ = -1;
+  std::string buf_;
+  std::size_t pos_ = 0;
+};
+
 // initialize over raw HTTP with this bearer token; returns the session id.
 std::string http_initialize(int port, const std::string& token);
 

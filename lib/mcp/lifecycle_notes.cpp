@@ -1,0 +1,51 @@
+#include "mcp/lifecycle_notes.hpp"
+
+#include "core/timestamp.hpp"
+#include "supervise/log_reader.hpp"
+
+namespace pp::mcp {
+
+namespace {
+constexpr std::uint64_t kExitTail = 5;
+const char* kEventNames[] = {"started", "exited", "restarted"};
+}  // namespace
+
+json::object lifecycle_data(const Lifecycle& e) {
+  const Instance& p = e.instance;
+  json::array cmd;
+  for (const auto& a : p.spec().command) cmd.emplace_back(a);
+  json::object d{{"event", kEventNames[e.kind]},
+                 {"pid", p.pid()},
+                 {"label", p.spec().label},
+                 {"command", std::move(cmd)},
+                 {"working_directory", p.spec().cwd},
+                 {"status", to_string(p.status())},
+                 {"exit_code", nullable(p.exit_code())},
+                 {"log_combined", p.logs().combined_path}};
+  if (e.kind == Lifecycle::restarted) d["previous_pid"] = e.previous_pid;
+  if (e.kind == Lifecycle::exited && p.exit_code().value_or(0) != 0) {
+    // The last lines before the exit line, which is the log's last line now.
+    ReadQuery q;
+    q.lines = kExitTail + 1;
+    ReadResult r = read_log(p.log_path(Stream::combined), &p.log(Stream::combined).index(), q);
+    if (!r.lines.empty() && std::string_view(r.lines.back()).substr(kStampLen).starts_with(" [SYSTEM] "))
+      r.lines.pop_back();
+    if (r.lines.size() > kExitTail) r.lines.erase(r.lines.begin());
+    json::array out;
+    for (const auto& l : r.lines) out.emplace_back(l);
+    d["output"] = std::move(out);
+  }
+  return d;
+}
+
+int lifecycle_level(const Lifecycle& e) {
+  if (e.kind != Lifecycle::exited) return 1;                  // info
+  if (e.instance.status() == Status::terminated) return 2;  // notice: stopped on request
+  return e.instance.exit_code().value_or(0) == 0 ? 1 : 4;   // info, or error for a crash
+}
+
+void publish_lifecycle(Supervisor& sup, Server& server) {
+  sup.on_lifecycle([&server](const Lifecycle& e) { server.notify(lifecycle_level(e), "persistproc", lifecycle_data(e)); });
+}
+
+}  // namespace pp::mcp
