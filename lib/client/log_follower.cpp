@@ -70,24 +70,24 @@ std::string LogFollower::follow(const std::string& path, bool from_end) {
   }
   base_ = offset_ = 0;
   skip_first_ = false;
-  if (!from_end && backup >= 0) {
+  if (backup >= 0 && !from_end) {
     // From the first line: that may already be in the backup.
     close_file();
     fd_ = backup;
-    backup = -1;
+  } else if (backup >= 0) {
+    // Positions count the backup too, so a later follow(path, false) lines up.
+    base_ = static_cast<std::uint64_t>(b.st_size);
+    ::close(backup);
   }
   watch_file();
   if (file_watch_ < 0) return "cannot watch " + path + ": " + std::strerror(errno);
   if (from_end) {
-    // Positions count the backup too, so a later follow(path, false) lines up.
-    if (backup >= 0) base_ = static_cast<std::uint64_t>(b.st_size);
     offset_ = size_of(fd_);
     // Start at a line boundary: a line caught halfway through its write is not shown.
     char before = '\n';
     if (offset_ > 0 && ::pread(fd_, &before, 1, static_cast<off_t>(offset_ - 1)) == 1 && before != '\n')
       skip_first_ = true;
   }
-  if (backup >= 0) ::close(backup);
   return "";
 }
 
