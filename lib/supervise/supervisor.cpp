@@ -38,9 +38,9 @@ CtrlOutcome Supervisor::start(ProcessSpec spec) {
     logger::warning("could not start " + what + ": " + started.error);
     return {nullptr, std::nullopt, started.error};
   }
-  started.instance->set_max_log_size(max_log_size_);  // before any output is read
   logger::info("started PID " + std::to_string(started.instance->pid()) + ": " + what);
   table_.push_back(started.instance);
+  started.instance->set_max_log_size(max_log_size_);  // nothing has yielded: no output read yet
   return {started.instance, std::nullopt, ""};
 }
 
