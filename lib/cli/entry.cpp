@@ -12,6 +12,7 @@
 #include "client/run_command.hpp"
 #include "core/shell_words.hpp"
 #include "core/token.hpp"
+#include "core/units.hpp"
 #include "server/detach.hpp"
 #include "server/serve.hpp"
 
@@ -35,6 +36,11 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
       ->check(CLI::IsMember({"text", "json"}));
 }
 
+std::string env_or(const char* name, const char* fallback) {
+  const char* v = std::getenv(name);
+  return v ? v : fallback;
+}
+
 void apply_environment(GlobalOptions& g) {
   if (const char* p = std::getenv("PERSISTPROC_PORT")) g.port = std::stoi(p);
   if (const char* d = std::getenv("PERSISTPROC_DATA_DIR")) g.data_dir = d;
@@ -47,7 +53,7 @@ bool takes_value(const std::string& a) {
   for (const char* o : {"--port", "--data-dir", "--format", "--working-directory", "--working_directory",
                         "--environment", "--label", "--pid", "--command-or-label", "--command_or_label", "--stream",
                         "--lines", "--since-time", "--since_time", "--before-time", "--before_time", "--on-exit",
-                        "--on_exit"})
+                        "--on_exit", "--max-log-size", "--max_log_size", "--log-retention", "--log_retention"})
     if (a == o) return true;
   return false;
 }
@@ -103,6 +109,24 @@ int run_main(int argc, char** argv) {
   serve->add_flag("--no-auth,--no_auth", no_auth,
                   "Do not require the token (env PERSISTPROC_NO_AUTH=1); anyone who can reach the port can run "
                   "commands");
+  std::string max_log_size = env_or("PERSISTPROC_MAX_LOG_SIZE", "64M");
+  std::string log_retention = env_or("PERSISTPROC_LOG_RETENTION", "7d");
+  serve->add_option("--max-log-size,--max_log_size", max_log_size,
+                    "Past this size a log file rotates to one .1 backup; bytes, or with K, M, G (KiB, MiB, GiB); "
+                    "0: no cap (env PERSISTPROC_MAX_LOG_SIZE)")
+      ->capture_default_str()
+      ->type_name("SIZE")
+      ->check(CLI::Validator([](std::string& v) {
+        return parse_byte_size(v) ? std::string() : "'" + v + "' is not a size (try 64M, 512K, 1G or bytes)";
+      }, ""));
+  serve->add_option("--log-retention,--log_retention", log_retention,
+                    "Delete logs of processes no longer listed this long after their last write, at start-up and "
+                    "daily: 7d, 12h, 30m, or a number of days; 0: never (env PERSISTPROC_LOG_RETENTION)")
+      ->capture_default_str()
+      ->type_name("DURATION")
+      ->check(CLI::Validator([](std::string& v) {
+        return parse_duration(v) ? std::string() : "'" + v + "' is not a duration (try 7d, 12h, 30m or days)";
+      }, ""));
 
   auto* run = app.add_subcommand("run", "Run a program in the server and show its output here: run [options] "
                                         "PROGRAM [ARGS...] (implied: `persistproc npm run dev`)");
@@ -177,6 +201,8 @@ int run_main(int argc, char** argv) {
   if (serve->parsed()) {
     if (const char* v = std::getenv("PERSISTPROC_NO_AUTH"); v && std::string(v) == "1") no_auth = true;
     server::ServeOptions so{g.port, g.data_dir, g.verbose, g.quiet, no_auth, false};
+    so.max_log_size = *parse_byte_size(max_log_size);  // checked while parsing
+    so.log_retention = *parse_duration(log_retention);
     return detach ? server::serve_detached(so) : server::serve(so);
   }
   if (g.port == 0) {

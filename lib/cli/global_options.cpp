@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "core/units.hpp"
+
 namespace pp::cli {
 
 std::string default_data_dir() {
@@ -26,6 +28,10 @@ std::string check_environment() {
     std::string v = n;
     if (v != "0" && v != "1" && !v.empty()) return "PERSISTPROC_NO_AUTH='" + v + "' must be 1 or 0";
   }
+  if (const char* m = std::getenv("PERSISTPROC_MAX_LOG_SIZE"); m && !parse_byte_size(m))
+    return "PERSISTPROC_MAX_LOG_SIZE='" + std::string(m) + "' is not a size (try 64M, 512K, 1G or bytes)";
+  if (const char* r = std::getenv("PERSISTPROC_LOG_RETENTION"); r && !parse_duration(r))
+    return "PERSISTPROC_LOG_RETENTION='" + std::string(r) + "' is not a duration (try 7d, 12h, 30m or days)";
   return "";
 }
 

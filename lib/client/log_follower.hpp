@@ -1,5 +1,6 @@
 // Follows a growing log file: inotify on an Asio descriptor says "it changed",
-// then we read what was appended. No timers, no polling.
+// then we read what was appended. No timers, no polling. Follows the log across
+// rotations too: the old file (renamed to `.1`) is read to its end, then the new one.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -15,26 +16,39 @@ class LogFollower {
   explicit LogFollower(const boost::asio::any_io_executor& ex);
   ~LogFollower();
 
-  // Follows `path` from its start or from its current end; "" or an error message.
-  // The watch is in place before the starting offset is taken, so nothing written
-  // in between is missed.
+  // Follows `path` from its start (its `.1` backup first, when there is one) or from
+  // its current end; "" or an error message. The watches are in place before the
+  // starting offset is taken, so nothing written in between is missed.
   std::string follow(const std::string& path, bool from_end);
   struct Line {
     std::string text;   // without its '\n'
-    std::uint64_t end;  // file offset just past the line
+    std::uint64_t end;  // position just past the line (see position())
   };
-  // Whole lines appended since the last call.
+  // Whole lines appended since the last call, across any rotations since then.
   std::vector<Line> read_lines();
-  // Offset up to which the file has been read.
-  std::uint64_t position() const { return offset_; }
-  // Returns once the file may have grown (or the watch went away).
+  // How far the log has been read: a byte count over the backup and the current file
+  // as they were at follow(), growing across later rotations.
+  std::uint64_t position() const { return base_ + offset_; }
+  // Returns once the log may have grown or rotated (or the watch went away).
   boost::asio::awaitable<void> changed();
 
  private:
+  void read_to_end(std::vector<Line>& lines);
+  // The path now names another file than the one we read (or none).
+  bool rotated_away() const;
+  // Moves on to the file that follows ours; false when it does not exist yet.
+  bool open_next();
+  void watch_file();
+  void close_file();
+
   boost::asio::posix::stream_descriptor inotify_;
-  int watch_ = -1;
+  std::string path_;
+  std::string name_;  // the file name inside its directory
+  int dir_watch_ = -1;
+  int file_watch_ = -1;
   int fd_ = -1;
-  std::uint64_t offset_ = 0;
+  std::uint64_t base_ = 0;    // bytes of the files read before this one
+  std::uint64_t offset_ = 0;  // read this far into the current file
   std::string partial_;
   bool skip_first_ = false;  // attached mid-line: drop the fragment before the first '\n'
 };

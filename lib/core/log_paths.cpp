@@ -28,3 +28,46 @@ LogPaths log_paths_for(const std::string& dir, int pid, const std::vector<std::s
 }
 
 }  // namespace pp
+
+namespace pp {
+
+namespace {
+constexpr std::string_view kServerLogPrefix = "persistproc.run.";
+constexpr std::string_view kServerLogSuffix = ".log";
+
+std::string_view without_backup_suffix(std::string_view name) {
+  if (name.ends_with(".1")) name.remove_suffix(2);
+  return name;
+}
+}  // namespace
+
+std::string server_log_path(const std::string& data_dir, const std::string& stamp) {
+  return data_dir + "/" + std::string(kServerLogPrefix) + stamp + std::string(kServerLogSuffix);
+}
+
+std::string backup_path(const std::string& path) { return path + ".1"; }
+
+bool is_process_log_name(std::string_view name) {
+  name = without_backup_suffix(name);
+  std::size_t digits = name.find_first_not_of("0123456789");
+  if (digits == 0 || digits == std::string_view::npos || name[digits] != '.') return false;
+  for (std::string_view ext : {".stdout", ".stderr", ".combined"}) {
+    if (!name.ends_with(ext)) continue;
+    if (name.size() < digits + 1 + ext.size()) return false;
+    // Between "<pid>." and the extension: the escaped command, [A-Za-z0-9_-] only.
+    std::string_view middle = name.substr(digits + 1, name.size() - ext.size() - digits - 1);
+    for (char c : middle)
+      if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-'))
+        return false;
+    return true;
+  }
+  return false;
+}
+
+bool is_server_log_name(std::string_view name) {
+  name = without_backup_suffix(name);
+  return name.size() > kServerLogPrefix.size() + kServerLogSuffix.size() && name.starts_with(kServerLogPrefix) &&
+         name.ends_with(kServerLogSuffix);
+}
+
+}  // namespace pp

@@ -1,6 +1,8 @@
-// Where an instance's three log files live (SPEC §7).
+// Where an instance's three log files live (SPEC §7), the server's own log, and
+// the one rotated backup of each.
 #pragma once
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace pp {
@@ -15,5 +17,15 @@ std::string escape_command(const std::string& command_line);
 
 // <log_dir>/<pid>.<escaped>.{stdout,stderr,combined}
 LogPaths log_paths_for(const std::string& log_dir, int pid, const std::vector<std::string>& command);
+
+// <data_dir>/persistproc.run.<stamp>.log
+std::string server_log_path(const std::string& data_dir, const std::string& stamp);
+
+// A log file's one rotated backup: "<path>.1".
+std::string backup_path(const std::string& path);
+
+// File names (no directory) of the logs above, with or without the ".1" suffix.
+bool is_process_log_name(std::string_view name);
+bool is_server_log_name(std::string_view name);
 
 }  // namespace pp

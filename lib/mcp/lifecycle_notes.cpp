@@ -27,7 +27,7 @@ json::object lifecycle_data(const Lifecycle& e) {
     // The last lines before the exit line, which is the log's last line now.
     ReadQuery q;
     q.lines = kExitTail + 1;
-    ReadResult r = read_log(p.log_path(Stream::combined), &p.log(Stream::combined).index(), q);
+    ReadResult r = read_log(p.log(Stream::combined), q);
     if (!r.lines.empty() && std::string_view(r.lines.back()).substr(kStampLen).starts_with(" [SYSTEM] "))
       r.lines.pop_back();
     if (r.lines.size() > kExitTail) r.lines.erase(r.lines.begin());

@@ -55,7 +55,7 @@ boost::asio::awaitable<void> await_ready(json::object& result, std::shared_ptr<R
                       seconds_text(seconds) + ".";
   ReadQuery q;
   q.lines = kTailLines;
-  ReadResult tail = read_log(inst->log_path(Stream::combined), &inst->log(Stream::combined).index(), q);
+  ReadResult tail = read_log(inst->log(Stream::combined), q);
   json::array lines;
   for (const auto& l : tail.lines) lines.emplace_back(l);
   result["output"] = std::move(lines);

@@ -81,12 +81,13 @@ Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
 
     if (target.pid && *target.pid == 0) {
       if (which != Stream::combined) co_return output_error("The server has only a combined log.");
-      co_return output_result(read_log(self.log_path, self.log ? &self.log->index() : nullptr, q));
+      co_return output_result(self.log ? read_log(self.log_path, &self.log->index(), q, self.log->backup_index())
+                                       : read_log(self.log_path, nullptr, q));
     }
     auto found = sup.find(target);
     if (!found.instance) co_return output_error(found.error);
     const Instance& p = *found.instance;
-    co_return output_result(read_log(p.log_path(which), &p.log(which).index(), q));
+    co_return output_result(read_log(p.log(which), q));
   };
   return t;
 }

@@ -17,6 +17,7 @@
 #include <filesystem>
 
 #include "core/dir_path.hpp"
+#include "core/log_paths.hpp"
 #include "core/logger.hpp"
 #include "http/listener.hpp"
 #include "mcp/lifecycle_notes.hpp"
@@ -25,6 +26,7 @@
 #include "core/token.hpp"
 #include "server/port_holder.hpp"
 #include "server/systemd.hpp"
+#include "supervise/log_retention.hpp"
 #include "supervise/spawn.hpp"
 #include "supervise/supervisor.hpp"
 
@@ -88,11 +90,13 @@ int serve(const ServeOptions& opts) {
 
   // The server's own log: always at debug in the file, console as -v/-q say.
   LogFile server_log;
-  std::string server_log_path = data_dir + "/persistproc.run." + file_stamp() + ".log";
+  std::string server_log_path = pp::server_log_path(data_dir, file_stamp());
   if (std::string err = server_log.open(server_log_path); !err.empty()) {
     std::fprintf(stderr, "persistproc: data directory unusable: %s\n", err.c_str());
     return kExitDataDir;
   }
+  std::uint64_t max_log_size = opts.max_log_size == 0 ? LogFile::kNoLimit : opts.max_log_size;
+  server_log.set_max_size(max_log_size);
   logger::set_file_sink([&server_log](Millis t, std::string_view line) {
     server_log.append(t, line);
     server_log.flush();
@@ -140,6 +144,15 @@ int serve(const ServeOptions& opts) {
   int port = acceptor.local_endpoint().port();
 
   Supervisor supervisor(ioc.get_executor(), log_dir);
+  supervisor.set_max_log_size(max_log_size);
+  // Old logs go at start-up, before the first accept, then once a day.
+  RetentionPolicy retention{opts.log_retention, log_dir, data_dir, server_log_path};
+  sweep_old_logs(retention, supervisor);
+  asio::steady_timer retention_timer(ioc);
+  std::chrono::steady_clock::duration retention_interval = kRetentionInterval;
+  std::function<void(const std::vector<std::string>&)> no_report;
+  asio::co_spawn(ioc, sweep_periodically(retention_timer, retention, supervisor, retention_interval, no_report),
+                 asio::detached);
   mcp::ServerSelf self{static_cast<int>(::getpid()), data_dir, server_log_path, &server_log, now_ms()};
   mcp::Server mcp_server(mcp::make_tools(supervisor, self), PERSISTPROC_VERSION);
   mcp::publish_lifecycle(supervisor, mcp_server);

@@ -1,6 +1,8 @@
 // `persistproc serve`: wires supervisor, MCP and HTTP onto one io_context and runs
 // until SIGINT/SIGTERM, then stops every managed process and exits 0 (SPEC §5).
 #pragma once
+#include <chrono>
+#include <cstdint>
 #include <string>
 
 namespace pp::server {
@@ -12,6 +14,11 @@ struct ServeOptions {
   bool quiet = false;
   bool no_auth = false;   // --no-auth: no token required (the banner says so)
   bool detached = false;  // after readiness, stdio goes to /dev/null (serve --detach's child)
+  // Each log file rotates to one .1 backup past this size (0: no cap).
+  std::uint64_t max_log_size = 64ull << 20;
+  // Logs of processes no longer in the table are deleted this long after their last
+  // write, at start-up and daily (0: kept forever).
+  std::chrono::seconds log_retention{7 * 24 * 3600};
 };
 
 // Exit codes of serve besides 0 and 2 (usage).

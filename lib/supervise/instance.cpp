@@ -251,6 +251,10 @@ void Instance::maybe_close_files() {
   for (auto& f : files_) f.close();
 }
 
+void Instance::set_max_log_size(std::uint64_t bytes) {
+  for (auto& f : files_) f.set_max_size(bytes);
+}
+
 bool Instance::group_alive() const { return !reaped_.is_set() || !group_members(pid_).empty(); }
 
 void Instance::note_restart(const std::string& text) {

@@ -67,6 +67,8 @@ class Instance : public std::enable_shared_from_this<Instance> {
   std::optional<int> exit_code() const { return exit_code_; }
   const LogPaths& logs() const { return paths_; }
   const LogFile& log(Stream s) const { return files_[static_cast<int>(s)]; }
+  // Caps each of the three log files (LogFile::set_max_size).
+  void set_max_log_size(std::uint64_t bytes);
   const std::string& log_path(Stream s) const;
   Event& exited() { return exited_; }
   // Notified after every batch of lines written to the logs (and at exit).

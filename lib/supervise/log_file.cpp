@@ -3,20 +3,35 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
+#include "core/log_paths.hpp"
+
 namespace pp {
+
+namespace {
+int open_fresh(const std::string& path) {
+  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+}
+}  // namespace
 
 LogFile::~LogFile() { close(); }
 
 std::string LogFile::open(const std::string& path) {
   close();
-  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  fd_ = open_fresh(path);
   if (fd_ < 0) return "cannot open log file " + path + ": " + std::strerror(errno);
+  // A backup of an earlier log with this name (a reused pid) is not this log's past.
+  ::unlink(backup_path(path).c_str());
   path_ = path;
   index_ = {};
+  backup_ = {};
+  has_backup_ = false;
   next_checkpoint_ = 0;
+  rotations_ = 0;
   return "";
 }
 
@@ -29,7 +44,16 @@ void LogFile::close() {
 
 void LogFile::append(Millis stamp, std::string_view text) {
   if (fd_ < 0) return;  // closed: the index must keep describing the file exactly
+  // The line's size as written: a newline inside the text becomes the two characters \n.
+  std::uint64_t line_size = kStampLen + 1 + text.size() + 1 +
+                            static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
   std::uint64_t offset = index_.size + buf_.size();
+  // Only a file that already holds a line rotates, so an oversized line (or a cap of
+  // 0) still lands in a file, once.
+  if (offset > 0 && line_size > max_size_ - std::min(offset, max_size_)) {
+    rotate();
+    offset = index_.size + buf_.size();
+  }
   if (offset >= next_checkpoint_) {
     index_.checkpoints.push_back({offset, index_.lines, stamp});
     next_checkpoint_ = offset + kCheckpointBytes;
@@ -51,6 +75,33 @@ void LogFile::append(Millis stamp, std::string_view text) {
   buf_.push_back('\n');
   ++index_.lines;
   if (buf_.size() >= 256 * 1024) flush();
+}
+
+void LogFile::rotate() {
+  flush();  // the backup must be complete: a follower reads it to its end, then moves on
+  std::string backup = backup_path(path_);
+  bool moved = ::rename(path_.c_str(), backup.c_str()) == 0;
+  // Someone removed the file under us: start a fresh one rather than grow a deleted one.
+  if (!moved && errno != ENOENT) return;
+  int fd = open_fresh(path_);
+  if (fd < 0) {
+    if (moved) {
+      ::rename(backup.c_str(), path_.c_str());  // keep writing where we were
+      has_backup_ = false;                      // the old backup was replaced, then moved back
+    }
+    return;
+  }
+  ::close(fd_);
+  fd_ = fd;
+  if (moved) {
+    backup_ = std::move(index_);
+    has_backup_ = true;
+  } else {
+    has_backup_ = false;
+  }
+  index_ = {};
+  next_checkpoint_ = 0;
+  ++rotations_;
 }
 
 void LogFile::flush() {

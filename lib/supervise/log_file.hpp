@@ -1,6 +1,9 @@
 // An append-only, time-stamped log file plus the small in-memory index that lets
 // readers find a line number or a time in it without scanning the whole file.
+// Past a size cap the file rotates to one `.1` backup, always between two lines.
 #pragma once
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,18 +28,30 @@ struct LogIndex {
 class LogFile {
  public:
   static constexpr std::uint64_t kCheckpointBytes = 64 * 1024;
+  static constexpr std::uint64_t kNoLimit = std::numeric_limits<std::uint64_t>::max();
 
   LogFile() = default;
   LogFile(const LogFile&) = delete;
   LogFile& operator=(const LogFile&) = delete;
   ~LogFile();
 
-  // Creates (truncates) the file; returns an error message or "".
+  // Creates (truncates) the file and removes a backup left by an earlier log of the
+  // same name; returns an error message or "".
   std::string open(const std::string& path);
   void close();
   bool is_open() const { return fd_ >= 0; }
   const std::string& path() const { return path_; }
   const LogIndex& index() const { return index_; }
+  // The index of the `.1` backup, when this writer made one (else null).
+  const LogIndex* backup_index() const { return has_backup_ ? &backup_ : nullptr; }
+
+  // When appending a line would take the file past `bytes`, the file is first renamed
+  // to `<path>.1` (replacing an older backup) and a fresh one is started. A line larger
+  // than the cap goes into a file of its own; a cap of 0 gives each line its own file.
+  void set_max_size(std::uint64_t bytes) { max_size_ = bytes; }
+  std::uint64_t max_size() const { return max_size_; }
+  // How many times the file has rotated since open().
+  std::uint64_t rotations() const { return rotations_; }
 
   // Appends "<stamp> <text>\n". `text` must be valid UTF-8 without newlines.
   void append(Millis stamp, std::string_view text);
@@ -44,11 +59,19 @@ class LogFile {
   void flush();
 
  private:
+  // Flushes, moves the file to its backup and opens a fresh one; on failure the
+  // current file stays in use (nothing is lost, the cap is only exceeded).
+  void rotate();
+
   int fd_ = -1;
   std::string path_;
   std::string buf_;
   LogIndex index_;
+  LogIndex backup_;
+  bool has_backup_ = false;
   std::uint64_t next_checkpoint_ = 0;
+  std::uint64_t max_size_ = kNoLimit;
+  std::uint64_t rotations_ = 0;
 };
 
 }  // namespace pp

@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "core/log_paths.hpp"
+
 namespace pp {
 
 namespace {
@@ -125,27 +127,103 @@ class Reader {
   const LogIndex& idx_;
 };
 
+// The backup and the current file as one byte sequence: offsets and line numbers of
+// the current file come after those of the backup. Rotation happens between lines,
+// so no line spans the two.
+class JoinedLog {
+ public:
+  struct Part {
+    int fd;
+    const LogIndex* index;
+    std::uint64_t base_offset;
+    std::uint64_t base_line;
+  };
+
+  void add(int fd, const LogIndex& idx) {
+    parts_.push_back({fd, &idx, size(), lines()});
+    readers_.emplace_back(fd, idx);
+  }
+  std::uint64_t size() const { return parts_.empty() ? 0 : parts_.back().base_offset + parts_.back().index->size; }
+  std::uint64_t lines() const { return parts_.empty() ? 0 : parts_.back().base_line + parts_.back().index->lines; }
+
+  // Reads [off, off+len) across the parts.
+  std::string pread(std::uint64_t off, std::size_t len) const {
+    std::string out;
+    for (const Part& p : parts_) {
+      std::uint64_t end = p.base_offset + p.index->size;
+      if (off >= end || out.size() >= len) continue;
+      std::uint64_t local = off - p.base_offset;
+      auto n = static_cast<std::size_t>(std::min<std::uint64_t>(len - out.size(), end - off));
+      std::string got = pread_all(p.fd, local, n);
+      out += got;
+      off += got.size();
+      if (got.size() < n) break;  // the file is shorter than its index says
+    }
+    return out;
+  }
+
+  std::uint64_t line_number(std::uint64_t off) const {
+    for (std::size_t i = 0; i < parts_.size(); ++i) {
+      const Part& p = parts_[i];
+      if (i + 1 == parts_.size() || off < p.base_offset + p.index->size)
+        return p.base_line + readers_[i].line_number(off - std::min(off, p.base_offset));
+    }
+    return 0;
+  }
+
+  std::uint64_t first_at_or_after(Millis t) const {
+    for (std::size_t i = 0; i < parts_.size(); ++i) {
+      std::uint64_t local = readers_[i].first_at_or_after(t);
+      if (local < parts_[i].index->size) return parts_[i].base_offset + local;
+    }
+    return size();
+  }
+
+ private:
+  std::vector<Part> parts_;
+  std::vector<Reader> readers_;
+};
+
+bool same_file(int a, int b) {
+  struct stat sa {}, sb {};
+  return ::fstat(a, &sa) == 0 && ::fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+// The writer's index when it still describes the file, else one built by a scan.
+const LogIndex& usable_index(int fd, const LogIndex* index, LogIndex& scanned) {
+  struct stat st {};
+  ::fstat(fd, &st);
+  auto size = static_cast<std::uint64_t>(st.st_size);
+  if (index && index->size == size) return *index;
+  scanned = scan_index(fd, size);
+  return scanned;
+}
+
 }  // namespace
 
-ReadResult read_log(const std::string& path, const LogIndex* index, const ReadQuery& q) {
+ReadResult read_log(const LogFile& log, const ReadQuery& q) {
+  return read_log(log.path(), &log.index(), q, log.backup_index());
+}
+
+ReadResult read_log(const std::string& path, const LogIndex* index, const ReadQuery& q,
+                    const LogIndex* backup_index) {
   ReadResult r;
   Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     r.error = "cannot read log file " + path + ": " + std::strerror(errno);
     return r;
   }
-  struct stat st {};
-  ::fstat(fd.get(), &st);
-  auto size = static_cast<std::uint64_t>(st.st_size);
-  LogIndex scanned;
-  if (!index || index->size != size) {
-    scanned = scan_index(fd.get(), size);
-    index = &scanned;
-  }
-  Reader reader(fd.get(), *index);
+  // Opened second. A writer in this process cannot rotate in between; should one in
+  // another process do so, the backup is the file already open, and is left out.
+  Fd backup(::open(backup_path(path).c_str(), O_RDONLY | O_CLOEXEC));
+  LogIndex scanned[2];
+  JoinedLog log;
+  if (backup.get() >= 0 && !same_file(backup.get(), fd.get()))
+    log.add(backup.get(), usable_index(backup.get(), backup_index, scanned[0]));
+  log.add(fd.get(), usable_index(fd.get(), index, scanned[1]));
 
-  std::uint64_t end = q.before ? reader.first_at_or_after(*q.before) : index->size;
-  std::uint64_t floor = q.since ? std::min(reader.first_at_or_after(*q.since), end) : 0;
+  std::uint64_t end = q.before ? log.first_at_or_after(*q.before) : log.size();
+  std::uint64_t floor = q.since ? std::min(log.first_at_or_after(*q.since), end) : 0;
 
   // Walk back from `end`, block by block, taking whole lines that start at or after `floor`.
   std::vector<std::string> rev;
@@ -170,12 +248,12 @@ ReadResult read_log(const std::string& path, const LogIndex* index, const ReadQu
       break;
     }
     std::uint64_t from = pos - std::min<std::uint64_t>(kBlock, pos - floor);
-    tail.insert(0, pread_all(fd.get(), from, static_cast<std::size_t>(pos - from)));
+    tail.insert(0, log.pread(from, static_cast<std::size_t>(pos - from)));
     pos = from;
   }
   r.lines.assign(std::make_move_iterator(rev.rbegin()), std::make_move_iterator(rev.rend()));
-  r.lines_before = reader.line_number(first);
-  r.lines_after = index->lines - reader.line_number(end);
+  r.lines_before = log.line_number(first);
+  r.lines_after = log.lines() - log.line_number(end);
   return r;
 }
 

@@ -1,5 +1,6 @@
 // Reads the last N lines of a log file, optionally within a time window, in time
-// and memory that do not depend on the file's size (SPEC §4 `output`).
+// and memory that do not depend on the file's size (SPEC §4 `output`). A log that
+// has rotated is read as one: its `.1` backup, then the current file.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -26,8 +27,12 @@ struct ReadResult {
   std::string error;
 };
 
-// `index` is the writer's index when the file is one we are writing (or wrote);
-// without it the file is scanned once to build one.
-ReadResult read_log(const std::string& path, const LogIndex* index, const ReadQuery& q);
+// `index` (and `backup_index`, for `<path>.1`) are the writer's indexes when the file
+// is one we are writing (or wrote); without one, that file is scanned once to build it.
+// Line counts and time windows run over the backup and the current file together.
+ReadResult read_log(const std::string& path, const LogIndex* index, const ReadQuery& q,
+                    const LogIndex* backup_index = nullptr);
+// The same for a log we write: its path and both of its indexes.
+ReadResult read_log(const LogFile& log, const ReadQuery& q);
 
 }  // namespace pp

@@ -53,6 +53,7 @@ CtrlOutcome Supervisor::launch(ProcessSpec spec, std::shared_ptr<LineWatcher> wa
   if (watcher) started.instance->add_line_watcher(watcher);
   logger::info("started PID " + std::to_string(started.instance->pid()) + ": " + what);
   table_.push_back(started.instance);
+  started.instance->set_max_log_size(max_log_size_);  // nothing has yielded: no output read yet
   return {started.instance, std::nullopt, ""};
 }
 

@@ -66,6 +66,8 @@ class Supervisor {
   boost::asio::awaitable<void> shutdown(bool force);
 
   const std::string& log_dir() const { return log_dir_; }
+  // Each log file of every instance started from now on rotates past this size.
+  void set_max_log_size(std::uint64_t bytes) { max_log_size_ = bytes; }
 
   // Called for every start, exit (once its log is complete) and restart.
   void on_lifecycle(std::function<void(const Lifecycle&)> f) { lifecycle_ = std::move(f); }
@@ -81,6 +83,7 @@ class Supervisor {
   std::vector<std::shared_ptr<Instance>> table_;  // in start order
   bool shutting_down_ = false;                    // no new starts once shutdown() began
   std::function<void(const Lifecycle&)> lifecycle_;
+  std::uint64_t max_log_size_ = LogFile::kNoLimit;
 };
 
 std::string default_label(const std::vector<std::string>& command, const std::string& cwd);

@@ -112,5 +112,36 @@ TEST(LogPathsFor, DifferentPidsGiveDifferentFiles) {
   EXPECT_NE(a.combined_path, b.combined_path);
 }
 
+// ---- backups and recognising log names (for rotation and retention) ----
+
+TEST(LogNames, BackupIsDotOne) { EXPECT_EQ(backup_path("/d/1.x.combined"), "/d/1.x.combined.1"); }
+
+TEST(LogNames, ServerLogPath) {
+  EXPECT_EQ(server_log_path("/d", "2025-07-06T14-30-21.123Z"), "/d/persistproc.run.2025-07-06T14-30-21.123Z.log");
+}
+
+TEST(LogNames, ProcessLogsAndTheirBackupsAreRecognised) {
+  for (const auto& p : {log_paths_for("/d", 42, {"npm", "run", "dev"}), log_paths_for("/d", 7, {"!!"})})
+    for (const std::string& path : {p.stdout_path, p.stderr_path, p.combined_path}) {
+      std::string name = path.substr(3);
+      EXPECT_TRUE(is_process_log_name(name)) << name;
+      EXPECT_TRUE(is_process_log_name(name + ".1")) << name;
+      EXPECT_FALSE(is_server_log_name(name)) << name;
+    }
+}
+
+TEST(LogNames, OtherFilesAreNotProcessLogs) {
+  for (const char* name : {"token", "state.json", "42.stdout", "x.npm.stdout", ".npm.combined", "42.npm.combined.2",
+                           "42.npm.log", "42.a.b.stdout", "42.npm.stdout~", "1.stdout"})
+    EXPECT_FALSE(is_process_log_name(name)) << name;
+}
+
+TEST(LogNames, ServerLogsAndTheirBackupsAreRecognised) {
+  EXPECT_TRUE(is_server_log_name("persistproc.run.2025-07-06T14-30-21.123Z.log"));
+  EXPECT_TRUE(is_server_log_name("persistproc.run.2025-07-06T14-30-21.123Z.log.1"));
+  for (const char* name : {"persistproc.run..log", "persistproc.run.x.txt", "token", "other.run.x.log"})
+    EXPECT_FALSE(is_server_log_name(name)) << name;
+}
+
 }  // namespace
 }  // namespace pp

@@ -8,6 +8,7 @@
 //   env:NAME  pwd  ready   print a variable / the working directory / "ready"
 //   exit:CODE  kill-self:SIG  pause   end now / by a signal / wait for a signal forever
 //   usr1:TEXT     from now on, print TEXT as a line on every SIGUSR1
+//   usr1-lines:N  from now on, print the next N numbered lines ("line K", counting on) on every SIGUSR1
 //   stdin-mode    print "stdin blocking" or "stdin non-blocking"
 //   copy-stdin    copy stdin to stdout until end of input
 //   listen        listen on an ephemeral TCP port of 127.0.0.1, print "listening on <port>"
@@ -36,6 +37,36 @@ std::size_t usr1_len = 0;
 void on_usr1(int) {
   ssize_t ignored = ::write(1, usr1_text, usr1_len);
   (void)ignored;
+}
+
+int usr1_batch = 0;
+long usr1_next_line = 1;
+
+// Async-signal-safe: formats into a stack buffer and writes with write(2) only.
+void on_usr1_lines(int) {
+  char buf[8192];
+  std::size_t len = 0;
+  auto put = [&] {
+    if (len == 0) return;
+    std::size_t done = 0;
+    while (done < len) {
+      ssize_t n = ::write(1, buf + done, len - done);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) std::_Exit(99);
+      done += static_cast<std::size_t>(n);
+    }
+    len = 0;
+  };
+  for (int k = 0; k < usr1_batch; ++k, ++usr1_next_line) {
+    if (len + 32 > sizeof buf) put();
+    char digits[24];
+    int d = 0;
+    for (long v = usr1_next_line; v > 0; v /= 10) digits[d++] = static_cast<char>('0' + v % 10);
+    for (const char* c = "line "; *c; ++c) buf[len++] = *c;
+    while (d > 0) buf[len++] = digits[--d];
+    buf[len++] = '\n';
+  }
+  put();
 }
 
 void write_all(int fd, const std::string& s) {
@@ -158,6 +189,12 @@ int main(int argc, char** argv) {
       usr1_len = line.size();
       struct sigaction sa {};
       sa.sa_handler = on_usr1;
+      sa.sa_flags = SA_RESTART;
+      ::sigaction(SIGUSR1, &sa, nullptr);
+    } else if (verb == "usr1-lines") {
+      usr1_batch = std::stoi(arg);
+      struct sigaction sa {};
+      sa.sa_handler = on_usr1_lines;
       sa.sa_flags = SA_RESTART;
       ::sigaction(SIGUSR1, &sa, nullptr);
     }
