@@ -183,6 +183,7 @@ int run_main(int argc, char** argv) {
       CLI::Range(0, 100000));
   output->add_option("--since-time,--since_time", req.since_time, "Only lines at or after this ISO-8601 time");
   output->add_option("--before-time,--before_time", req.before_time, "Only lines before this ISO-8601 time");
+  output->add_option("--grep,--pattern", req.grep, "Only lines matching this regular expression (RE2); --lines counts matches");
   add_wd(output, req.working_directory, "Narrow a command match to this directory");
 
   auto* shutdown = app.add_subcommand("shutdown", "Stop the server and every process it manages");

@@ -104,6 +104,7 @@ std::string build(const ToolRequest& r, json::object& args) {
   args["lines"] = r.lines;
   if (!r.since_time.empty()) args["since_time"] = r.since_time;
   if (!r.before_time.empty()) args["before_time"] = r.before_time;
+  if (!r.grep.empty()) args["pattern"] = r.grep;
   if (!r.working_directory.empty()) args["working_directory"] = absolute_dir(r.working_directory);
   return "output";
 }

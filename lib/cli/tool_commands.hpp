@@ -18,6 +18,7 @@ struct ToolRequest {
   std::string command_or_label;
   std::string stream = "combined";
   std::string since_time, before_time;
+  std::string grep;  // output: only lines matching this regular expression
   bool force = false;
   std::optional<int> pid;
   int lines = 100;

@@ -20,13 +20,17 @@ class Pattern {
 
   // True when the pattern matches anywhere in `line` (unanchored, like grep).
   bool search(std::string_view line) const;
+  // A quick test over many lines at once: false means no line of `block` can
+  // match; true means some may (check each with search()).
+  bool may_match_some_line(std::string_view block) const;
   const std::string& text() const { return text_; }
 
-  explicit Pattern(std::unique_ptr<re2::RE2> re, std::string text);  // use compile()
+  Pattern(std::unique_ptr<re2::RE2> re, bool block_prefilter, std::string text);  // use compile()
   ~Pattern();
 
  private:
   std::unique_ptr<re2::RE2> re_;
+  bool block_prefilter_;  // false when the pattern anchors at a line's start or end
   std::string text_;
 };
 

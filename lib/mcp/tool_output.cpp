@@ -40,8 +40,11 @@ Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
       "stdout, stderr or combined (default). Returns the last `lines` lines (default 100), optionally only "
       "those at or after since_time and before before_time (ISO-8601, UTC when no zone). lines_before and "
       "lines_after count the lines outside the returned window, for paging; one answer holds at most 4 MiB of lines. "
-      "pid 0 reads the server's own log.\n"
-      "Example: {\"command_or_label\": \"npm run dev\", \"lines\": 50}";
+      "pid 0 reads the server's own log. pattern (a regular expression, RE2 syntax) keeps only matching lines, "
+      "searched from the end: the last `lines` matches, with lines_before/lines_after counting matches. A process "
+      "that has ended (crashed) is still found by its label.\n"
+      "Example: {\"command_or_label\": \"npm run dev\", \"lines\": 50}\n"
+      "Example: {\"command_or_label\": \"dev-server\", \"pattern\": \"(?i)error|warn\", \"lines\": 20}";
   json::object props;
   props["stream"] = {{"type", json::array{"string", "null"}},
                      {"enum", json::array{"stdout", "stderr", "combined", nullptr}},
@@ -49,6 +52,9 @@ Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
   props["lines"] = {{"type", json::array{"integer", "null"}}, {"minimum", 0}, {"maximum", kMaxLines}, {"default", 100}};
   props["since_time"] = {{"type", json::array{"string", "null"}}, {"description", "Inclusive lower bound, ISO-8601."}};
   props["before_time"] = {{"type", json::array{"string", "null"}}, {"description", "Exclusive upper bound, ISO-8601."}};
+  props["pattern"] = {{"type", json::array{"string", "null"}},
+                      {"maxLength", Pattern::kMaxLength},
+                      {"description", "Only lines matching this regular expression (RE2), like grep."}};
   add_target_properties(props);
   t.input_schema = {{"type", "object"}, {"properties", std::move(props)}};
   json::object out;
@@ -62,7 +68,8 @@ Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
 
   t.call = [&sup, &self](const json::object& o) -> boost::asio::awaitable<json::object> {
     Args a(o);
-    a.only({"stream", "lines", "before_time", "since_time", "pid", "command_or_label", "working_directory"});
+    a.only({"stream", "lines", "before_time", "since_time", "pid", "command_or_label", "working_directory",
+            "pattern"});
     std::string stream = a.str("stream").value_or("combined");
     Stream which;
     if (stream == "stdout")
@@ -78,6 +85,13 @@ Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
     q.since = read_time(a, "since_time");
     q.before = read_time(a, "before_time");
     Target target = read_target(o);
+    std::shared_ptr<const Pattern> pattern;
+    if (auto text = a.str("pattern")) {
+      std::string err;
+      pattern = Pattern::compile(*text, err);
+      if (!pattern) co_return output_error("pattern: " + err + ".");
+      q.pattern = pattern.get();
+    }
 
     if (target.pid && *target.pid == 0) {
       if (which != Stream::combined) co_return output_error("The server has only a combined log.");

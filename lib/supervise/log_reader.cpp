@@ -199,6 +199,75 @@ const LogIndex& usable_index(int fd, const LogIndex* index, LogIndex& scanned) {
   return scanned;
 }
 
+// Matching lines of [from, to): whole blocks of lines are read backwards, and a
+// block the pattern cannot match anywhere is skipped without splitting it.
+constexpr std::size_t kGrepBlock = 1024 * 1024;
+
+std::string_view text_of(std::string_view line) {
+  if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
+  return line.size() > kStampLen ? line.substr(kStampLen + 1) : std::string_view();
+}
+
+// Calls on_match(line) for each matching line of [from, to), last first.
+template <class F>
+void grep_backwards(const JoinedLog& log, std::uint64_t from, std::uint64_t to, const Pattern& pattern, F on_match) {
+  std::string carry;  // the start of a line whose beginning is in an earlier block
+  std::uint64_t pos = to;
+  while (pos > from || !carry.empty()) {
+    std::uint64_t start = pos - std::min<std::uint64_t>(kGrepBlock, pos - from);
+    std::string block = log.pread(start, static_cast<std::size_t>(pos - start)) + carry;
+    pos = start;
+    carry.clear();
+    // Keep back a partial first line unless this block starts at `from`.
+    std::size_t cut = 0;
+    if (pos > from) {
+      std::size_t nl = block.find('\n');
+      if (nl == std::string::npos || nl + 1 == block.size()) {  // one long line: read further back
+        carry = std::move(block);
+        continue;
+      }
+      cut = nl + 1;
+      carry = block.substr(0, cut);
+    }
+    std::string_view lines = std::string_view(block).substr(cut);
+    if (lines.empty() || !pattern.may_match_some_line(lines)) continue;
+    std::size_t end = lines.size();
+    while (end > 0) {
+      std::size_t begin = end >= 2 ? lines.rfind('\n', end - 2) : std::string_view::npos;
+      begin = begin == std::string_view::npos ? 0 : begin + 1;
+      std::string_view line = lines.substr(begin, end - begin);
+      if (pattern.search(text_of(line)))
+        if (!on_match(line)) return;
+      end = begin;
+    }
+  }
+}
+
+ReadResult grep_log(const JoinedLog& log, std::uint64_t floor, std::uint64_t end, const ReadQuery& q) {
+  ReadResult r;
+  std::vector<std::string> rev;
+  std::uint64_t bytes = 0;
+  bool full = q.lines == 0;
+  grep_backwards(log, floor, end, *q.pattern, [&](std::string_view line) {
+    if (!full && (rev.empty() || bytes + line.size() <= q.max_bytes)) {
+      rev.emplace_back(line);
+      bytes += line.size();
+      full = rev.size() >= q.lines;
+    } else {
+      full = true;
+      ++r.lines_before;
+    }
+    return true;
+  });
+  r.lines.assign(std::make_move_iterator(rev.rbegin()), std::make_move_iterator(rev.rend()));
+  if (end < log.size())
+    grep_backwards(log, end, log.size(), *q.pattern, [&](std::string_view) {
+      ++r.lines_after;
+      return true;
+    });
+  return r;
+}
+
 }  // namespace
 
 ReadResult read_log(const LogFile& log, const ReadQuery& q) {
@@ -224,6 +293,7 @@ ReadResult read_log(const std::string& path, const LogIndex* index, const ReadQu
 
   std::uint64_t end = q.before ? log.first_at_or_after(*q.before) : log.size();
   std::uint64_t floor = q.since ? std::min(log.first_at_or_after(*q.since), end) : 0;
+  if (q.pattern) return grep_log(log, floor, end, q);
 
   // Walk back from `end`, block by block, taking whole lines that start at or after `floor`.
   std::vector<std::string> rev;

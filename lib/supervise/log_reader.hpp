@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/pattern.hpp"
 #include "supervise/log_file.hpp"
 
 namespace pp {
@@ -18,6 +19,10 @@ struct ReadQuery {
   // At most this many bytes of lines per answer (always at least one line); the
   // lines left out are counted in lines_before, so a caller can page.
   std::uint64_t max_bytes = 4 * 1024 * 1024;
+  // Only lines whose text (after the stamp) matches; lines_before and lines_after
+  // then count matching lines. Every line in the window is tested, block by block
+  // from the end, so memory stays bounded whatever the file's size.
+  const Pattern* pattern = nullptr;
 };
 
 struct ReadResult {

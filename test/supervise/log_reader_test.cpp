@@ -26,6 +26,7 @@ std::string describe(const ReadQuery& q) {
   o << "lines=" << q.lines;
   if (q.since) o << " since=" << format_iso_ms(*q.since);
   if (q.before) o << " before=" << format_iso_ms(*q.before);
+  if (q.pattern) o << " pattern=" << q.pattern->text();
   return o.str();
 }
 
@@ -76,11 +77,29 @@ class WrittenLog {
     };
     std::size_t end = q.before ? first_at_or_after(*q.before) : stamps_.size();
     std::size_t floor = q.since ? std::min(first_at_or_after(*q.since), end) : 0;
+    if (q.pattern) return expected_matches(q, floor, end);
     std::size_t first = end - static_cast<std::size_t>(std::min<std::uint64_t>(q.lines, end - floor));
     ReadResult r;
     r.lines = range(first, end);
     r.lines_before = first;
     r.lines_after = stamps_.size() - end;
+    return r;
+  }
+
+  // With a pattern: the last q.lines matches in [floor, end); counts are of matches.
+  ReadResult expected_matches(const ReadQuery& q, std::size_t floor, std::size_t end) const {
+    auto matches = [&](std::size_t i) {
+      std::string_view l = lines_[i];
+      return q.pattern->search(l.substr(kStampLen + 1, l.size() - kStampLen - 2));
+    };
+    std::vector<std::size_t> hits;
+    for (std::size_t i = floor; i < end; ++i)
+      if (matches(i)) hits.push_back(i);
+    ReadResult r;
+    std::size_t take = static_cast<std::size_t>(std::min<std::uint64_t>(q.lines, hits.size()));
+    for (std::size_t k = hits.size() - take; k < hits.size(); ++k) r.lines.push_back(lines_[hits[k]]);
+    r.lines_before = hits.size() - take;
+    for (std::size_t i = end; i < lines_.size(); ++i) r.lines_after += matches(i) ? 1 : 0;
     return r;
   }
 
@@ -603,6 +622,85 @@ TEST(LogReader, AByteBudgetCutsTheAnswerAndCountsTheRestAsBefore) {
   r = read_log(path, nullptr, q);
   ASSERT_EQ(r.lines.size(), 1u);
   EXPECT_EQ(r.lines_before, 9u);
+}
+
+}  // namespace
+}  // namespace pp
+
+// ---- pattern (grep): matching lines only, counts of matches ----
+
+namespace pp {
+namespace {
+
+std::shared_ptr<const Pattern> compiled(const std::string& text) {
+  std::string err;
+  auto p = Pattern::compile(text, err);
+  EXPECT_TRUE(p) << err;
+  return p;
+}
+
+ReadQuery grep(const Pattern& p, std::uint64_t n, std::optional<Millis> since = std::nullopt,
+               std::optional<Millis> before = std::nullopt) {
+  ReadQuery q;
+  q.lines = n;
+  q.since = since;
+  q.before = before;
+  q.pattern = &p;
+  q.max_bytes = UINT64_MAX;  // the model knows no byte budget; GrepKeepsToTheByteBudget covers it
+  return q;
+}
+
+TEST_F(BigLog, GrepAgreesWithTheModelForPlainAnchoredAndAbsentPatterns) {
+  for (const char* text : {"line 1234 ", "x{22}", "^line 19999", "line \\d+5 x{3}$", "no such text", "^", "e 7"}) {
+    auto p = compiled(text);
+    for (std::uint64_t n : {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{100}, std::uint64_t{kLines}})
+      log->check(grep(*p, n));
+  }
+}
+
+TEST_F(BigLog, GrepWithinTimeWindowsCountsMatchesOnBothSides) {
+  auto p = compiled("x{20}");
+  const Millis mid = stamp_of_line(kLines / 2);
+  log->check(grep(*p, 10, mid));
+  log->check(grep(*p, 10, std::nullopt, mid));
+  log->check(grep(*p, 1000, stamp_of_line(1000), stamp_of_line(150000)));
+  log->check(grep(*p, 5, mid + 1, mid + 2));
+}
+
+TEST(ReadLogGrep, LinesLongerThanAReadBlockAreMatchedWhole) {
+  TempDir dir;
+  WrittenLog log(dir, "long.combined");
+  std::string big(3 * 1024 * 1024, 'y');
+  log.write({{T0, "first"}, {T0 + 1, big + "NEEDLE" + big}, {T0 + 2, "NEEDLE short"}, {T0 + 3, big}, {T0 + 4, "last"}});
+  auto p = compiled("NEEDLE");
+  log.check(grep(*p, 10));
+  log.check(grep(*p, 1));
+  auto r = read_log(log.path(), &log.index(), grep(*p, 10));
+  ASSERT_EQ(r.lines.size(), 2u);
+  EXPECT_EQ(r.lines[0].size(), kStampLen + 1 + big.size() * 2 + 6 + 1);
+}
+
+TEST_F(BigLog, GrepKeepsToTheByteBudgetAndCountsTheRest) {
+  auto p = compiled("^");
+  ReadQuery q = grep(*p, kLines);
+  q.max_bytes = 64 * 1024;
+  auto r = read_log(log->path(), &log->index(), q);
+  std::uint64_t bytes = 0;
+  for (const auto& l : r.lines) bytes += l.size();
+  EXPECT_LE(bytes, q.max_bytes);
+  EXPECT_GT(bytes, q.max_bytes - 100);
+  EXPECT_EQ(r.lines_before + r.lines.size(), kLines);
+  EXPECT_EQ(r.lines.back(), log->lines().back());
+}
+
+TEST(ReadLogGrep, StampsAreNotSearched) {
+  TempDir dir;
+  WrittenLog log(dir, "stamps.combined");
+  log.write({{T0, "a"}, {T0 + 1, "b"}});
+  auto p = compiled("2025-07-06");
+  auto r = read_log(log.path(), &log.index(), grep(*p, 10));
+  EXPECT_TRUE(r.lines.empty());
+  EXPECT_EQ(r.lines_before + r.lines_after, 0u);
 }
 
 }  // namespace
