@@ -105,6 +105,10 @@ asio::awaitable<json::object> McpClient::call_tool(const std::string& name, json
   co_return sc->as_object();
 }
 
+const std::optional<std::string>& McpClient::session() const { return impl_->session; }
+const std::string& McpClient::protocol_version() const { return impl_->protocol_version; }
+const Endpoint& McpClient::endpoint() const { return impl_->endpoint; }
+
 asio::awaitable<void> McpClient::close() {
   if (impl_->session) {
     try {

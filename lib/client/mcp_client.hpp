@@ -48,6 +48,12 @@ class McpClient {
   // Ends the session (DELETE) and closes the connection.
   boost::asio::awaitable<void> close();
 
+  // After open(): the session's id and protocol version, for a second connection
+  // in the same session (the event stream).
+  const std::optional<std::string>& session() const;
+  const std::string& protocol_version() const;
+  const Endpoint& endpoint() const;
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

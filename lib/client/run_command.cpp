@@ -15,13 +15,16 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <memory>
 
 #include "client/call.hpp"
+#include "client/event_source.hpp"
 #include "client/log_follower.hpp"
 #include "client/terminal.hpp"
 #include "core/shell_words.hpp"
 #include "core/system_lines.hpp"
+#include "core/event.hpp"
 #include "core/timestamp.hpp"
 
 extern char** environ;
@@ -54,7 +57,11 @@ std::string describe_exit(int code) {
 class Runner {
  public:
   explicit Runner(const RunOptions& o)
-      : o_(o), follower_(ioc_.get_executor()), signals_(ioc_, SIGINT, SIGTERM, SIGHUP) {}
+      : o_(o),
+        follower_(ioc_.get_executor()),
+        signals_(ioc_, SIGINT, SIGTERM, SIGHUP),
+        events_(ioc_.get_executor(), Endpoint{o_.port, o_.token, std::chrono::seconds(10)}),
+        stream_ended_(ioc_.get_executor()) {}
 
   int run() {
     ::signal(SIGPIPE, SIG_IGN);
@@ -110,6 +117,16 @@ class Runner {
     if (!reached(self)) co_return;
     server_pid_ = static_cast<int>(self.result.at("processes").at(0).at("pid").to_number<int>());
     asio::co_spawn(ioc_, watch_server(), asio::detached);
+    // Exits and restarts come as events; the stream is in place before we look for
+    // or start the process, so none concerning it can be missed.
+    try {
+      co_await events_.open();
+    } catch (const std::exception& e) {
+      note(std::string("cannot open the server's event stream: ") + e.what());
+      co_return finish(1);
+    }
+    session_open_ = true;
+    asio::co_spawn(ioc_, read_events(), asio::detached);
 
     std::string command = shell_join(o_.argv);
     display_ = o_.label ? *o_.label : command;
@@ -137,18 +154,6 @@ class Runner {
       }
       note("attached to PID " + std::to_string(pid_) + " (" + std::string(running->at("label").as_string()) +
            "); Ctrl+C to " + (o_.on_exit == OnExit::stop ? "stop it" : o_.on_exit == OnExit::detach ? "detach" : "choose"));
-      // It may have exited or restarted between the lookup and the watch: then its
-      // [SYSTEM] line lies before our starting point. Ask again, and if so re-read
-      // the log from the start without showing it, acting only on those lines.
-      json::object again;
-      again["pid"] = pid_;
-      auto r = co_await call("list", std::move(again));
-      if (!reached(r)) co_return;
-      auto& procs = r.result.at("processes").as_array();
-      if (procs.empty() || procs[0].at("status") != "running") {
-        silent_until_ = follower_.position();
-        follower_.follow(log, false);
-      }
     } else {
       json::object env;
       for (char** e = environ; e && *e; ++e) {
@@ -175,10 +180,80 @@ class Runner {
         co_return finish(1);
       }
     }
+    // Events that came while we were starting or attaching apply now.
+    ready_ = true;
+    process_events();
     while (!finished_) {
       drain();
       if (finished_) break;
       co_await follower_.changed();
+    }
+  }
+
+  asio::awaitable<void> read_events() {
+    for (;;) {
+      auto ev = co_await events_.next();
+      if (!ev) break;
+      queue_.push_back(std::move(*ev));
+      process_events();
+    }
+    stream_ended_.set();
+  }
+
+  void process_events() {
+    while (ready_ && !finished_ && !queue_.empty()) {
+      json::object ev = std::move(queue_.front());
+      queue_.pop_front();
+      on_event(ev);
+    }
+  }
+
+  static int int_of(const json::object& o, const char* k) {
+    auto* v = o.if_contains(k);
+    return v && v->is_number() ? v->to_number<int>() : 0;
+  }
+
+  // A lifecycle event from the server. Each is sent once the log it concerns is
+  // complete, so reading the log to its end first shows every line before acting.
+  void on_event(const json::object& ev) {
+    auto* kind = ev.if_contains("event");
+    if (!kind || !kind->is_string()) return;
+    std::string_view k = kind->as_string();
+    if (k == "exited" && int_of(ev, "pid") == pid_) {
+      drain();
+      if (finished_) return;
+      auto* r = ev.if_contains("restarting");
+      if (r && r->is_bool() && r->as_bool()) return;  // restarted or restart_failed follows
+      flush_held();
+      int code = int_of(ev, "exit_code");
+      if (stopping_) {
+        note("stopped PID " + std::to_string(pid_) + " (" + describe_exit(code) + ")");
+        finish(0);
+      } else {
+        note("process " + std::to_string(pid_) + " " + describe_exit(code));
+        finish(shell_code(code));
+      }
+    } else if (k == "restarted" && int_of(ev, "previous_pid") == pid_) {
+      drain();
+      if (finished_) return;
+      int fresh = int_of(ev, "pid");
+      note("restarted: PID " + std::to_string(pid_) + " -> " + std::to_string(fresh));
+      pid_ = fresh;
+      silent_until_ = 0;
+      auto* log = ev.if_contains("log_combined");
+      std::string path = log && log->is_string() ? std::string(log->as_string()) : "";
+      if (std::string err = follower_.follow(path, false); !err.empty()) {
+        note(err);
+        return finish(1);
+      }
+      drain();
+    } else if (k == "restart_failed" && int_of(ev, "pid") == pid_) {
+      drain();
+      if (finished_) return;
+      flush_held();
+      auto* e = ev.if_contains("error");
+      note("restart failed: " + (e && e->is_string() ? std::string(e->as_string()) : std::string("unknown error")));
+      finish(1);
     }
   }
 
@@ -210,46 +285,16 @@ class Runner {
     }
   }
 
-  // `visible` is false for lines re-read only to find a [SYSTEM] event.
+  // Shows a log line: the program's own text, or with --raw the line as logged
+  // (stamp and [SYSTEM] lines included).
   void handle(const std::string& line, bool visible = true) {
+    if (!visible) return;
     std::string_view text = line;
     if (parse_line_stamp(line) && line.size() > kStampLen) text.remove_prefix(kStampLen + 1);
-    auto ev = parse_system_text(text);
-    if (!ev) {
-      if (visible) show(o_.raw ? std::string_view(line) : unescape_output(text));
-      return;
-    }
-    if (o_.raw && visible) show(line);
-    switch (ev->kind) {
-      case SystemEvent::started:
-        break;
-      case SystemEvent::exited:
-        if (ev->restarting) break;  // the restart line follows in this same file
-        flush_held();
-        if (stopping_) {
-          note("stopped PID " + std::to_string(pid_) + " (" + describe_exit(ev->exit_code) + ")");
-          finish(0);
-        } else {
-          note("process " + std::to_string(pid_) + " " + describe_exit(ev->exit_code));
-          finish(shell_code(ev->exit_code));
-        }
-        break;
-      case SystemEvent::restarted: {
-        note("restarted: PID " + std::to_string(pid_) + " -> " + std::to_string(ev->new_pid));
-        pid_ = ev->new_pid;
-        silent_until_ = 0;
-        if (std::string err = follower_.follow(ev->path, false); !err.empty()) {
-          note(err);
-          finish(1);
-        }
-        break;
-      }
-      case SystemEvent::restart_failed:
-        flush_held();
-        note("restart failed: " + ev->error);
-        finish(1);
-        break;
-    }
+    if (o_.raw)
+      show(line);
+    else if (!parse_system_text(text))
+      show(unescape_output(text));
   }
 
   void show(std::string_view text) {
@@ -340,8 +385,10 @@ class Runner {
     asio::posix::stream_descriptor pidfd(ioc_, fd);
     auto [ec] = co_await pidfd.async_wait(asio::posix::descriptor_base::wait_read, asio::as_tuple(asio::use_awaitable));
     if (ec || finished_) co_return;
-    drain();  // a shutdown writes the exit line before the server goes
+    // A shutdown sends the exits it caused before the server goes: take those first.
+    co_await stream_ended_.wait_for(std::chrono::seconds(5));
     if (finished_) co_return;
+    drain();
     flush_held();
     note("the server (PID " + std::to_string(server_pid_) + ") went away");
     finish(3);
@@ -356,13 +403,22 @@ class Runner {
     finished_ = true;
     restore_terminal();
     exit_code_ = code;
-    ioc_.stop();
+    if (!session_open_ || code == 3) return ioc_.stop();
+    // End our session rather than leave it to expire in the server.
+    asio::co_spawn(
+        ioc_, [this]() -> asio::awaitable<void> { co_await events_.close(); }(),
+        [this](std::exception_ptr) { ioc_.stop(); });
   }
 
   RunOptions o_;
   asio::io_context ioc_;
   LogFollower follower_;
   asio::signal_set signals_;
+  EventSource events_;
+  std::deque<json::object> queue_;  // events not yet acted on
+  Event stream_ended_;
+  bool ready_ = false;         // pid_ and the log are known: events can be acted on
+  bool session_open_ = false;
   std::unique_ptr<RawMode> raw_;
   std::string display_;
   std::string held_;

@@ -6,11 +6,12 @@
 //  - output: inotify on the combined log through an Asio descriptor, then read
 //    what was appended. The log is the record agents read too, so `run` shows
 //    exactly it, from the first line when it started the process.
-//  - exit and restart: from the `[SYSTEM]` lines in that same file. The exit line
-//    says whether a restart follows, and the restart line names the new log, so
-//    their order relative to the output is exact and a restart can never look
-//    like an exit (no status polling, no race between two channels).
-//  - the server going away: a pidfd on the server's pid.
+//  - exit and restart: lifecycle events on the server's MCP event stream (SSE),
+//    opened before the process is looked up or started, so none is missed. The
+//    server sends each once the log it concerns is complete, and an exit that a
+//    restart follows says so; `run` reads the log to its end before acting, so
+//    the order against the output is exact and a restart never looks like an exit.
+//  - the server going away: a pidfd on the server's pid, then the stream's end.
 #pragma once
 #include <optional>
 #include <string>

@@ -58,20 +58,23 @@ asio::awaitable<void> serve_events(beast::tcp_stream& stream, Response head, std
          std::shared_ptr<Event> done) -> asio::awaitable<void> {
         char byte;
         co_await s.async_read_some(asio::buffer(&byte, 1), as_tuple(use_awaitable));
-        ev->close();
         done->set();
+        ev->wake.notify();
       }(stream, events, reader_done),
       asio::detached);
-  while (!events->closed) {
-    while (!events->pending.empty() && !events->closed) {
+  // A closed stream still writes what was queued (the exits of a shutdown); one
+  // cut off, or whose client left, writes nothing more.
+  while (!events->cut_off && !reader_done->is_set() && !(events->closed && events->pending.empty())) {
+    while (!events->pending.empty() && !events->cut_off) {
       std::string frame = "event: message\ndata: " + events->pending.front() + "\n\n";
       events->pending.pop_front();
       stream.expires_after(config.body_timeout);
       auto [wec, wn] = co_await asio::async_write(stream, bh::make_chunk(asio::buffer(frame)), as_tuple(use_awaitable));
       stream.expires_never();
-      if (wec) events->close();
+      if (wec) events->cut_off = true;
     }
-    if (!events->closed) co_await events->wake.wait_until(std::chrono::steady_clock::time_point::max());
+    if (!events->closed && !events->cut_off && !reader_done->is_set())
+      co_await events->wake.wait_until(std::chrono::steady_clock::time_point::max());
   }
   if (!reader_done->is_set()) {
     co_await asio::async_write(stream, bh::make_chunk_last(), as_tuple(use_awaitable));

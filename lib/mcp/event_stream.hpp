@@ -4,6 +4,7 @@
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <deque>
+#include <memory>
 #include <string>
 
 #include "core/event.hpp"
@@ -14,18 +15,25 @@ struct EventStream {
   // A client that stops reading is cut off rather than buffered without bound.
   static constexpr std::size_t kMaxPending = 1024;
 
-  EventStream(boost::asio::any_io_executor ex, std::string session_id)
-      : session(std::move(session_id)), wake(std::move(ex)) {}
+  EventStream(boost::asio::any_io_executor ex, std::string session_id, std::shared_ptr<Pulse> gone)
+      : session(std::move(session_id)), wake(std::move(ex)), gone_(std::move(gone)) {}
+  ~EventStream() {
+    if (gone_) gone_->notify();
+  }
+  EventStream(const EventStream&) = delete;
+  EventStream& operator=(const EventStream&) = delete;
 
   void push(std::string message) {
     if (closed) return;
     if (pending.size() >= kMaxPending) {
+      cut_off = true;
       close();
       return;
     }
     pending.push_back(std::move(message));
     wake.notify();
   }
+  // No more messages: the stream ends once those queued are written.
   void close() {
     closed = true;
     wake.notify();
@@ -33,8 +41,12 @@ struct EventStream {
 
   const std::string session;
   std::deque<std::string> pending;  // JSON-RPC messages, oldest first
-  bool closed = false;              // the session ended, or the client fell too far behind
+  bool closed = false;              // the session or the server is ending
+  bool cut_off = false;             // the client fell too far behind: end now, unsent messages dropped
   Pulse wake;
+
+ private:
+  std::shared_ptr<Pulse> gone_;  // tells the server a stream has finished
 };
 
 }  // namespace pp::mcp

@@ -7,7 +7,7 @@ namespace pp::mcp {
 
 namespace {
 constexpr std::uint64_t kExitTail = 5;
-const char* kEventNames[] = {"started", "exited", "restarted"};
+const char* kEventNames[] = {"started", "exited", "restarted", "restart_failed"};
 }  // namespace
 
 json::object lifecycle_data(const Lifecycle& e) {
@@ -23,6 +23,9 @@ json::object lifecycle_data(const Lifecycle& e) {
                  {"exit_code", nullable(p.exit_code())},
                  {"log_combined", p.logs().combined_path}};
   if (e.kind == Lifecycle::restarted) d["previous_pid"] = e.previous_pid;
+  if (e.kind == Lifecycle::restart_failed) d["error"] = e.error;
+  // An exit on the way to a restart: a restarted (or restart_failed) event follows.
+  if (e.kind == Lifecycle::exited) d["restarting"] = p.restarting();
   if (e.kind == Lifecycle::exited && p.exit_code().value_or(0) != 0) {
     // The last lines before the exit line, which is the log's last line now.
     ReadQuery q;
@@ -39,6 +42,7 @@ json::object lifecycle_data(const Lifecycle& e) {
 }
 
 int lifecycle_level(const Lifecycle& e) {
+  if (e.kind == Lifecycle::restart_failed) return 4;          // error
   if (e.kind != Lifecycle::exited) return 1;                  // info
   if (e.instance.status() == Status::terminated) return 2;  // notice: stopped on request
   return e.instance.exit_code().value_or(0) == 0 ? 1 : 4;   // info, or error for a crash

@@ -90,7 +90,8 @@ Server::Opened Server::open_stream(const RequestHeaders& h, const boost::asio::a
     return {json_reply(404, make_error(nullptr, kInvalidRequest, "Session not found: it ended or never existed")),
             nullptr};
   std::erase_if(streams_, [](const auto& w) { return w.expired(); });
-  auto stream = std::make_shared<EventStream>(ex, *h.session_id);
+  if (!stream_gone_) stream_gone_ = std::make_shared<Pulse>(ex);
+  auto stream = std::make_shared<EventStream>(ex, *h.session_id, stream_gone_);
   streams_.push_back(stream);
   // A first, debug-level message tells the client the stream is in place, so it
   // can act knowing that no later event will be missed.
@@ -112,6 +113,16 @@ void Server::notify(int level, const std::string& logger, json::value data) {
       continue;
     }
     if (level >= session->log_level) s->push(message);
+  }
+}
+
+boost::asio::awaitable<void> Server::end_streams(std::chrono::steady_clock::time_point deadline) {
+  for (const auto& w : streams_)
+    if (auto s = w.lock()) s->close();
+  for (;;) {
+    std::erase_if(streams_, [](const auto& w) { return w.expired(); });
+    if (streams_.empty() || !stream_gone_ || std::chrono::steady_clock::now() >= deadline) co_return;
+    co_await stream_gone_->wait_until(deadline);
   }
 }
 

@@ -47,6 +47,10 @@ class Server {
   // admits `level` (an index into kLogLevels).
   void notify(int level, const std::string& logger, json::value data);
 
+  // Server shutdown: every stream ends after writing what is queued; returns when
+  // all have finished or `deadline` passed.
+  boost::asio::awaitable<void> end_streams(std::chrono::steady_clock::time_point deadline);
+
   std::size_t session_count() const { return sessions_.size(); }
 
  private:
@@ -62,6 +66,7 @@ class Server {
   std::string version_;
   SessionTable sessions_;
   std::vector<std::weak_ptr<EventStream>> streams_;
+  std::shared_ptr<Pulse> stream_gone_;
 };
 
 }  // namespace pp::mcp

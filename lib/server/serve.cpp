@@ -183,6 +183,8 @@ int serve(const ServeOptions& opts) {
               ioc,
               [&]() -> asio::awaitable<void> {
                 co_await supervisor.shutdown(false);
+                // Clients following the event streams get those exits before we go.
+                co_await mcp_server.end_streams(std::chrono::steady_clock::now() + std::chrono::seconds(2));
                 logger::info("all managed processes stopped; exiting");
                 ioc.stop();
               },

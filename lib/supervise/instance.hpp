@@ -91,6 +91,7 @@ class Instance : public std::enable_shared_from_this<Instance> {
   // log stays open until note_restart() appends where the new instance logs (or
   // why it could not start) and closes it.
   void mark_restarting(bool on) { restarting_ = on; }
+  bool restarting() const { return restarting_; }
   void note_restart(const std::string& system_text);
 
   Instance(const boost::asio::any_io_executor& ex, ProcessSpec spec);  // use start()

@@ -24,12 +24,12 @@ Supervisor::~Supervisor() = default;
 
 CtrlOutcome Supervisor::start(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher) {
   CtrlOutcome out = launch(std::move(spec), std::move(watcher));
-  if (out.instance && lifecycle_) lifecycle_({Lifecycle::started, *out.instance});
+  if (out.instance && lifecycle_) lifecycle_({Lifecycle::started, *out.instance, 0, ""});
   return out;
 }
 
 void Supervisor::ended(Instance& inst) {
-  if (lifecycle_) lifecycle_({Lifecycle::exited, inst});
+  if (lifecycle_) lifecycle_({Lifecycle::exited, inst, 0, ""});
   trim_ended();
 }
 
@@ -159,8 +159,11 @@ asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t, std::shared_pt
     started.error = std::string("Cannot start: ") + e.what();  // and the old log must still say so
   }
   started.exit_code = old_code;
-  if (started.instance && lifecycle_) {
-    Lifecycle ev{Lifecycle::restarted, *started.instance, old->pid()};
+  if (lifecycle_) {
+    // Sent after the old instance's exit (marked restarting), so a client that saw
+    // that exit learns how the restart went.
+    Lifecycle ev = started.instance ? Lifecycle{Lifecycle::restarted, *started.instance, old->pid(), ""}
+                                    : Lifecycle{Lifecycle::restart_failed, *old, 0, started.error};
     lifecycle_(ev);
   }
   if (was_running)

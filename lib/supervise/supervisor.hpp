@@ -28,9 +28,10 @@ struct CtrlOutcome {
 
 // What clients are told about as it happens (MCP notifications).
 struct Lifecycle {
-  enum Kind { started, exited, restarted } kind;
-  const Instance& instance;  // the one started or exited; for restarted, the new one
+  enum Kind { started, exited, restarted, restart_failed } kind;
+  const Instance& instance;  // the one started or exited; restarted: the new one; restart_failed: the old one
   int previous_pid = 0;      // restarted: the instance it replaces
+  std::string error;         // restart_failed: why the new instance did not start
 };
 
 class Supervisor {
