@@ -146,6 +146,27 @@ class JoinedLog {
   std::uint64_t size() const { return parts_.empty() ? 0 : parts_.back().base_offset + parts_.back().index->size; }
   std::uint64_t lines() const { return parts_.empty() ? 0 : parts_.back().base_line + parts_.back().index->lines; }
 
+  // Reads [off, off+len) across the parts into `dst`; returns the bytes read.
+  std::size_t read_into(std::uint64_t off, char* dst, std::size_t len) const {
+    std::size_t done = 0;
+    for (const Part& p : parts_) {
+      std::uint64_t end = p.base_offset + p.index->size;
+      if (off >= end || done >= len) continue;
+      auto n = static_cast<std::size_t>(std::min<std::uint64_t>(len - done, end - off));
+      std::size_t got = 0;
+      while (got < n) {
+        ssize_t r = ::pread(p.fd, dst + done + got, n - got, static_cast<off_t>(off - p.base_offset + got));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) break;
+        got += static_cast<std::size_t>(r);
+      }
+      done += got;
+      off += got;
+      if (got < n) break;
+    }
+    return done;
+  }
+
   // Reads [off, off+len) across the parts.
   std::string pread(std::uint64_t off, std::size_t len) const {
     std::string out;
@@ -208,28 +229,35 @@ std::string_view text_of(std::string_view line) {
   return line.size() > kStampLen ? line.substr(kStampLen + 1) : std::string_view();
 }
 
-// Calls on_match(line) for each matching line of [from, to), last first.
+// Calls on_match(line) for each matching line of [from, to), last first. One
+// buffer is reused for every block: fresh megabyte allocations would cost a page
+// fault per page, several times the search itself.
 template <class F>
 void grep_backwards(const JoinedLog& log, std::uint64_t from, std::uint64_t to, const Pattern& pattern, F on_match) {
-  std::string carry;  // the start of a line whose beginning is in an earlier block
+  std::vector<char> buf;
+  std::string carry;  // the start of a line that begins in an earlier block (usually short)
   std::uint64_t pos = to;
   while (pos > from || !carry.empty()) {
     std::uint64_t start = pos - std::min<std::uint64_t>(kGrepBlock, pos - from);
-    std::string block = log.pread(start, static_cast<std::size_t>(pos - start)) + carry;
+    auto n = static_cast<std::size_t>(pos - start);
+    if (buf.size() < n + carry.size()) buf.resize(std::max(n + carry.size(), kGrepBlock + 4096));
+    if (n > 0 && log.read_into(start, buf.data(), n) < n) return;  // shorter than its index says
+    std::memcpy(buf.data() + n, carry.data(), carry.size());
+    std::string_view block(buf.data(), n + carry.size());
     pos = start;
     carry.clear();
     // Keep back a partial first line unless this block starts at `from`.
     std::size_t cut = 0;
     if (pos > from) {
       std::size_t nl = block.find('\n');
-      if (nl == std::string::npos || nl + 1 == block.size()) {  // one long line: read further back
-        carry = std::move(block);
+      if (nl == std::string_view::npos || nl + 1 == block.size()) {  // one long line: read further back
+        carry.assign(block);
         continue;
       }
       cut = nl + 1;
-      carry = block.substr(0, cut);
+      carry.assign(block.substr(0, cut));
     }
-    std::string_view lines = std::string_view(block).substr(cut);
+    std::string_view lines = block.substr(cut);
     if (lines.empty() || !pattern.may_match_some_line(lines)) continue;
     std::size_t end = lines.size();
     while (end > 0) {

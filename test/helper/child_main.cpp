@@ -14,6 +14,7 @@
 //   listen        listen on an ephemeral TCP port of 127.0.0.1, print "listening on <port>"
 //   fork-listen   the same in a forked grandchild that then waits forever
 //   fds           print "fds:" and the numbers of this process's open descriptors
+//   stamp:TEXT    print "TEXT <CLOCK_MONOTONIC in ns>" (latency benchmarks)
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -26,6 +27,7 @@
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <ctime>
 #include <string>
 
 namespace {
@@ -165,6 +167,10 @@ int main(int argc, char** argv) {
       write_all(1, std::string(::getcwd(buf, sizeof buf) ? buf : "?") + "\n");
     } else if (verb == "ready") {
       write_all(1, "ready\n");
+    } else if (verb == "stamp") {
+      timespec ts{};
+      ::clock_gettime(CLOCK_MONOTONIC, &ts);
+      write_all(1, arg + " " + std::to_string(static_cast<long long>(ts.tv_sec) * 1000000000LL + ts.tv_nsec) + "\n");
     } else if (verb == "fds") {
       std::string line = "fds:";
       for (int fd = 0; fd < 1024; ++fd)
