@@ -1,5 +1,7 @@
 // Lifecycle notifications on a session's event stream (the GET/SSE side of
 // Streamable HTTP), logging/setLevel filtering, and the stream's end.
+#include <filesystem>
+
 #include "mcp/mcp_fixture.hpp"
 
 namespace pp::test {
@@ -14,7 +16,9 @@ class Notifications : public McpFixture {
     EXPECT_EQ(opened.reply.status, 200);
     auto first = take(*opened.stream);
     EXPECT_EQ(first.size(), 1u);
-    if (!first.empty()) EXPECT_EQ(first[0].at("event"), std::string("stream_opened"));
+    if (!first.empty()) {
+      EXPECT_EQ(first[0].at("event"), std::string("stream_opened"));
+    }
     return opened.stream;
   }
   // The data of each queued notifications/message, oldest first (and empties the queue).
@@ -57,10 +61,31 @@ TEST_F(Notifications, StartExitAndRestartArriveWithStructuredData) {
   EXPECT_EQ(events[1].at("status"), std::string("terminated"));
   EXPECT_EQ(events[1].at("exit_code").as_int64(), -15);
   EXPECT_EQ(events[1].at("level"), std::string("notice"));
+  EXPECT_EQ(events[1].at("restarting"), json::value(true));
   EXPECT_EQ(events[2].at("event"), std::string("restarted"));
   EXPECT_EQ(events[2].at("pid").as_int64(), fresh);
   EXPECT_EQ(events[2].at("previous_pid").as_int64(), pid);
   EXPECT_EQ(events[2].at("log_combined"), std::string(r.at("log_combined").as_string()));
+}
+
+TEST_F(Notifications, AnExitOnTheWayToARestartSaysSoAndAFailedRestartIsAnEvent) {
+  TempDir gone;
+  std::string where = gone.path() + "/sub";
+  std::filesystem::create_directory(where);
+  int pid = start_helper({"ready", "pause"}, {{"working_directory", where}});
+  await_output(pid, "ready");
+  auto s = open();
+  std::filesystem::remove(where);  // the new instance cannot start
+  auto r = call("ctrl", {{"action", "restart"}, {"pid", pid}});
+  ASSERT_TRUE(r.at("error").is_string());
+  auto events = take(*s);
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0].at("event"), std::string("exited"));
+  EXPECT_EQ(events[0].at("restarting"), json::value(true));
+  EXPECT_EQ(events[1].at("event"), std::string("restart_failed"));
+  EXPECT_EQ(events[1].at("pid").as_int64(), pid);
+  EXPECT_EQ(events[1].at("error"), "Working directory does not exist: " + where);
+  EXPECT_EQ(events[1].at("level"), std::string("error"));
 }
 
 TEST_F(Notifications, ACrashCarriesItsCodeAndLastFiveLines) {
