@@ -12,7 +12,7 @@ endif()
 # Asio, Beast and Process v2 as one interface target with the settings we rely on.
 add_library(pp_boost INTERFACE)
 target_link_libraries(pp_boost INTERFACE Boost::headers Boost::json Threads::Threads)
-if(NOT PERSISTPROC_SANITIZE AND NOT PERSISTPROC_FUZZ)  # sanitizer runtimes want the shared C++ runtime
+if(NOT PERSISTPROC_SANITIZE AND NOT PERSISTPROC_FUZZ AND NOT PERSISTPROC_COVERAGE)  # sanitizer runtimes want the shared C++ runtime
   target_link_options(pp_boost INTERFACE -static-libstdc++ -static-libgcc)
 endif()
 target_compile_definitions(pp_boost INTERFACE

@@ -11,3 +11,10 @@ if(PERSISTPROC_FUZZ)
   add_compile_options(-fsanitize=fuzzer-no-link,address -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address)
 endif()
+
+# -DPERSISTPROC_COVERAGE=ON: gcov counters for gcovr (see scripts/coverage). -O0 so
+# lines and branches map to the source one to one.
+if(PERSISTPROC_COVERAGE)
+  add_compile_options(--coverage -O0 -fno-inline)
+  add_link_options(--coverage)
+endif()

@@ -167,23 +167,36 @@ std::vector<LogFollower::Line> LogFollower::read_lines() {
   return lines;
 }
 
+namespace {
+// Whether a batch of inotify events concerns our log: everything on the watched
+// file does; in the directory only our own name (other logs live there too).
+// Not in the coroutine: each event is copied out of the byte buffer (a cast would
+// be misaligned in a coroutine frame, whose buffers g++ 12 does not align) and an
+// inotify_event, with its flexible array member, cannot live in a frame.
+bool concerns_us(const char* buf, std::size_t n, int dir_watch, const std::string& name) {
+  bool ours = false;
+  for (const char* p = buf; p + sizeof(inotify_event) <= buf + n;) {
+    inotify_event ev;
+    std::memcpy(&ev, p, sizeof ev);
+    const char* ev_name = p + sizeof(inotify_event);  // NUL-padded to ev.len bytes
+    if (ev.wd != dir_watch || (ev.len > 0 && name == std::string_view(ev_name, ::strnlen(ev_name, ev.len))))
+      ours = true;
+    p += sizeof(inotify_event) + ev.len;
+  }
+  return ours;
+}
+}  // namespace
+
 asio::awaitable<void> LogFollower::changed() {
   for (;;) {
     auto [ec] = co_await inotify_.async_wait(asio::posix::descriptor_base::wait_read,
                                              asio::as_tuple(asio::use_awaitable));
     if (ec) co_return;
-    // Everything on the file counts; in the directory only our own name (other logs
-    // live there too).
     bool ours = false;
-    alignas(inotify_event) char buf[4096];
+    char buf[4096];
     ssize_t n;
-    while ((n = ::read(inotify_.native_handle(), buf, sizeof buf)) > 0) {
-      for (char* p = buf; p < buf + n;) {
-        auto* ev = reinterpret_cast<inotify_event*>(p);
-        if (ev->wd != dir_watch_ || (ev->len > 0 && name_ == ev->name)) ours = true;
-        p += sizeof(inotify_event) + ev->len;
-      }
-    }
+    while ((n = ::read(inotify_.native_handle(), buf, sizeof buf)) > 0)
+      ours = concerns_us(buf, static_cast<std::size_t>(n), dir_watch_, name_) || ours;
     if (ours) co_return;
   }
 }

@@ -14,30 +14,6 @@ namespace pp {
 
 namespace {
 
-struct Listening {
-  int port;
-  std::string inode;
-};
-
-// Every listening TCP socket, from /proc/net/tcp{,6}.
-std::vector<Listening> listening_sockets() {
-  std::vector<Listening> out;
-  for (const char* file : {"/proc/net/tcp", "/proc/net/tcp6"}) {
-    std::ifstream in(file);
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      std::istringstream f(line);
-      std::string sl, local, remote, state, queues, timer, retr, uid, timeout, inode;
-      f >> sl >> local >> remote >> state >> queues >> timer >> retr >> uid >> timeout >> inode;
-      auto colon = local.rfind(':');
-      if (colon == std::string::npos || state != "0A") continue;
-      out.push_back({static_cast<int>(std::strtol(local.c_str() + colon + 1, nullptr, 16)), inode});
-    }
-  }
-  return out;
-}
-
 // The "socket:[inode]" targets of a process's descriptors.
 std::set<std::string> socket_links(int pid) {
   std::set<std::string> out;
@@ -57,10 +33,28 @@ std::set<std::string> socket_links(int pid) {
 
 }  // namespace
 
+ListeningSockets listening_sockets() {
+  ListeningSockets out;
+  for (const char* file : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(file);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream f(line);
+      std::string sl, local, remote, state, queues, timer, retr, uid, timeout, inode;
+      f >> sl >> local >> remote >> state >> queues >> timer >> retr >> uid >> timeout >> inode;
+      auto colon = local.rfind(':');
+      if (colon == std::string::npos || state != "0A") continue;
+      out["socket:[" + inode + "]"] = static_cast<int>(std::strtol(local.c_str() + colon + 1, nullptr, 16));
+    }
+  }
+  return out;
+}
+
 std::vector<int> listening_pids(int port) {
   std::vector<std::string> wanted;
-  for (const auto& l : listening_sockets())
-    if (l.port == port) wanted.push_back("socket:[" + l.inode + "]");
+  for (const auto& [link, p] : listening_sockets())
+    if (p == port) wanted.push_back(link);
   std::vector<int> pids;
   if (wanted.empty()) return pids;
   DIR* proc = ::opendir("/proc");
@@ -75,15 +69,15 @@ std::vector<int> listening_pids(int port) {
   return pids;
 }
 
-std::vector<int> listening_ports(const std::vector<int>& pids) {
-  std::set<std::string> links;
-  for (int pid : pids) links.merge(socket_links(pid));
+std::vector<int> listening_ports(const std::vector<int>& pids, const ListeningSockets& sockets) {
   std::set<int> ports;
-  if (!links.empty())
-    for (const auto& l : listening_sockets())
-      if (links.count("socket:[" + l.inode + "]")) ports.insert(l.port);
+  for (int pid : pids)
+    for (const auto& link : socket_links(pid))
+      if (auto it = sockets.find(link); it != sockets.end()) ports.insert(it->second);
   return {ports.begin(), ports.end()};
 }
+
+std::vector<int> listening_ports(const std::vector<int>& pids) { return listening_ports(pids, listening_sockets()); }
 
 std::string process_name(int pid) {
   std::ifstream comm("/proc/" + std::to_string(pid) + "/comm");

@@ -77,6 +77,7 @@ asio::awaitable<void> serve_events(beast::tcp_stream& stream, Response head, std
       co_await events->wake.wait_until(std::chrono::steady_clock::time_point::max());
   }
   if (!reader_done->is_set()) {
+    stream.expires_after(std::chrono::seconds(2));  // a client that stopped reading gets no more time
     co_await asio::async_write(stream, bh::make_chunk_last(), as_tuple(use_awaitable));
     beast::error_code ignore;
     stream.socket().shutdown(tcp::socket::shutdown_send, ignore);

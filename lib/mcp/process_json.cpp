@@ -14,16 +14,18 @@ json::object nullable_type(const char* type) { return {{"type", json::array{type
 
 namespace {
 // What a live group serves and costs, read from /proc at the time of the call.
-void add_live_facts(json::object& e, const std::vector<int>& members, Millis start) {
+void add_live_facts(json::object& e, const std::vector<int>& members, const ListeningSockets& sockets, Millis start) {
   json::array ports;
-  for (int port : listening_ports(members)) ports.emplace_back(port);
+  for (int port : listening_ports(members, sockets)) ports.emplace_back(port);
   e["ports"] = std::move(ports);
   e["rss_bytes"] = rss_bytes(members);
   e["uptime_s"] = std::max<Millis>(0, now_ms() - start) / 1000;
 }
 }  // namespace
 
-json::object process_entry(const Instance& p) {
+LiveFacts read_live_facts() { return {live_groups(), listening_sockets()}; }
+
+json::object process_entry(const Instance& p, const LiveFacts& facts) {
   json::array cmd;
   for (const auto& a : p.spec().command) cmd.emplace_back(a);
   auto end = p.end_time();
@@ -42,7 +44,9 @@ json::object process_entry(const Instance& p) {
       {"restarts", p.restarts()},
   };
   if (p.running()) {
-    add_live_facts(e, group_members(p.pid()), p.start_time());
+    auto it = facts.groups.find(p.pid());  // its own session: the group id is its pid
+    static const std::vector<int> none;
+    add_live_facts(e, it == facts.groups.end() ? none : it->second, facts.sockets, p.start_time());
   } else {
     e["ports"] = json::array{};
     e["rss_bytes"] = nullptr;
@@ -66,7 +70,8 @@ json::object server_entry(const ServerSelf& self) {
       {"log_combined", self.log_path},
       {"restarts", 0},
   };
-  add_live_facts(e, {self.pid}, self.start_time);
+  std::vector<int> me{self.pid};
+  add_live_facts(e, me, listening_sockets(), self.start_time);
   return e;
 }
 

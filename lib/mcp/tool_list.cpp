@@ -1,4 +1,6 @@
 // The `list` tool: the process table, filtered; pid 0 describes the server.
+#include <algorithm>
+
 #include "mcp/args.hpp"
 #include "mcp/tools.hpp"
 
@@ -50,7 +52,11 @@ Tool make_list_tool(Supervisor& sup, const ServerSelf& self) {
     if (f.pid && *f.pid == 0) {
       procs.push_back(server_entry(self));
     } else {
-      for (const auto& p : sup.list(f)) procs.push_back(process_entry(*p));
+      auto found = sup.list(f);
+      LiveFacts facts;
+      if (std::any_of(found.begin(), found.end(), [](const auto& p) { return p->running(); }))
+        facts = read_live_facts();
+      for (const auto& p : found) procs.push_back(process_entry(*p, facts));
     }
     co_return json::object{{"processes", std::move(procs)}};
   };

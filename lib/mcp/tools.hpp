@@ -2,6 +2,7 @@
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -37,8 +38,15 @@ inline std::vector<Tool> make_tools(Supervisor& sup, const ServerSelf& self) {
   return {make_ctrl_tool(sup), make_list_tool(sup, self), make_output_tool(sup, self)};
 }
 
+// What `list` reads from /proc once per call, not once per process.
+struct LiveFacts {
+  std::map<int, std::vector<int>> groups;      // process group -> live members
+  std::map<std::string, int> sockets;          // listening socket link -> port
+};
+LiveFacts read_live_facts();
+
 // Shared pieces of the tools' JSON.
-json::object process_entry(const Instance& p);
+json::object process_entry(const Instance& p, const LiveFacts& facts);
 json::object server_entry(const ServerSelf& self);
 json::value nullable(const std::optional<std::string>& s);
 json::value nullable(const std::optional<int>& n);

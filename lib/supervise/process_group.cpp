@@ -11,24 +11,27 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <cstdio>
 #include <cstring>
+#include <map>
 #include <string>
 
 namespace pp {
 
 namespace asio = boost::asio;
 
-std::vector<int> group_members(int pgid) {
-  std::vector<int> out;
+namespace {
+// Calls f(pid, pgrp) for every live (not zombie) process, from one pass over /proc.
+template <class F>
+void each_live_process(F f) {
   DIR* d = ::opendir("/proc");
-  if (!d) return out;
+  if (!d) return;
   while (dirent* e = ::readdir(d)) {
     if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
     std::string path = std::string("/proc/") + e->d_name + "/stat";
-    FILE* f = std::fopen(path.c_str(), "re");
-    if (!f) continue;
+    FILE* file = std::fopen(path.c_str(), "re");
+    if (!file) continue;
     char buf[512];
-    size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-    std::fclose(f);
+    size_t n = std::fread(buf, 1, sizeof buf - 1, file);
+    std::fclose(file);
     buf[n] = '\0';
     // Fields after the parenthesised command: state ppid pgrp ...
     const char* close = std::strrchr(buf, ')');
@@ -36,9 +39,23 @@ std::vector<int> group_members(int pgid) {
     char state = 0;
     int ppid = 0, pgrp = 0;
     if (std::sscanf(close + 1, " %c %d %d", &state, &ppid, &pgrp) != 3) continue;
-    if (pgrp == pgid && state != 'Z' && state != 'X') out.push_back(std::atoi(e->d_name));
+    if (state != 'Z' && state != 'X') f(std::atoi(e->d_name), pgrp);
   }
   ::closedir(d);
+}
+}  // namespace
+
+std::vector<int> group_members(int pgid) {
+  std::vector<int> out;
+  each_live_process([&](int pid, int pgrp) {
+    if (pgrp == pgid) out.push_back(pid);
+  });
+  return out;
+}
+
+std::map<int, std::vector<int>> live_groups() {
+  std::map<int, std::vector<int>> out;
+  each_live_process([&](int pid, int pgrp) { out[pgrp].push_back(pid); });
   return out;
 }
 
