@@ -25,11 +25,18 @@ Supervisor::~Supervisor() = default;
 CtrlOutcome Supervisor::start(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher) {
   CtrlOutcome out = launch(std::move(spec), std::move(watcher));
   if (out.instance && lifecycle_) lifecycle_({Lifecycle::started, *out.instance});
+  if (out.instance && changed_) changed_();
   return out;
 }
 
 void Supervisor::ended(Instance& inst) {
   if (lifecycle_) lifecycle_({Lifecycle::exited, inst});
+  trim_ended();
+  if (changed_) changed_();
+}
+
+void Supervisor::adopt(std::shared_ptr<Instance> inst) {
+  table_.push_back(std::move(inst));
   trim_ended();
 }
 
@@ -163,6 +170,7 @@ asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t, std::shared_pt
     Lifecycle ev{Lifecycle::restarted, *started.instance, old->pid()};
     lifecycle_(ev);
   }
+  if (started.instance && changed_) changed_();
   if (was_running)
     old->note_restart(started.instance ? restarted_text(started.instance->pid(), started.instance->logs().combined_path)
                                        : restart_failed_text(started.error));
