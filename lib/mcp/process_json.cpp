@@ -40,6 +40,7 @@ json::object process_entry(const Instance& p) {
       {"log_stderr", p.logs().stderr_path},
       {"log_combined", p.logs().combined_path},
       {"restarts", p.restarts()},
+      {"note", p.note().empty() ? json::value(nullptr) : json::value(p.note())},
   };
   if (p.running()) {
     add_live_facts(e, group_members(p.pid()), p.start_time());
@@ -65,6 +66,7 @@ json::object server_entry(const ServerSelf& self) {
       {"log_stderr", nullptr},
       {"log_combined", self.log_path},
       {"restarts", 0},
+      {"note", nullptr},
   };
   add_live_facts(e, {self.pid}, self.start_time);
   return e;
