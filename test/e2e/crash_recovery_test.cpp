@@ -68,6 +68,7 @@ TEST_F(CrashRecovery, TheNextServerStopsLeftOverGroupsAndListsThemWithTheirOldLo
     Server first(Server::OnDataDir(data), {"-q"});
     a = start(first, {"--label", "alpha", kHelper, "out:words of alpha", "fork:1", "ready", "pause"});
     b = start(first, {kHelper, "out:words of beta", "ready", "pause"});
+    ASSERT_TRUE(await_file_contains(str(a, "log_combined"), " grandchild "));  // it prints on its own time
     std::string log = read_file(str(a, "log_combined"));
     auto at = log.find("grandchild ");
     ASSERT_NE(at, std::string::npos) << log;
