@@ -71,8 +71,8 @@ class Supervisor {
 
   // Called for every start, exit (once its log is complete) and restart.
   void on_lifecycle(std::function<void(const Lifecycle&)> f) { lifecycle_ = std::move(f); }
-  // Called after every change to the set of running processes (start, exit,
-  // restart), after on_lifecycle: where the state file is kept up to date.
+  // Called whenever an instance joins the table running or stops running (start,
+  // exit, restart): where the state file is kept up to date.
   void on_change(std::function<void()> f) { changed_ = std::move(f); }
 
   // Puts an entry made elsewhere (a process left over by an earlier server,
