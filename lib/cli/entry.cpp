@@ -104,8 +104,10 @@ int run_main(int argc, char** argv) {
   ToolRequest req;
 
   auto* serve = app.add_subcommand("serve", "Run the server (also what bare `persistproc` does)");
-  bool detach = false, no_auth = false;
+  bool detach = false, no_auth = false, restore = false;
   serve->add_flag("--detach", detach, "Start in the background; return once it is ready (or already running)");
+  serve->add_flag("--restore", restore,
+                  "Start again the processes a crashed server left running (they are stopped first, as always)");
   serve->add_flag("--no-auth,--no_auth", no_auth,
                   "Do not require the token (env PERSISTPROC_NO_AUTH=1); anyone who can reach the port can run "
                   "commands");
@@ -204,6 +206,7 @@ int run_main(int argc, char** argv) {
     server::ServeOptions so{g.port, g.data_dir, g.verbose, g.quiet, no_auth, false};
     so.max_log_size = *parse_byte_size(max_log_size);  // checked while parsing
     so.log_retention = *parse_duration(log_retention);
+    so.restore = restore;
     return detach ? server::serve_detached(so) : server::serve(so);
   }
   if (g.port == 0) {

@@ -68,6 +68,7 @@ std::string format_list(const json::object& r) {
     out += "  Command: " + shell_join(cmd) + "\n";
     out += "  Working directory: " + str(p, "working_directory") + "\n";
     if (std::string code = num(p, "exit_code"); !code.empty()) out += "  Exit code: " + code + "\n";
+    if (std::string note = str(p, "note"); !note.empty()) out += "  Note: " + note + "\n";
     if (auto* ports = p.if_contains("ports"); ports && ports->is_array() && !ports->as_array().empty()) {
       std::string list;
       for (const auto& port : ports->as_array())

@@ -42,6 +42,7 @@ json::object process_entry(const Instance& p, const LiveFacts& facts) {
       {"log_stderr", p.logs().stderr_path},
       {"log_combined", p.logs().combined_path},
       {"restarts", p.restarts()},
+      {"note", p.note().empty() ? json::value(nullptr) : json::value(p.note())},
   };
   if (p.running()) {
     auto it = facts.groups.find(p.pid());  // its own session: the group id is its pid
@@ -69,6 +70,7 @@ json::object server_entry(const ServerSelf& self) {
       {"log_stderr", nullptr},
       {"log_combined", self.log_path},
       {"restarts", 0},
+      {"note", nullptr},
   };
   std::vector<int> me{self.pid};
   add_live_facts(e, me, listening_sockets(), self.start_time);

@@ -23,6 +23,9 @@ json::object entry_schema() {
   p["rss_bytes"] = nullable_type("integer");
   p["restarts"] = {{"type", "integer"}};
   p["uptime_s"] = nullable_type("integer");
+  p["note"] = {{"type", json::array{"string", "null"}},
+               {"description", "Set on an entry left over by a server that ended without shutting down: what "
+                               "became of that process."}};
   json::array req;
   for (const auto& [k, v] : p) req.emplace_back(k);
   return {{"type", "object"}, {"properties", std::move(p)}, {"required", std::move(req)}};
@@ -37,7 +40,8 @@ Tool make_list_tool(Supervisor& sup, const ServerSelf& self) {
       "(running, exited, terminated, failed), exit_code, times and log file paths. A running process also "
       "shows ports (TCP ports its process group listens on: the dev server's URL is http://localhost:<port>), "
       "rss_bytes (memory of the group) and uptime_s; restarts counts restarts of that label. Filters combine "
-      "with AND; command_or_label matches a label or a command line. pid 0 describes the persistproc server itself.\n"
+      "with AND; command_or_label matches a label or a command line. pid 0 describes the persistproc server itself. "
+      "note, when not null, explains an entry left over by a server that ended without shutting down.\n"
       "Example: {\"command_or_label\": \"npm run dev\"}";
   json::object props;
   add_target_properties(props);

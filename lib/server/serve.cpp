@@ -27,6 +27,7 @@
 #include "server/port_holder.hpp"
 #include "server/systemd.hpp"
 #include "supervise/log_retention.hpp"
+#include "supervise/recovery.hpp"
 #include "supervise/spawn.hpp"
 #include "supervise/supervisor.hpp"
 
@@ -145,9 +146,8 @@ int serve(const ServeOptions& opts) {
 
   Supervisor supervisor(ioc.get_executor(), log_dir);
   supervisor.set_max_log_size(max_log_size);
-  // Old logs go at start-up, before the first accept, then once a day.
+  // Old logs go at start-up, before the first accept (after recovery, below), then once a day.
   RetentionPolicy retention{opts.log_retention, log_dir, data_dir, server_log_path};
-  sweep_old_logs(retention, supervisor);
   asio::steady_timer retention_timer(ioc);
   std::chrono::steady_clock::duration retention_interval = kRetentionInterval;
   std::function<void(const std::vector<std::string>&)> no_report;
@@ -193,19 +193,32 @@ int serve(const ServeOptions& opts) {
       },
       asio::detached);
 
-  asio::co_spawn(ioc, http::accept_loop(acceptor, mcp_server, http_config), asio::detached);
+  auto start_up = [&]() -> asio::awaitable<void> {
+    // What a server that died without shutting down left running is dealt with first
+    // (state.json), so the table is complete before anyone can ask.
+    RecoveryOptions recovery;
+    recovery.state_path = data_dir + "/state.json";
+    recovery.restore = opts.restore;
+    RecoveryReport recovered = co_await recover_left_overs(supervisor, recovery);
+    if (!recovered.other_server) keep_state_file(supervisor, recovery.state_path);
+    if (stopping) co_return;  // a signal came during recovery
+    sweep_old_logs(retention, supervisor);
 
-  // Everything above is in place before the first accept can run: announce readiness.
-  std::string url = "http://127.0.0.1:" + std::to_string(port) + "/mcp/";
-  if (!opts.quiet) std::fputs(connect_banner(url, data_dir, http_config.token.value_or("")).c_str(), stdout);
-  std::fputs(readiness_line(url).c_str(), stdout);
-  std::fflush(stdout);
-  sd_notify("READY=1\nMAINPID=" + std::to_string(::getpid()));
-  if (opts.detached) {
-    drop_stdio();
-    logger::set_console_level(logger::Level::none);
-  }
-  logger::info("listening on " + url + " (pid " + std::to_string(::getpid()) + ", data dir " + data_dir + ")");
+    asio::co_spawn(ioc, http::accept_loop(acceptor, mcp_server, http_config), asio::detached);
+
+    // Everything above is in place before the first accept can run: announce readiness.
+    std::string url = "http://127.0.0.1:" + std::to_string(port) + "/mcp/";
+    if (!opts.quiet) std::fputs(connect_banner(url, data_dir, http_config.token.value_or("")).c_str(), stdout);
+    std::fputs(readiness_line(url).c_str(), stdout);
+    std::fflush(stdout);
+    sd_notify("READY=1\nMAINPID=" + std::to_string(::getpid()));
+    if (opts.detached) {
+      drop_stdio();
+      logger::set_console_level(logger::Level::none);
+    }
+    logger::info("listening on " + url + " (pid " + std::to_string(::getpid()) + ", data dir " + data_dir + ")");
+  };
+  asio::co_spawn(ioc, start_up, asio::detached);
 
   ioc.run();
   server_log.flush();

@@ -19,6 +19,9 @@ struct ServeOptions {
   // Logs of processes no longer in the table are deleted this long after their last
   // write, at start-up and daily (0: kept forever).
   std::chrono::seconds log_retention{7 * 24 * 3600};
+  // --restore: processes a crashed server left running are started again after
+  // being stopped (without it they are only stopped).
+  bool restore = false;
 };
 
 // Exit codes of serve besides 0 and 2 (usage).

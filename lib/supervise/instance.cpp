@@ -15,6 +15,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "core/logger.hpp"
+#include "core/proc_stat.hpp"
 #include "core/shell_words.hpp"
 #include "core/system_lines.hpp"
 #include "supervise/process_group.hpp"
@@ -69,6 +70,7 @@ Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec s
   if (!sp.child) return {nullptr, sp.error};
   inst->child_ = std::move(sp.child);
   inst->pid_ = inst->child_->proc.id();
+  inst->start_ticks_ = process_start_ticks(inst->pid_).value_or(0);  // unreaped: the pid is still this child
   inst->start_ = inst->last_stamp_ = now_ms();
   inst->on_exit_ = std::move(on_exit);
   inst->paths_ = log_paths_for(log_dir, inst->pid_, inst->spec_.command);
@@ -86,6 +88,24 @@ Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec s
   for (int w = 0; w < 2; ++w) asio::co_spawn(ex, inst->pump(w), asio::detached);
   asio::co_spawn(ex, inst->watch_exit(), asio::detached);
   return {inst, ""};
+}
+
+std::shared_ptr<Instance> Instance::left_over(const asio::any_io_executor& ex, ProcessSpec spec, int pid, Millis start,
+                                              const LogPaths& logs, std::string note) {
+  auto inst = std::make_shared<Instance>(ex, std::move(spec));
+  inst->left_over_ = true;
+  inst->pid_ = pid;
+  inst->start_ = inst->last_stamp_ = start;
+  inst->end_ = std::max(start, now_ms());
+  inst->status_ = Status::terminated;
+  inst->note_ = std::move(note);
+  inst->paths_ = logs;
+  for (int i = 0; i < 3; ++i) inst->files_[i].adopt(inst->log_path(static_cast<Stream>(i)));
+  inst->stream_open_[0] = inst->stream_open_[1] = false;
+  inst->finalized_ = true;
+  inst->reaped_.set();
+  inst->exited_.set();
+  return inst;
 }
 
 Millis Instance::next_stamp() {
@@ -255,7 +275,11 @@ void Instance::set_max_log_size(std::uint64_t bytes) {
   for (auto& f : files_) f.set_max_size(bytes);
 }
 
-bool Instance::group_alive() const { return !reaped_.is_set() || !group_members(pid_).empty(); }
+bool Instance::group_alive() const {
+  // A left-over's group, if any, is not known to be the one we were told of.
+  if (left_over_) return false;
+  return !reaped_.is_set() || !group_members(pid_).empty();
+}
 
 void Instance::note_restart(const std::string& text) {
   if (!restarting_) return;

@@ -55,6 +55,12 @@ class Instance : public std::enable_shared_from_this<Instance> {
   // `on_exit` runs once the exit is recorded and the logs are complete.
   static Started start(const boost::asio::any_io_executor& ex, ProcessSpec spec, const std::string& log_dir,
                        std::function<void(Instance&)> on_exit);
+  // An entry for a process that an earlier server started and left behind when it
+  // died: not our child, never signalled through this entry (group_alive() is
+  // false), status terminated, `note` says what became of it. Its old logs are
+  // read by path (scanned, without a writer's index).
+  static std::shared_ptr<Instance> left_over(const boost::asio::any_io_executor& ex, ProcessSpec spec, int pid,
+                                             Millis start, const LogPaths& logs, std::string note);
 
   int pid() const { return pid_; }
   const ProcessSpec& spec() const { return spec_; }
@@ -63,6 +69,11 @@ class Instance : public std::enable_shared_from_this<Instance> {
   // The leader is running, or has left live processes in its group.
   bool group_alive() const;
   Millis start_time() const { return start_; }
+  // Field 22 of /proc/<pid>/stat, read at spawn: tells this process from a later
+  // one that got the same pid (0 when it could not be read).
+  std::uint64_t start_ticks() const { return start_ticks_; }
+  // Set on left-over entries (left_over()), else empty.
+  const std::string& note() const { return note_; }
   std::optional<Millis> end_time() const { return end_; }
   std::optional<int> exit_code() const { return exit_code_; }
   const LogPaths& logs() const { return paths_; }
@@ -122,6 +133,9 @@ class Instance : public std::enable_shared_from_this<Instance> {
   int pid_ = -1;
   Status status_ = Status::running;
   Millis start_ = 0, last_stamp_ = 0;
+  std::uint64_t start_ticks_ = 0;
+  bool left_over_ = false;
+  std::string note_;
   std::optional<Millis> end_;
   std::optional<int> exit_code_;
   LogPaths paths_;

@@ -44,7 +44,10 @@ CtrlOutcome Supervisor::launch(ProcessSpec spec, std::shared_ptr<LineWatcher> wa
               "Process with label '" + spec.label + "' already running with PID " + std::to_string(p->pid()) + "."};
   }
   std::string what = shell_join(spec.command) + " in " + spec.cwd;
-  auto started = Instance::start(ex_, std::move(spec), log_dir_, [this](Instance& i) { ended(i); });
+  auto started = Instance::start(ex_, std::move(spec), log_dir_, [this](Instance& i) {
+    ended(i);
+    if (changed_) changed_();
+  });
   if (!started.instance) {
     logger::warning("could not start " + what + ": " + started.error);
     return {nullptr, std::nullopt, started.error};
@@ -54,6 +57,7 @@ CtrlOutcome Supervisor::launch(ProcessSpec spec, std::shared_ptr<LineWatcher> wa
   logger::info("started PID " + std::to_string(started.instance->pid()) + ": " + what);
   table_.push_back(started.instance);
   started.instance->set_max_log_size(max_log_size_);  // nothing has yielded: no output read yet
+  if (changed_) changed_();
   return {started.instance, std::nullopt, ""};
 }
 
@@ -206,6 +210,11 @@ void Supervisor::trim_ended() {
   std::erase_if(table_, [&](const auto& p) {
     return !p->running() && std::find(ended.begin(), ended.end(), p) == ended.end() && !p->group_alive();
   });
+}
+
+void Supervisor::adopt(std::shared_ptr<Instance> inst) {
+  table_.push_back(std::move(inst));
+  trim_ended();
 }
 
 }  // namespace pp

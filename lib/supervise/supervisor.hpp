@@ -72,6 +72,14 @@ class Supervisor {
 
   // Called for every start, exit (once its log is complete) and restart.
   void on_lifecycle(std::function<void(const Lifecycle&)> f) { lifecycle_ = std::move(f); }
+  // Called whenever an instance joins the table running or stops running (start,
+  // exit, restart): where the state file is kept up to date.
+  void on_change(std::function<void()> f) { changed_ = std::move(f); }
+
+  // Puts an entry made elsewhere (a process left over by an earlier server,
+  // Instance::left_over) into the table, as the newest.
+  void adopt(std::shared_ptr<Instance> inst);
+  const StopTimings& timings() const { return timings_; }
 
  private:
   CtrlOutcome launch(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher);
@@ -84,6 +92,7 @@ class Supervisor {
   std::vector<std::shared_ptr<Instance>> table_;  // in start order
   bool shutting_down_ = false;                    // no new starts once shutdown() began
   std::function<void(const Lifecycle&)> lifecycle_;
+  std::function<void()> changed_;
   std::uint64_t max_log_size_ = LogFile::kNoLimit;
 };
 

@@ -143,8 +143,17 @@ RunResult run_program(const std::vector<std::string>& argv, const std::map<std::
   return r;
 }
 
-Server::Server(std::vector<std::string> extra_args, std::map<std::string, std::string> env) {
-  std::vector<std::string> argv = {kBin, "serve", "--port", "0", "--data-dir", dir_.path()};
+Server::Server(std::vector<std::string> extra_args, std::map<std::string, std::string> env) : data_dir_(dir_.path()) {
+  launch(std::move(extra_args), std::move(env));
+}
+
+Server::Server(OnDataDir data_dir, std::vector<std::string> extra_args, std::map<std::string, std::string> env)
+    : data_dir_(std::move(data_dir.path)) {
+  launch(std::move(extra_args), std::move(env));
+}
+
+void Server::launch(std::vector<std::string> extra_args, std::map<std::string, std::string> env) {
+  std::vector<std::string> argv = {kBin, "serve", "--port", "0", "--data-dir", data_dir_};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   for (const char* v : {"PERSISTPROC_PORT", "PERSISTPROC_FORMAT", "PERSISTPROC_TOKEN", "PERSISTPROC_NO_AUTH"})
     env.emplace(v, "");
@@ -192,14 +201,14 @@ RunResult Server::cli(std::vector<std::string> args, std::map<std::string, std::
                       const std::string& cwd) const {
   args.insert(args.begin(), kBin);
   env.emplace("PERSISTPROC_PORT", std::to_string(port_));
-  env.emplace("PERSISTPROC_DATA_DIR", dir_.path());
+  env.emplace("PERSISTPROC_DATA_DIR", data_dir_);
   env.emplace("PERSISTPROC_FORMAT", "");
   env.emplace("PERSISTPROC_TOKEN", "");
   return run_program(args, env, 60s, cwd);
 }
 
 std::string Server::token() const {
-  std::string t = read_file(dir_.path() + "/token");
+  std::string t = read_file(data_dir_ + "/token");
   while (!t.empty() && t.back() == '\n') t.pop_back();
   return t;
 }
@@ -214,6 +223,13 @@ int Server::wait_exit(std::chrono::milliseconds bound) {
 int Server::terminate(std::chrono::milliseconds bound) {
   ::kill(pid_, SIGTERM);
   return wait_exit(bound);
+}
+
+void Server::crash() {
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  ::waitpid(pid_, &status, 0);
+  pid_ = -1;
 }
 
 std::string Server::read_stderr() {
@@ -240,6 +256,57 @@ LoopbackListener::LoopbackListener() {
 
 LoopbackListener::~LoopbackListener() {
   if (fd_ >= 0) ::close(fd_);
+}
+
+SessionChild::SessionChild(const std::vector<std::string>& actions) {
+  int out[2];
+  if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+  std::vector<std::string> argv = {kHelper};
+  argv.insert(argv.end(), actions.begin(), actions.end());
+  std::vector<char*> cargv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  pid_t pid = -1;
+  int rc = ::posix_spawn(&pid, cargv[0], &fa, &attr, cargv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  posix_spawnattr_destroy(&attr);
+  ::close(out[1]);
+  if (rc != 0) {
+    ::close(out[0]);
+    throw std::runtime_error(std::string("posix_spawn helper: ") + std::strerror(rc));
+  }
+  pid_ = pid;
+  out_fd_ = out[0];
+}
+
+SessionChild::~SessionChild() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGKILL);
+    int status;
+    ::waitpid(pid_, &status, 0);
+  }
+  if (out_fd_ >= 0) ::close(out_fd_);
+}
+
+bool SessionChild::await_line(const std::string& line, std::chrono::milliseconds bound) {
+  auto deadline = std::chrono::steady_clock::now() + bound;
+  char buf[4096];
+  for (;;) {
+    if (("\n" + out_).find("\n" + line + "\n") != std::string::npos) return true;
+    pollfd p{out_fd_, POLLIN, 0};
+    int n = ::poll(&p, 1, ms_left(deadline));
+    if (n < 0 && errno == EINTR) continue;
+    ssize_t got = n > 0 ? ::read(out_fd_, buf, sizeof buf) : -1;
+    if (got <= 0) return false;
+    out_.append(buf, static_cast<std::size_t>(got));
+  }
 }
 
 std::string read_file(const std::string& path) {

@@ -46,10 +46,17 @@ class Server {
  public:
   // `env` is laid over the server's environment (an empty value removes a variable).
   explicit Server(std::vector<std::string> extra_args = {}, std::map<std::string, std::string> env = {});
+  // On a data dir the caller keeps (a second server on a first one's data).
+  struct OnDataDir {
+    explicit OnDataDir(const TempDir& dir) : path(dir.path()) {}
+    std::string path;
+  };
+  explicit Server(OnDataDir data_dir, std::vector<std::string> extra_args = {},
+                  std::map<std::string, std::string> env = {});
   ~Server();
   int port() const { return port_; }
   int pid() const { return pid_; }
-  const std::string& data_dir() const { return dir_.path(); }
+  const std::string& data_dir() const { return data_dir_; }
   const std::string& banner() const { return stdout_; }
   // The bearer token the server created in its data dir ("" with --no-auth).
   std::string token() const;
@@ -58,13 +65,18 @@ class Server {
                 const std::string& cwd = "") const;
   // SIGTERM, then wait for exit; returns the exit code.
   int terminate(std::chrono::milliseconds bound = 30s);
+  // SIGKILL, as a crash would end it (no shutdown runs); returns once it is reaped.
+  void crash();
   bool alive() const { return pid_ > 0; }
   // Waits for the server process to exit by itself; returns its exit code.
   int wait_exit(std::chrono::milliseconds bound = 30s);
   std::string read_stderr();
 
  private:
+  void launch(std::vector<std::string> extra_args, std::map<std::string, std::string> env);
+
   TempDir dir_;
+  std::string data_dir_;
   int pid_ = -1;
   int port_ = 0;
   int out_fd_ = -1, err_fd_ = -1;
@@ -82,6 +94,22 @@ class LoopbackListener {
  private:
   int fd_ = -1;
   int port_ = 0;
+};
+
+// The test helper run by the test itself in a session of its own, so that it leads
+// a process group as a managed process does. Killed and reaped at the end.
+class SessionChild {
+ public:
+  explicit SessionChild(const std::vector<std::string>& actions);
+  ~SessionChild();
+  int pid() const { return pid_; }
+  // Reads its stdout until a whole line equals `line`; false at end of output or time-out.
+  bool await_line(const std::string& line, std::chrono::milliseconds bound = 20s);
+
+ private:
+  int pid_ = -1;
+  int out_fd_ = -1;
+  std::string out_;
 };
 
 // Waits (inotify) until the file exists and contains `needle`.

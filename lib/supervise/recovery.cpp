@@ -1,0 +1,185 @@
+#include "supervise/recovery.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <memory>
+
+#include "core/event.hpp"
+#include "core/logger.hpp"
+#include "core/proc_stat.hpp"
+#include "supervise/process_group.hpp"
+#include "supervise/state_file.hpp"
+
+namespace pp {
+
+namespace asio = boost::asio;
+
+namespace {
+
+constexpr const char* kLeftOver = "left over by a server that ended without shutting down";
+
+enum class Fate { stopped, gone, recycled, not_stopped };
+
+std::string note_for(Fate f) {
+  switch (f) {
+    case Fate::stopped: return std::string(kLeftOver) + "; stopped by the next server at start-up";
+    case Fate::gone: return std::string(kLeftOver) + "; it had already exited";
+    case Fate::recycled:
+      return std::string(kLeftOver) + "; its pid now belongs to another process, which was left alone";
+    case Fate::not_stopped: return std::string(kLeftOver) + "; it did not exit after SIGKILL";
+  }
+  return kLeftOver;
+}
+
+// Sends `sig` to the group while it has live members. A group id cannot be handed
+// out again while any process is in that group, so this never reaches a stranger.
+void signal_group(int pgid, int sig) {
+  if (!group_members(pgid).empty()) ::killpg(pgid, sig);
+}
+
+// Stops the group of a process we did not start (no waitpid: exits are awaited by
+// pidfd): SIGTERM, the grace period, SIGKILL, then up to kill_wait. True when no
+// live member is left. Only called once the leader has been shown to be the
+// recorded process; a session leader cannot leave its group.
+asio::awaitable<bool> stop_foreign_group(int pgid, StopTimings t) {
+  auto ex = co_await asio::this_coro::executor;
+  signal_group(pgid, SIGTERM);
+  co_await await_exit(ex, group_members(pgid), std::chrono::steady_clock::now() + t.grace);
+  if (group_members(pgid).empty()) co_return true;
+  logger::info("left-over group " + std::to_string(pgid) + " outlived the grace period: SIGKILL");
+  signal_group(pgid, SIGKILL);
+  co_await await_exit(ex, group_members(pgid), std::chrono::steady_clock::now() + t.kill_wait);
+  co_return group_members(pgid).empty();
+}
+
+// Is the process recorded as (pid, ticks) in `boot` still that very process?
+bool same_process(int pid, std::uint64_t ticks, const std::string& boot, const std::string& current_boot) {
+  if (boot != current_boot || ticks == 0) return false;
+  auto now = process_start_ticks(pid);
+  return now && *now == ticks;
+}
+
+}  // namespace
+
+asio::awaitable<RecoveryReport> recover_left_overs(Supervisor& sup, RecoveryOptions opts) {
+  RecoveryReport report;
+  LoadedState loaded = read_state(opts.state_path);
+  for (const auto& s : loaded.skipped) logger::warning(opts.state_path + ": left out " + s);
+  if (!loaded.state) {
+    if (!loaded.error.empty()) {
+      report.error = loaded.error;
+      logger::warning(loaded.error + "; processes an earlier server left running (if any) are not stopped");
+    }
+    co_return report;
+  }
+  const SavedState& saved = *loaded.state;
+  std::string boot = current_boot_id();
+  if (saved.server_pid != static_cast<int>(::getpid()) &&
+      same_process(saved.server_pid, saved.server_start_ticks, saved.boot_id, boot)) {
+    report.other_server = true;
+    logger::warning(opts.state_path + " belongs to the server with PID " + std::to_string(saved.server_pid) +
+                    ", which still runs: its processes are left alone, and this server does not record its own");
+    co_return report;
+  }
+  if (saved.processes.empty()) co_return report;
+  logger::warning("the server with PID " + std::to_string(saved.server_pid) + " ended without shutting down and left " +
+                  std::to_string(saved.processes.size()) + " process(es) behind; " +
+                  (opts.restore ? "stopping and restarting them" : "stopping them"));
+
+  // Every group that is still ours is stopped at once, in parallel, as at shutdown.
+  std::vector<Fate> fates(saved.processes.size(), Fate::gone);
+  auto ex = co_await asio::this_coro::executor;
+  auto remaining = std::make_shared<std::size_t>(1);  // 1: this loop, until it has spawned them all
+  auto all_done = std::make_shared<Event>(ex);
+  auto one_done = [remaining, all_done] {
+    if (--*remaining == 0) all_done->set();
+  };
+  for (std::size_t i = 0; i < saved.processes.size(); ++i) {
+    const SavedProcess& p = saved.processes[i];
+    if (!same_process(p.pid, p.start_ticks, saved.boot_id, boot)) {
+      fates[i] = process_start_ticks(p.pid) ? Fate::recycled : Fate::gone;
+      continue;
+    }
+    if (group_members(p.pgid).empty()) continue;  // a zombie leader and no one else: gone
+    ++*remaining;
+    logger::info("stopping left-over PID " + std::to_string(p.pid) + " (" + p.spec.label + ")");
+    asio::co_spawn(ex, stop_foreign_group(p.pgid, sup.timings()),
+                   [&fates, i, one_done](std::exception_ptr, bool all_gone) {
+                     fates[i] = all_gone ? Fate::stopped : Fate::not_stopped;
+                     one_done();
+                   });
+  }
+  one_done();
+  co_await all_done->wait();
+
+  for (std::size_t i = 0; i < saved.processes.size(); ++i) {
+    const SavedProcess& p = saved.processes[i];
+    Fate f = fates[i];
+    switch (f) {
+      case Fate::stopped: ++report.stopped; break;
+      case Fate::gone: ++report.gone; break;
+      case Fate::recycled: ++report.recycled; break;
+      case Fate::not_stopped: ++report.not_stopped; break;
+    }
+    std::string note = note_for(f);
+    auto entry = Instance::left_over(ex, p.spec, p.pid, p.start_time, p.logs, note);
+    entry->set_restarts(p.restarts);
+    sup.adopt(entry);
+    std::string line = "left-over PID " + std::to_string(p.pid) + " (" + p.spec.label + "): " + note;
+    if (f == Fate::not_stopped)
+      logger::error(line);
+    else
+      logger::info(line);
+  }
+
+  if (opts.restore) {
+    for (std::size_t i = 0; i < saved.processes.size(); ++i) {
+      const SavedProcess& p = saved.processes[i];
+      if (fates[i] == Fate::not_stopped) {
+        ++report.restore_failed;
+        logger::warning("not restoring PID " + std::to_string(p.pid) + " (" + p.spec.label + "): it still runs");
+        continue;
+      }
+      ProcessSpec spec = p.spec;
+      CtrlOutcome started = sup.start(spec);
+      if (started.instance) {
+        ++report.restored;
+        logger::info("restored PID " + std::to_string(p.pid) + " (" + p.spec.label + ") as PID " +
+                     std::to_string(started.instance->pid()));
+      } else {
+        ++report.restore_failed;
+        logger::warning("could not restore PID " + std::to_string(p.pid) + " (" + p.spec.label +
+                        "): " + started.error);
+      }
+    }
+  }
+  std::string summary = "left-over processes: " + std::to_string(report.stopped) + " stopped, " +
+                        std::to_string(report.gone) + " had exited, " + std::to_string(report.recycled) +
+                        " pid(s) recycled (left alone)";
+  if (report.not_stopped) summary += ", " + std::to_string(report.not_stopped) + " still running after SIGKILL";
+  if (opts.restore)
+    summary += "; restored " + std::to_string(report.restored) + ", " + std::to_string(report.restore_failed) +
+               " could not be";
+  logger::warning(summary);
+  co_return report;
+}
+
+void keep_state_file(Supervisor& sup, const std::string& state_path) {
+  auto failing = std::make_shared<bool>(false);
+  auto save = [&sup, state_path, failing] {
+    Target everything;
+    std::string err = write_state(state_path, snapshot(sup.list(everything)));
+    if (!err.empty() && !*failing)
+      logger::warning(err + "; after a crash the next server will not know what this one ran");
+    else if (err.empty() && *failing)
+      logger::info(state_path + " is written again");
+    *failing = !err.empty();
+  };
+  save();
+  sup.on_change(save);
+}
+
+}  // namespace pp

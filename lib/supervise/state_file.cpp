@@ -1,0 +1,215 @@
+#include "supervise/state_file.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "core/proc_stat.hpp"
+
+namespace pp {
+
+namespace json = boost::json;
+
+namespace {
+
+constexpr int kVersion = 1;
+
+json::object to_json(const SavedProcess& p) {
+  json::array cmd;
+  for (const auto& a : p.spec.command) cmd.emplace_back(a);
+  json::object env;
+  for (const auto& [k, v] : p.spec.env) env[k] = v;
+  return {{"pid", p.pid},
+          {"pgid", p.pgid},
+          {"start_ticks", p.start_ticks},
+          {"start_time", format_iso_ms(p.start_time)},
+          {"command", std::move(cmd)},
+          {"working_directory", p.spec.cwd},
+          {"environment", std::move(env)},
+          {"label", p.spec.label},
+          {"log_stdout", p.logs.stdout_path},
+          {"log_stderr", p.logs.stderr_path},
+          {"log_combined", p.logs.combined_path},
+          {"restarts", p.restarts}};
+}
+
+// Field readers that throw std::runtime_error naming the field.
+const json::value& field(const json::object& o, const char* name) {
+  auto* v = o.if_contains(name);
+  if (!v) throw std::runtime_error(std::string("no '") + name + "'");
+  return *v;
+}
+
+std::string text(const json::object& o, const char* name) {
+  const auto& v = field(o, name);
+  if (!v.is_string()) throw std::runtime_error(std::string("'") + name + "' is not a string");
+  return std::string(v.as_string());
+}
+
+template <class N>
+N number(const json::object& o, const char* name) {
+  try {
+    return field(o, name).to_number<N>();
+  } catch (const boost::system::system_error&) {
+    throw std::runtime_error(std::string("'") + name + "' is not a suitable number");
+  }
+}
+
+SavedProcess process_from(const json::object& o) {
+  SavedProcess p;
+  p.pid = number<int>(o, "pid");
+  p.pgid = number<int>(o, "pgid");
+  if (p.pid <= 0 || p.pgid <= 0) throw std::runtime_error("'pid' and 'pgid' must be positive");
+  p.start_ticks = number<std::uint64_t>(o, "start_ticks");
+  auto start = parse_iso(text(o, "start_time"));
+  if (!start) throw std::runtime_error("'start_time' is not an ISO-8601 time");
+  p.start_time = *start;
+  const auto& cmd = field(o, "command");
+  if (!cmd.is_array() || cmd.as_array().empty()) throw std::runtime_error("'command' is not a non-empty array");
+  for (const auto& a : cmd.as_array()) {
+    if (!a.is_string()) throw std::runtime_error("'command' holds a non-string");
+    p.spec.command.emplace_back(a.as_string());
+  }
+  p.spec.cwd = text(o, "working_directory");
+  const auto& env = field(o, "environment");
+  if (!env.is_object()) throw std::runtime_error("'environment' is not an object");
+  for (const auto& [k, v] : env.as_object()) {
+    if (!v.is_string()) throw std::runtime_error("'environment' holds a non-string");
+    p.spec.env[std::string(k)] = std::string(v.as_string());
+  }
+  p.spec.label = text(o, "label");
+  p.logs.stdout_path = text(o, "log_stdout");
+  p.logs.stderr_path = text(o, "log_stderr");
+  p.logs.combined_path = text(o, "log_combined");
+  p.restarts = number<int>(o, "restarts");
+  return p;
+}
+
+}  // namespace
+
+std::string current_boot_id() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(in, id);
+  return id;
+}
+
+SavedState snapshot(const std::vector<std::shared_ptr<Instance>>& table) {
+  SavedState s;
+  s.server_pid = static_cast<int>(::getpid());
+  s.server_start_ticks = process_start_ticks(s.server_pid).value_or(0);
+  s.boot_id = current_boot_id();
+  for (const auto& p : table) {
+    if (!p->running()) continue;
+    SavedProcess e;
+    e.pid = e.pgid = p->pid();  // each child leads its own session and group
+    e.start_ticks = p->start_ticks();
+    e.start_time = p->start_time();
+    e.spec = p->spec();
+    e.logs = p->logs();
+    e.restarts = p->restarts();
+    s.processes.push_back(std::move(e));
+  }
+  return s;
+}
+
+std::string write_state(const std::string& path, const SavedState& state) {
+  json::array procs;
+  for (const auto& p : state.processes) procs.emplace_back(to_json(p));
+  json::object root{{"version", kVersion},
+                    {"server_pid", state.server_pid},
+                    {"server_start_ticks", state.server_start_ticks},
+                    {"boot_id", state.boot_id},
+                    {"processes", std::move(procs)}};
+  std::string body = json::serialize(root) + "\n";
+  // Same directory, so the rename is atomic: a reader (or the next server after a
+  // crash) sees the old file or the new one, never half of one. No fsync: the file
+  // only matters while the machine stays up (a reboot ends every process anyway).
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return "cannot create " + tmp + ": " + std::strerror(errno);
+  ::fchmod(fd, 0600);  // a leftover temporary file may have had another mode
+  std::size_t done = 0;
+  int err = 0;
+  while (done < body.size()) {
+    ssize_t n = ::write(fd, body.data() + done, body.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      err = n < 0 ? errno : EIO;
+      break;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  if (::close(fd) != 0 && err == 0) err = errno;
+  if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
+  if (err != 0) {
+    ::unlink(tmp.c_str());
+    return "cannot write " + path + ": " + std::strerror(err);
+  }
+  return "";
+}
+
+LoadedState read_state(const std::string& path) {
+  LoadedState out;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno != ENOENT) out.error = "cannot read " + path + ": " + std::strerror(errno);
+    return out;
+  }
+  std::string body;
+  char buf[65536];
+  for (;;) {
+    ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      out.error = "cannot read " + path + ": " + std::strerror(errno);
+      ::close(fd);
+      return out;
+    }
+    if (n == 0) break;
+    body.append(buf, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+
+  boost::system::error_code ec;
+  json::value v = json::parse(body, ec);
+  if (ec) {
+    out.error = path + " is not JSON: " + ec.message();
+    return out;
+  }
+  SavedState s;
+  try {
+    if (!v.is_object()) throw std::runtime_error("not an object");
+    const auto& root = v.as_object();
+    if (int version = number<int>(root, "version"); version != kVersion)
+      throw std::runtime_error("version " + std::to_string(version) + " is not " + std::to_string(kVersion));
+    s.server_pid = number<int>(root, "server_pid");
+    s.server_start_ticks = number<std::uint64_t>(root, "server_start_ticks");
+    s.boot_id = text(root, "boot_id");
+    const auto& procs = field(root, "processes");
+    if (!procs.is_array()) throw std::runtime_error("'processes' is not an array");
+    std::size_t i = 0;
+    for (const auto& p : procs.as_array()) {
+      ++i;
+      try {
+        if (!p.is_object()) throw std::runtime_error("not an object");
+        s.processes.push_back(process_from(p.as_object()));
+      } catch (const std::exception& e) {
+        out.skipped.push_back("entry " + std::to_string(i) + ": " + e.what());
+      }
+    }
+  } catch (const std::exception& e) {
+    out.error = path + " is not a state file: " + e.what();
+    return out;
+  }
+  out.state = std::move(s);
+  return out;
+}
+
+}  // namespace pp

@@ -1,0 +1,207 @@
+// Crash recovery in-process: a process recorded in state.json is stopped (its whole
+// group, SIGKILL after the grace) only when it is provably the recorded one; a
+// recycled pid, another boot's record or a live server's file is left alone;
+// left-over entries read their old logs; restore starts each again as it was; the
+// state file follows the running set.
+#include "supervise/recovery.hpp"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "core/proc_stat.hpp"
+#include "supervise/log_reader.hpp"
+#include "supervise/process_group.hpp"
+#include "supervise/state_file.hpp"
+#include "support/test_support.hpp"
+
+namespace pp {
+namespace {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+using test::TempDir;
+
+class Recovery : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::filesystem::create_directories(log_dir);
+    sup = std::make_unique<Supervisor>(ioc.get_executor(), log_dir, StopTimings{300ms, 5s});
+  }
+  void TearDown() override { test::run_co(ioc, sup->shutdown(true)); }
+
+  // An entry for `pid` as a server would have recorded it, with one line in its logs.
+  SavedProcess recorded(int pid, std::uint64_t ticks, const std::string& line) {
+    SavedProcess p;
+    p.pid = p.pgid = pid;
+    p.start_ticks = ticks;
+    p.start_time = now_ms();
+    p.spec.command = {test::kHelper, "ready", "pause"};
+    p.spec.cwd = data.path();
+    p.spec.env = {{"GREETING", "hello"}};
+    p.spec.label = "helper " + std::to_string(pid);
+    p.logs = log_paths_for(log_dir, pid, p.spec.command);
+    std::ofstream(p.logs.combined_path) << "2025-07-06T14:30:21.123Z " << line << "\n";
+    std::ofstream(p.logs.stdout_path) << "2025-07-06T14:30:21.123Z " << line << "\n";
+    std::ofstream(p.logs.stderr_path);
+    return p;
+  }
+  void write(std::vector<SavedProcess> procs, int server_pid = 0, std::uint64_t server_ticks = 0) {
+    SavedState s;
+    s.server_pid = server_pid;
+    s.server_start_ticks = server_ticks;
+    s.boot_id = current_boot_id();
+    s.processes = std::move(procs);
+    ASSERT_EQ(write_state(state_path, s), "");
+  }
+  RecoveryReport recover(bool restore = false) {
+    RecoveryOptions o;
+    o.state_path = state_path;
+    o.restore = restore;
+    return test::run_co(ioc, recover_left_overs(*sup, o));
+  }
+  std::shared_ptr<Instance> entry(int pid) {
+    Target t;
+    t.pid = pid;
+    return sup->find(t).instance;
+  }
+
+  asio::io_context ioc;
+  TempDir data;
+  std::string log_dir = data.path() + "/process_logs";
+  std::string state_path = data.path() + "/state.json";
+  std::unique_ptr<Supervisor> sup;
+};
+
+TEST_F(Recovery, StopsTheRecordedProcessGroupAndListsItTerminatedWithItsOldLog) {
+  test::SessionChild child({"fork:1", "ready", "pause"});
+  ASSERT_TRUE(child.await_line("ready"));
+  auto ticks = process_start_ticks(child.pid());
+  ASSERT_TRUE(ticks);
+  write({recorded(child.pid(), *ticks, "old words")});
+  auto report = recover();
+  EXPECT_EQ(report.stopped, 1);
+  EXPECT_TRUE(test::await_pid_exit(child.pid()));
+  EXPECT_TRUE(group_members(child.pid()).empty());  // the grandchild too
+
+  auto e = entry(child.pid());
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->status(), Status::terminated);
+  EXPECT_NE(e->note().find("left over"), std::string::npos) << e->note();
+  EXPECT_FALSE(e->group_alive());
+  ReadQuery q;
+  auto out = read_log(e->log(Stream::out), q);
+  ASSERT_EQ(out.lines.size(), 1u) << out.error;
+  EXPECT_NE(out.lines[0].find("old words"), std::string::npos);
+}
+
+TEST_F(Recovery, ATermIgnoringGroupGetsSigkillAfterTheGrace) {
+  test::SessionChild child({"ignore-term", "ready", "pause"});
+  ASSERT_TRUE(child.await_line("ready"));
+  write({recorded(child.pid(), *process_start_ticks(child.pid()), "x")});
+  auto report = recover();
+  EXPECT_EQ(report.stopped, 1);
+  EXPECT_TRUE(test::await_pid_exit(child.pid()));
+}
+
+TEST_F(Recovery, ARecycledPidOrAnotherBootIsNeverSignalled) {
+  test::SessionChild recycled({"ready", "pause"}), other_boot({"ready", "pause"});
+  ASSERT_TRUE(recycled.await_line("ready"));
+  ASSERT_TRUE(other_boot.await_line("ready"));
+  SavedState s;
+  s.boot_id = current_boot_id();
+  s.processes = {recorded(recycled.pid(), *process_start_ticks(recycled.pid()) + 1, "a")};
+  ASSERT_EQ(write_state(state_path, s), "");
+  auto report = recover();
+  EXPECT_EQ(report.recycled, 1);
+  EXPECT_TRUE(test::pid_alive(recycled.pid()));
+  auto e = entry(recycled.pid());
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->status(), Status::terminated);
+  EXPECT_NE(e->note().find("left alone"), std::string::npos) << e->note();
+  // The left-over entry never reaches the live group that now has its pid.
+  StopTimings quick{300ms, 1s};
+  test::run_co(ioc, e->stop(false, quick));
+  test::run_co(ioc, sup->shutdown(false));
+  EXPECT_TRUE(test::pid_alive(recycled.pid()));
+
+  // Right start ticks, but recorded during another boot.
+  Recovery::TearDown();
+  sup = std::make_unique<Supervisor>(ioc.get_executor(), log_dir, StopTimings{300ms, 5s});
+  s.boot_id = "another-boot";
+  s.processes = {recorded(other_boot.pid(), *process_start_ticks(other_boot.pid()), "b")};
+  ASSERT_EQ(write_state(state_path, s), "");
+  report = recover();
+  EXPECT_EQ(report.recycled, 1);
+  EXPECT_TRUE(test::pid_alive(other_boot.pid()));
+}
+
+TEST_F(Recovery, AFileOfALiveServerIsLeftAlone) {
+  test::SessionChild server({"ready", "pause"}), managed({"ready", "pause"});
+  ASSERT_TRUE(server.await_line("ready"));
+  ASSERT_TRUE(managed.await_line("ready"));
+  write({recorded(managed.pid(), *process_start_ticks(managed.pid()), "x")}, server.pid(),
+        *process_start_ticks(server.pid()));
+  auto report = recover();
+  EXPECT_TRUE(report.other_server);
+  EXPECT_TRUE(test::pid_alive(managed.pid()));
+  Target everything;
+  EXPECT_TRUE(sup->list(everything).empty());
+}
+
+TEST_F(Recovery, RestoreStartsEachAgainWithItsCommandCwdEnvironmentAndLabel) {
+  test::SessionChild child({"ready", "pause"});
+  ASSERT_TRUE(child.await_line("ready"));
+  SavedProcess p = recorded(child.pid(), *process_start_ticks(child.pid()), "x");
+  p.spec.command = {test::kHelper, "env:GREETING", "pwd", "exit:0"};
+  write({p});
+  auto report = recover(true);
+  EXPECT_EQ(report.stopped, 1);
+  EXPECT_EQ(report.restored, 1);
+  EXPECT_TRUE(test::await_pid_exit(child.pid()));
+  Target by_label;
+  by_label.command_or_label = p.spec.label;
+  auto fresh = sup->find(by_label).instance;
+  ASSERT_TRUE(fresh);
+  EXPECT_NE(fresh->pid(), child.pid());
+  EXPECT_EQ(fresh->spec().cwd, p.spec.cwd);
+  EXPECT_EQ(fresh->spec().env, p.spec.env);
+  test::run_co(ioc, fresh->exited().wait());
+  EXPECT_EQ(fresh->exit_code(), 0);
+  std::string out = test::read_file(fresh->logs().stdout_path);
+  EXPECT_NE(out.find(" GREETING=hello\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(" " + data.path() + "\n"), std::string::npos) << out;
+}
+
+TEST_F(Recovery, KeepStateFileRecordsRunningProcessesAndForgetsEndedOnes) {
+  keep_state_file(*sup, state_path);
+  auto empty = read_state(state_path);
+  ASSERT_TRUE(empty.state);
+  EXPECT_EQ(empty.state->server_pid, static_cast<int>(::getpid()));
+  EXPECT_TRUE(empty.state->processes.empty());
+
+  ProcessSpec spec{{test::kHelper, "pause"}, data.path(), {{"K", "v"}}, "napper"};
+  auto started = sup->start(spec);
+  ASSERT_TRUE(started.instance) << started.error;
+  auto one = read_state(state_path);
+  ASSERT_TRUE(one.state);
+  ASSERT_EQ(one.state->processes.size(), 1u);
+  const auto& rec = one.state->processes[0];
+  EXPECT_EQ(rec.pid, started.instance->pid());
+  EXPECT_EQ(rec.pgid, started.instance->pid());
+  EXPECT_EQ(rec.start_ticks, process_start_ticks(started.instance->pid()));
+  EXPECT_EQ(rec.spec.label, "napper");
+  EXPECT_EQ(rec.spec.env, spec.env);
+  EXPECT_EQ(rec.logs.combined_path, started.instance->logs().combined_path);
+
+  test::run_co(ioc, sup->shutdown(false));
+  auto none = read_state(state_path);
+  ASSERT_TRUE(none.state);
+  EXPECT_TRUE(none.state->processes.empty());
+}
+
+}  // namespace
+}  // namespace pp
