@@ -23,7 +23,7 @@ void add_live_facts(json::object& e, const std::vector<int>& members, Millis sta
 }
 }  // namespace
 
-json::object process_entry(const Instance& p) {
+json::object process_entry(const Instance& p, const std::vector<int>& members) {
   json::array cmd;
   for (const auto& a : p.spec().command) cmd.emplace_back(a);
   auto end = p.end_time();
@@ -42,7 +42,7 @@ json::object process_entry(const Instance& p) {
       {"restarts", p.restarts()},
   };
   if (p.running()) {
-    add_live_facts(e, group_members(p.pid()), p.start_time());
+    add_live_facts(e, members, p.start_time());
   } else {
     e["ports"] = json::array{};
     e["rss_bytes"] = nullptr;

@@ -38,7 +38,9 @@ inline std::vector<Tool> make_tools(Supervisor& sup, const ServerSelf& self) {
 }
 
 // Shared pieces of the tools' JSON.
-json::object process_entry(const Instance& p);
+// `members`: the live members of a running process's group (see group_members); the
+// caller finds them for all entries at once, since that reads all of /proc.
+json::object process_entry(const Instance& p, const std::vector<int>& members);
 json::object server_entry(const ServerSelf& self);
 json::value nullable(const std::optional<std::string>& s);
 json::value nullable(const std::optional<int>& n);

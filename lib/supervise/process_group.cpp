@@ -17,18 +17,20 @@ namespace pp {
 
 namespace asio = boost::asio;
 
-std::vector<int> group_members(int pgid) {
-  std::vector<int> out;
+namespace {
+// Calls f(pid, pgrp) for every live (not zombie) process in /proc.
+template <class F>
+void for_each_live_process(F f) {
   DIR* d = ::opendir("/proc");
-  if (!d) return out;
+  if (!d) return;
   while (dirent* e = ::readdir(d)) {
     if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
     std::string path = std::string("/proc/") + e->d_name + "/stat";
-    FILE* f = std::fopen(path.c_str(), "re");
-    if (!f) continue;
+    FILE* file = std::fopen(path.c_str(), "re");
+    if (!file) continue;
     char buf[512];
-    size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-    std::fclose(f);
+    size_t n = std::fread(buf, 1, sizeof buf - 1, file);
+    std::fclose(file);
     buf[n] = '\0';
     // Fields after the parenthesised command: state ppid pgrp ...
     const char* close = std::strrchr(buf, ')');
@@ -36,9 +38,27 @@ std::vector<int> group_members(int pgid) {
     char state = 0;
     int ppid = 0, pgrp = 0;
     if (std::sscanf(close + 1, " %c %d %d", &state, &ppid, &pgrp) != 3) continue;
-    if (pgrp == pgid && state != 'Z' && state != 'X') out.push_back(std::atoi(e->d_name));
+    if (state != 'Z' && state != 'X') f(std::atoi(e->d_name), pgrp);
   }
   ::closedir(d);
+}
+}  // namespace
+
+std::vector<int> group_members(int pgid) {
+  std::vector<int> out;
+  for_each_live_process([&](int pid, int pgrp) {
+    if (pgrp == pgid) out.push_back(pid);
+  });
+  return out;
+}
+
+std::map<int, std::vector<int>> group_members(const std::vector<int>& pgids) {
+  std::map<int, std::vector<int>> out;
+  for (int g : pgids) out[g];
+  if (out.empty()) return out;
+  for_each_live_process([&](int pid, int pgrp) {
+    if (auto it = out.find(pgrp); it != out.end()) it->second.push_back(pid);
+  });
   return out;
 }
 

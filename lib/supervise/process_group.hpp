@@ -4,12 +4,16 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
+#include <map>
 #include <vector>
 
 namespace pp {
 
 // Live (not zombie) processes whose process group is `pgid`, from /proc.
 std::vector<int> group_members(int pgid);
+// The same for several groups at the cost of one: a single pass over /proc, each of
+// `pgids` mapped to its live members (an empty list when it has none).
+std::map<int, std::vector<int>> group_members(const std::vector<int>& pgids);
 
 // Waits until every process in `pids` has exited (pidfd readiness) or `deadline`.
 // True when all are gone.
