@@ -28,17 +28,21 @@ class Fd {
   int fd_;
 };
 
-// Reads [off, off+len) fully (short only at end of file).
-std::string pread_all(int fd, std::uint64_t off, std::size_t len) {
-  std::string out(len, '\0');
+// Reads [off, off+len) fully into dst; returns the bytes read (short only at end of file).
+std::size_t pread_to(int fd, std::uint64_t off, char* dst, std::size_t len) {
   std::size_t got = 0;
   while (got < len) {
-    ssize_t n = ::pread(fd, out.data() + got, len - got, static_cast<off_t>(off + got));
+    ssize_t n = ::pread(fd, dst + got, len - got, static_cast<off_t>(off + got));
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     got += static_cast<std::size_t>(n);
   }
-  out.resize(got);
+  return got;
+}
+
+std::string pread_all(int fd, std::uint64_t off, std::size_t len) {
+  std::string out(len, '\0');
+  out.resize(pread_to(fd, off, out.data(), len));
   return out;
 }
 
@@ -149,17 +153,25 @@ class JoinedLog {
   // Reads [off, off+len) across the parts.
   std::string pread(std::uint64_t off, std::size_t len) const {
     std::string out;
+    pread(off, len, out);
+    return out;
+  }
+  // The same into `out`, replacing its contents; a buffer reused this way is not
+  // allocated (and its pages faulted in) again for every block.
+  void pread(std::uint64_t off, std::size_t len, std::string& out) const {
+    out.resize(len);
+    std::size_t got = 0;
     for (const Part& p : parts_) {
       std::uint64_t end = p.base_offset + p.index->size;
-      if (off >= end || out.size() >= len) continue;
+      if (off >= end || got >= len) continue;
       std::uint64_t local = off - p.base_offset;
-      auto n = static_cast<std::size_t>(std::min<std::uint64_t>(len - out.size(), end - off));
-      std::string got = pread_all(p.fd, local, n);
-      out += got;
-      off += got.size();
-      if (got.size() < n) break;  // the file is shorter than its index says
+      auto n = static_cast<std::size_t>(std::min<std::uint64_t>(len - got, end - off));
+      std::size_t read = pread_to(p.fd, local, out.data() + got, n);
+      got += read;
+      off += read;
+      if (read < n) break;  // the file is shorter than its index says
     }
-    return out;
+    out.resize(got);
   }
 
   std::uint64_t line_number(std::uint64_t off) const {
@@ -212,10 +224,12 @@ std::string_view text_of(std::string_view line) {
 template <class F>
 void grep_backwards(const JoinedLog& log, std::uint64_t from, std::uint64_t to, const Pattern& pattern, F on_match) {
   std::string carry;  // the start of a line whose beginning is in an earlier block
+  std::string block;  // one buffer for the whole search: a fresh 1 MiB per block cost more than reading it
   std::uint64_t pos = to;
   while (pos > from || !carry.empty()) {
     std::uint64_t start = pos - std::min<std::uint64_t>(kGrepBlock, pos - from);
-    std::string block = log.pread(start, static_cast<std::size_t>(pos - start)) + carry;
+    log.pread(start, static_cast<std::size_t>(pos - start), block);
+    block += carry;
     pos = start;
     carry.clear();
     // Keep back a partial first line unless this block starts at `from`.
