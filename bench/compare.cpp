@@ -545,6 +545,8 @@ std::vector<Measure> run_all(const Options& o, json::object& extra) {
   const int n_mcp = o.quick ? 1 : 3, ticks = o.quick ? 40 : 200;
   const long flood_lines = o.quick ? 100000 : 1000000;
   const long big_lines = o.quick ? 500000 : 8589935;  // 125-byte lines in persistproc's log: 1 GiB
+  const std::string big_name = o.quick ? "60 MiB" : "1 GiB";
+  const std::string flood_name = o.quick ? "100,000" : "1,000,000";
 
   TempDir work;
   Server pp({"-q", "--max-log-size", "0"});  // no rotation: pm2 rotates nothing either
@@ -694,7 +696,9 @@ std::vector<Measure> run_all(const Options& o, json::object& extra) {
         ::kill(pm2_child, SIGUSR1);
         attached = logs.await_output("tick\r\n", mark, std::chrono::seconds(1));
       }
-      if (!attached) throw std::runtime_error("pm2 logs did not attach: exit " + std::to_string(logs.wait_exit(std::chrono::seconds(1))) + " " + logs.transcript());
+      if (!attached)
+        throw std::runtime_error("pm2 logs did not attach: exit " +
+                                 std::to_string(logs.wait_exit(std::chrono::seconds(1))) + " " + logs.transcript());
       PtyProcess direct({kHelper, "usr1:tick", "out:ready", "pause"}, {}, work.path());
       if (!direct.await_output("ready\r\n")) throw std::runtime_error("direct: no ready");
       auto tick = [](PtyProcess& p, int child) {
@@ -734,8 +738,8 @@ std::vector<Measure> run_all(const Options& o, json::object& extra) {
     // The child stays alive after its last line (`stay`), so what is timed is ingestion
     // alone; what happens when it exits at once is the next measure.
     progress("log ingestion");
-    Measure ing{"ingest_time", "log ingestion, " + std::to_string(flood_lines / 1000) +
-                                   "k lines × 100 B: until the last line is on disk, stamped (s)"};
+    Measure ing{"ingest_time",
+                "log ingestion, " + flood_name + " lines × 100 B: until the last line is on disk, stamped (s)"};
     Measure cpu{"ingest_cpu", "log ingestion: supervisor CPU (s)"};
     ing.peer_name = cpu.peer_name = "pm2 `--time`";
     ing.limit_name = "(child > file, no stamps)";
@@ -800,8 +804,8 @@ std::vector<Measure> run_all(const Options& o, json::object& extra) {
     // ---- the same child exiting right after its last line: how many lines are on disk
     // once the supervisor reports the exit (then up to 5 s more for late writes).
     progress("lines kept at exit");
-    Measure kept{"ingest_kept_at_exit", "child exits right after " + std::to_string(flood_lines / 1000) +
-                                            "k lines: lines on disk once the exit is reported"};
+    Measure kept{"ingest_kept_at_exit",
+                 "child exits right after " + flood_name + " lines: lines on disk once the exit is reported"};
     kept.peer_name = "pm2 `--time`";
     for (int round = 0; round < n_ingest; ++round) {
       {
@@ -878,9 +882,9 @@ std::vector<Measure> run_all(const Options& o, json::object& extra) {
     }
     extra["big_log_bytes"] =
         json::object{{"persistproc_combined", file_size(big_log)}, {"pm2_out", file_size(pm2_big_log)}};
-    Measure tail{"output_tail", "`output --lines 100` on a 1 GiB log (ms)"},
+    Measure tail{"output_tail", "`output --lines 100` on a " + big_name + " log (ms)"},
         tail_rss{"output_tail_rss", "… server RSS growth (KiB)"};
-    Measure grep{"output_grep", "`output --grep` matching nothing, 1 GiB log (ms)"},
+    Measure grep{"output_grep", "`output --grep` matching nothing, " + big_name + " log (ms)"},
         grep_rss{"output_grep_rss", "… server RSS growth (KiB)"};
     tail.peer_name = "`pm2 logs --lines 100 --nostream`";
     tail.limit_name = "(`tail -n 100`)";
@@ -1014,6 +1018,7 @@ int main(int argc, char** argv) {
   json::object measures;
   for (const auto& m : ms) measures[m.key] = measure_json(m);
   doc["measures"] = measures;
+  extra["loadavg_at_end"] = read_file("/proc/loadavg");
   doc["extra"] = extra;
   doc["table_markdown"] = t;
   std::ofstream(o.json_path) << json::serialize(doc) << "\n";
