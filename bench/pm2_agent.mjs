@@ -8,7 +8,10 @@
 //        status is no longer "online": pm2 has no exit event for a client
 //        that is not on its bus, so a client polls. T counts from the kill.
 //   {"op":"stopped","name":N}  -> {"ms":T,"polls":K}
-//        the same loop without the kill: until pm2 reports the app ended by itself
+//        the same loop without the kill: until pm2 reports the app ended
+//   {"op":"exit_event","name":N}  -> {"t_ns":T}
+//        when pm2's bus delivered process:event "exit" for N (CLOCK_MONOTONIC ns;
+//        the agent listens on the bus from its start, so none is missed)
 //   {"op":"delete","name":N}  -> {}
 // PM2_HOME comes from the environment; the daemon is already running.
 import pm2 from "pm2";
@@ -18,6 +21,24 @@ const call = (fn, ...args) =>
   new Promise((resolve, reject) => fn.call(pm2, ...args, (err, out) => (err ? reject(err) : resolve(out))));
 
 await call(pm2.connect);
+
+// Exit events from pm2's bus: name -> arrival time; waiters for names not seen yet.
+const exits = new Map();
+const exitWaiters = new Map();
+const bus = await call(pm2.launchBus);
+bus.on("process:event", (packet) => {
+  if (packet.event !== "exit") return;
+  const t = process.hrtime.bigint();
+  const name = packet.process.name;
+  exits.set(name, t);
+  const w = exitWaiters.get(name);
+  if (w) {
+    exitWaiters.delete(name);
+    w(t);
+  }
+});
+const exitEvent = (name) =>
+  exits.has(name) ? Promise.resolve(exits.get(name)) : new Promise((resolve) => exitWaiters.set(name, resolve));
 
 async function handle(req) {
   switch (req.op) {
@@ -44,6 +65,11 @@ async function handle(req) {
         if (d[0].pm2_env.status !== "online") break;
       }
       return { ms: Number(process.hrtime.bigint() - t0) / 1e6, polls };
+    }
+    case "exit_event": {
+      const t = await exitEvent(req.name);
+      exits.delete(req.name);
+      return { t_ns: Number(t) };
     }
     case "delete":
       await call(pm2.delete, req.name);
