@@ -65,7 +65,7 @@ json::object start_args(const std::string& cmd, const std::string& cwd) {
 
 int main(int argc, char** argv) {
   unsigned long long log_bytes = argc > 1 ? std::stoull(argv[1]) : (1ull << 30);
-  Server s({"-q"});
+  Server s({"-q", "--max-log-size", "0"});  // a 1 GiB log, not one rotated at the 64 MiB default
   TempDir work;
   std::printf("server pid %d, port %d\n", s.pid(), s.port());
   std::printf("RSS idle: %ld KiB\n", rss_kib(s.pid()));

@@ -1,5 +1,8 @@
 #include "core/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace pp {
 
 namespace {
@@ -33,6 +36,12 @@ std::size_t valid_len(std::string_view s, std::size_t i) {
 void append_valid_utf8(std::string& out, std::string_view in) {
   std::size_t i = 0, run = 0;
   while (i < in.size()) {
+    // ASCII, the common case, eight bytes at a time.
+    for (std::uint64_t w; i + 8 <= in.size(); i += 8) {
+      std::memcpy(&w, in.data() + i, 8);
+      if (w & 0x8080808080808080ull) break;
+    }
+    if (i >= in.size()) break;
     std::size_t n = valid_len(in, i);
     if (n) {
       i += n;

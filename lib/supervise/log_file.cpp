@@ -53,8 +53,9 @@ void LogFile::close() {
 void LogFile::append(Millis stamp, std::string_view text) {
   if (fd_ < 0) return;  // closed: the index must keep describing the file exactly
   // The line's size as written: a newline inside the text becomes the two characters \n.
+  bool has_newline = text.find('\n') != std::string_view::npos;
   std::uint64_t line_size = kStampLen + 1 + text.size() + 1 +
-                            static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n'));
+                            (has_newline ? static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')) : 0);
   std::uint64_t offset = index_.size + buf_.size();
   // Only a file that already holds a line rotates, so an oversized line (or a cap of
   // 0) still lands in a file, once.
@@ -66,11 +67,15 @@ void LogFile::append(Millis stamp, std::string_view text) {
     index_.checkpoints.push_back({offset, index_.lines, stamp});
     next_checkpoint_ = offset + kCheckpointBytes;
   }
-  buf_ += format_iso_ms(stamp);
+  if (stamp != cached_stamp_) {
+    cached_text_ = format_iso_ms(stamp);
+    cached_stamp_ = stamp;
+  }
+  buf_ += cached_text_;
   buf_.push_back(' ');
   // One record per line, always: a newline inside the text (a command line or an
   // error message can hold one) is written as the two characters \n.
-  if (text.find('\n') == std::string_view::npos) {
+  if (!has_newline) {
     buf_.append(text);
   } else {
     for (char c : text) {

@@ -75,6 +75,10 @@ class LogFile {
   std::uint64_t next_checkpoint_ = 0;
   std::uint64_t max_size_ = kNoLimit;
   std::uint64_t rotations_ = 0;
+  // The last stamp formatted: a chunk of output is many lines with one stamp, and
+  // formatting it (gmtime + printf) cost more than all the rest of a line's writing.
+  Millis cached_stamp_ = std::numeric_limits<Millis>::min();
+  std::string cached_text_;
 };
 
 }  // namespace pp

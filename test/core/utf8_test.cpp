@@ -183,6 +183,16 @@ TEST(AppendValidUtf8, ValidTextAroundInvalidBytesIsKept) {
   EXPECT_EQ(fixed("\xFFok\xFF"), kFFFD + "ok" + kFFFD);
 }
 
+TEST(AppendValidUtf8, LongAsciiRunsAroundOtherBytesAtEveryOffset) {
+  // ASCII is skipped eight bytes at a time: what follows it must be found at any offset.
+  for (std::size_t p = 0; p <= 24; ++p) {
+    std::string before(p, 'a'), after(24 - p, 'b');
+    EXPECT_EQ(fixed(before + "\xFF" + after), before + kFFFD + after) << p;
+    EXPECT_EQ(fixed(before + "\xC3\xA9" + after), before + "\xC3\xA9" + after) << p;
+    EXPECT_EQ(fixed(before + "\xE2\x82"), before + kFFFD) << p;  // cut short at the end
+  }
+}
+
 TEST(AppendValidUtf8, OutputIsAlwaysValidForRandomBytes) {
   std::mt19937 rng(12345);
   std::uniform_int_distribution<int> len(0, 40), byte(0, 255), pick(0, 3);

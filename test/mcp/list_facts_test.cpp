@@ -40,6 +40,33 @@ TEST_F(ListFacts, AGrandchildsListeningSocketCountsForTheGroup) {
   EXPECT_EQ(p.at("ports").at(0).as_int64(), port);
 }
 
+TEST_F(ListFacts, OneCallGivesEachGroupItsOwnFacts) {
+  // list finds every group's members in one pass over /proc: each entry must still
+  // get its own group's ports, and an ended entry none.
+  std::map<int, int> port_of;
+  for (const char* label : {"a", "b"}) {
+    auto r = call("ctrl", {{"action", "start"}, {"command_or_label", kHelper + " fork-listen pause"},
+                           {"working_directory", dir.path()}, {"label", label}, {"wait_for", "^listening on \\d+$"}});
+    ASSERT_TRUE(r.at("error").is_null()) << json::serialize(r);
+    port_of[static_cast<int>(r.at("pid").as_int64())] = std::stoi(std::string(r.at("matched_line").as_string()).substr(13));
+  }
+  int ended = start_helper({"exit:0"});
+  await_exit(ended);
+  auto procs = call("list", {}).at("processes").as_array();
+  ASSERT_EQ(procs.size(), 3u) << json::serialize(procs);
+  for (const auto& v : procs) {
+    const auto& p = v.as_object();
+    int pid = static_cast<int>(p.at("pid").as_int64());
+    if (pid == ended) {
+      EXPECT_TRUE(p.at("ports").as_array().empty());
+      continue;
+    }
+    ASSERT_EQ(p.at("ports").as_array().size(), 1u) << json::serialize(p);
+    EXPECT_EQ(p.at("ports").at(0).as_int64(), port_of.at(pid));
+    EXPECT_GT(p.at("rss_bytes").as_int64(), 0);
+  }
+}
+
 TEST_F(ListFacts, EndedProcessesHaveNoLiveFacts) {
   int pid = start_helper({"exit:0"});
   await_exit(pid);

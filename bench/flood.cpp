@@ -1,0 +1,63 @@
+// pp_bench_flood: the log-ingestion child. Prints "ready", waits for SIGUSR1,
+// then writes N lines of exactly 100 bytes ("%07ld " + 91 'x' + '\n', numbered
+// from 1) to stdout as fast as it can, in 64 KiB writes, and exits 0 — or, with
+// `stay`, waits for a signal to end it (so an exit cannot race the last lines).
+// Waiting for the signal keeps the supervisor's start-up cost out of the timing.
+//   pp_bench_flood N [stay]
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace {
+
+void write_all(const char* p, std::size_t n) {
+  while (n > 0) {
+    ssize_t w = ::write(1, p, n);
+    if (w < 0 && errno == EINTR) continue;
+    if (w <= 0) std::_Exit(99);
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc != 2 && !(argc == 3 && std::strcmp(argv[2], "stay") == 0)) {
+    std::fprintf(stderr, "usage: pp_bench_flood N [stay]\n");
+    return 2;
+  }
+  long n = std::atol(argv[1]);
+  sigset_t usr1;
+  sigemptyset(&usr1);
+  sigaddset(&usr1, SIGUSR1);
+  ::sigprocmask(SIG_BLOCK, &usr1, nullptr);  // before "ready": the signal cannot come too early
+  write_all("ready\n", 6);
+  int sig = 0;
+  ::sigwait(&usr1, &sig);
+
+  constexpr std::size_t kLine = 100, kPerWrite = 655;  // 65,500 bytes per write
+  std::string buf(kLine * kPerWrite, 'x');
+  std::size_t used = 0;
+  for (long k = 1; k <= n; ++k) {
+    char head[24];
+    std::snprintf(head, sizeof head, "%07ld ", k);  // 8 characters up to 9,999,999 lines
+    char* line = buf.data() + used;
+    std::memcpy(line, head, 8);
+    line[kLine - 1] = '\n';
+    used += kLine;
+    if (used == buf.size()) {
+      write_all(buf.data(), used);
+      used = 0;
+    }
+  }
+  write_all(buf.data(), used);
+  if (argc == 3)
+    for (;;) ::pause();  // SIGTERM or SIGINT ends it
+  return 0;
+}
