@@ -67,6 +67,10 @@ std::string build(const ToolRequest& r, json::object& args) {
     if (words.empty() || (words[0] != "start" && words[0] != "stop" && words[0] != "restart"))
       throw UsageError{"ctrl needs an action: start, stop or restart"};
     action = words[0];
+    // An option after the action would otherwise become part of the target's name.
+    if (words.size() > 1 && words[1].size() > 1 && words[1][0] == '-' && words[1] != "--")
+      throw UsageError{"options go before the action: ctrl [options] " + action + " TARGET (got " + words[1] +
+                       " after " + action + "; put -- before a command that starts with -)"};
     words = without_dashdash(std::vector<std::string>(words.begin() + 1, words.end()));
   }
   if (action == "start") {
@@ -127,16 +131,26 @@ int no_server(const GlobalOptions& g, const std::string& why) {
 
 }  // namespace
 
-int tool_command(const GlobalOptions& g, const ToolRequest& r) {
-  json::object args;
-  std::string tool;
+PreparedCall prepare_call(const GlobalOptions& g, const ToolRequest& r) {
+  PreparedCall c;
   try {
-    tool = build(r, args);
+    c.tool = build(r, c.args);
   } catch (const UsageError& e) {
-    std::fprintf(stderr, "persistproc %s: %s\n", r.command.c_str(), e.message.c_str());
+    return {e.message, "", {}, {}};
+  }
+  c.endpoint = endpoint_for(g, c.args);
+  return c;
+}
+
+int tool_command(const GlobalOptions& g, const ToolRequest& r) {
+  PreparedCall c = prepare_call(g, r);
+  if (!c.usage_error.empty()) {
+    std::fprintf(stderr, "persistproc %s: %s\n", r.command.c_str(), c.usage_error.c_str());
     return kExitUsage;
   }
-  auto out = client::call_tool_once(endpoint_for(g, args), tool, std::move(args));
+  const std::string& tool = c.tool;
+  // (The endpoint was worked out before: moving args in the same call as reading them was unordered.)
+  auto out = client::call_tool_once(c.endpoint, tool, std::move(c.args));
   if (out.kind == client::CallOutcome::no_server) return no_server(g, out.message);
   if (out.kind != client::CallOutcome::ok) {
     std::fprintf(stderr, "persistproc: %s\n", out.message.c_str());

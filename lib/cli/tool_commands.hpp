@@ -5,7 +5,10 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "cli/global_options.hpp"
+#include "client/mcp_client.hpp"
 
 namespace pp::cli {
 
@@ -25,6 +28,16 @@ struct ToolRequest {
   std::string wait_for;               // start/restart: regular expression to await
   std::optional<double> wait_timeout;  // seconds
 };
+
+// One tool call, ready to send: which tool, its arguments, and where to, with a
+// reply deadline that allows for a wait_for's whole wait_timeout.
+struct PreparedCall {
+  std::string usage_error;  // set when the request is wrong; the rest is then empty
+  std::string tool;
+  boost::json::object args;
+  client::Endpoint endpoint;
+};
+PreparedCall prepare_call(const GlobalOptions& g, const ToolRequest& req);
 
 int tool_command(const GlobalOptions& g, const ToolRequest& req);
 int shutdown_command(const GlobalOptions& g);

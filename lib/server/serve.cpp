@@ -68,10 +68,12 @@ void raise_fd_limit() {
 
 // serve --detach's child: once ready, nobody reads our stdout/stderr any more.
 void drop_stdio() {
+  // GCOVR_EXCL_START  only in the forked server of serve --detach, which _exits
   int fd = ::open("/dev/null", O_RDWR | O_CLOEXEC);
   if (fd < 0) return;
   for (int target : {0, 1, 2}) ::dup2(fd, target);
   ::close(fd);
+  // GCOVR_EXCL_STOP
 }
 
 int serve(const ServeOptions& opts) {

@@ -37,12 +37,16 @@ bool is_exec_file(const std::string& p, bool& denied) {
 // child that outlives a crashed server would hold its port), client connections,
 // or other children's pipes. Runs after the stdio dup2()s; the launcher's own
 // error pipe is close-on-exec already, so marking beats closing.
+// (Lines that run only in the forked child are excluded from coverage: the child
+// execs or _exits, so gcov never writes their counts. Tests check their effects.)
 void mark_inherited_fds_cloexec() {
   if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
+  // GCOVR_EXCL_START  kernels before 5.11
   rlimit lim{};
   int top = ::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY ? static_cast<int>(lim.rlim_cur)
                                                                                    : 65536;
   for (int fd = 3; fd < top; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);  // EBADF for unused ones is fine
+  // GCOVR_EXCL_STOP
 }
 
 // Runs in the child between fork and exec: own session (so signals reach the whole
@@ -61,6 +65,7 @@ struct ChildSetup {
   }
 
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*) {
+    // GCOVR_EXCL_START  the forked child
     if (::setsid() < 0) return {errno, bp::system_category()};
     if (::chdir(cwd.c_str()) < 0) return {errno, bp::system_category()};
     sigset_t none;
@@ -70,6 +75,7 @@ struct ChildSetup {
     mark_inherited_fds_cloexec();
     if (have_child_nofile) ::setrlimit(RLIMIT_NOFILE, &child_nofile);
     return {};
+    // GCOVR_EXCL_STOP
   }
 };
 

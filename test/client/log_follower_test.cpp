@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <fstream>
@@ -143,6 +144,36 @@ TEST_F(FollowAcrossRotation, FromTheEndPositionsCountTheBackupSoAReReadLinesUp) 
   auto lines = follower.read_lines();
   ASSERT_EQ(lines.size(), 16u);
   EXPECT_EQ(lines.back().end, 1600u);
+}
+
+TEST_F(FollowAcrossRotation, FromTheEndSkipsALineCaughtHalfWritten) {
+  write(2);
+  std::ofstream(path, std::ios::app) << format_iso_ms(T0 + 2) << " half";
+  ASSERT_EQ(follower.follow(path, true), "");
+  {
+    std::ofstream rest(path, std::ios::app);
+    rest << " of a line\n";
+    std::string text = "n3";
+    text.resize(100 - kStampLen - 2, '.');
+    rest << format_iso_ms(T0 + 3) << ' ' << text << '\n';
+  }
+  await_change();
+  EXPECT_EQ(read(), range(3, 4));
+}
+
+TEST_F(FollowAcrossRotation, ABackupThatIsTheCurrentFileIsReadOnce) {
+  // As when a rotation renames the log between follow()'s two opens: both names, one file.
+  write(3);
+  ASSERT_EQ(::link(path.c_str(), backup_path(path).c_str()), 0);
+  ASSERT_EQ(follower.follow(path, false), "");
+  EXPECT_EQ(read(), range(0, 3));
+  ASSERT_EQ(follower.follow(path, true), "");
+  EXPECT_EQ(follower.position(), 300u);
+}
+
+TEST_F(FollowAcrossRotation, AMissingLogIsAnErrorNamingIt) {
+  EXPECT_EQ(follower.follow(dir.path() + "/nope.combined", false),
+            "cannot read " + dir.path() + "/nope.combined: No such file or directory");
 }
 
 }  // namespace

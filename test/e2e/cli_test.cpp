@@ -189,6 +189,16 @@ TEST_F(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(s.cli({"start", "--environment", R"({"A":1})", "true"}).exit_code, 2);
   EXPECT_EQ(s.cli({"list", "--format", "yaml"}).exit_code, 2);
   EXPECT_EQ(s.cli({"list", "--port", "70000"}).exit_code, 2);
+  auto r = s.cli({"list", "--port", "0"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "persistproc: --port 0 only makes sense with serve\n");
+  r = s.cli({"ctrl", "--wait-for", "ready", "stop", "web"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "persistproc ctrl: --wait-for applies to start and restart only\n");
+  r = s.cli({"ctrl", "stop", "--force", "web"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "persistproc ctrl: options go before the action: ctrl [options] stop TARGET (got --force after "
+                   "stop; put -- before a command that starts with -)\n");
 }
 
 TEST_F(Cli, GlobalOptionsWorkBeforeOrAfterTheSubcommand) {

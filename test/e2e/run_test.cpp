@@ -264,6 +264,24 @@ TEST_F(Run, UsageErrors) {
   EXPECT_EQ(run_program(argv({"run"}), env()).exit_code, 2);
   EXPECT_EQ(run_program(argv({"run", "--on-exit", "never", "true"}), env()).exit_code, 2);
   EXPECT_EQ(run_program(argv({"run", "'unterminated thing"}), env()).exit_code, 2);
+  auto r = run_program(argv({"run", "-x", kHelper}), env());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err, "persistproc run: unknown option -x (put -- before a program that starts with -)\n");
+}
+
+TEST_F(Run, BareDashDashRunsWhatFollows) {
+  auto r = run_program(argv({"--", kHelper, "out:after the dashes", "exit:4"}), env(), 30s, cwd.path());
+  EXPECT_EQ(r.exit_code, 4) << r.err;
+  EXPECT_NE(r.out.find("after the dashes\n"), std::string::npos) << r.out;
+}
+
+TEST_F(Run, RefusedTokenExitsOneAndStartsNothing) {
+  auto e = env();
+  e["PERSISTPROC_TOKEN"] = "wrong";
+  auto r = run_program(argv({"run", kHelper, "out:never", "exit:0"}), e, 30s, cwd.path());
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("refused the token"), std::string::npos) << r.err;
+  EXPECT_EQ(processes().size(), 0u);
 }
 
 }  // namespace

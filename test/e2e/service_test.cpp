@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 
 #include "support/test_support.hpp"
@@ -78,6 +79,25 @@ TEST(Service, UnusableDataDirIsExitFive) {
   EXPECT_EQ(r.exit_code, 5);
   EXPECT_NE(r.err.find("data directory unusable"), std::string::npos) << r.err;
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+}
+
+TEST(Service, LogDirectoryOrTokenInTheWayIsExitFive) {
+  TempDir a;
+  std::ofstream(a.path() + "/process_logs") << "a file where the log directory goes";
+  auto r = run_program({kBin, "serve", "--port", "0", "--data-dir", a.path()}, clean_env());
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_NE(r.err.find("data directory unusable"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(a.path() + "/process_logs"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+
+  TempDir b;
+  std::filesystem::create_directory(b.path() + "/token");
+  r = run_program({kBin, "serve", "--port", "0", "--data-dir", b.path()}, clean_env());
+  EXPECT_EQ(r.exit_code, 5);
+  EXPECT_NE(r.err.find("data directory unusable: cannot read " + b.path() + "/token"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1);
+  for (const auto& e : std::filesystem::directory_iterator(b.path()))  // no temporary token left behind
+    EXPECT_EQ(e.path().filename().string().find("token.tmp"), std::string::npos) << e.path();
 }
 
 TEST(Service, BadFlagsAreExitTwo) {

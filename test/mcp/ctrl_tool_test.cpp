@@ -59,6 +59,54 @@ TEST_F(Ctrl, CommandNotFoundPermissionDeniedAndBadDirectoryAreErrorsWithoutEntri
   EXPECT_EQ(call("list", {}).at("processes").as_array().size(), 0u);
 }
 
+TEST_F(Ctrl, EmptyProgramRelativeOrFileDirectoryAndUnrunnableFileAreErrorsWithoutEntries) {
+  auto r = call("ctrl", {{"action", "start"}, {"command_or_label", "'' x"}, {"working_directory", dir.path()}});
+  EXPECT_EQ(r.at("error"), "Empty command");
+  r = call("ctrl", {{"action", "start"}, {"command_or_label", "true"}, {"working_directory", "relative/dir"}});
+  EXPECT_EQ(r.at("error"), "Working directory must be an absolute path: relative/dir");
+  std::string file = dir.path() + "/a-file";
+  std::ofstream(file) << "not a directory\n";
+  r = call("ctrl", {{"action", "start"}, {"command_or_label", "true"}, {"working_directory", file}});
+  EXPECT_EQ(r.at("error"), "Working directory is not a directory: " + file);
+  // Executable, but neither a binary nor a script with #!: exec() refuses it.
+  std::string junk = dir.path() + "/no-shebang";
+  std::ofstream(junk) << "echo this needs an interpreter\n";
+  ::chmod(junk.c_str(), 0755);
+  r = call("ctrl", {{"action", "start"}, {"command_or_label", junk}, {"working_directory", dir.path()}});
+  EXPECT_EQ(r.at("error"), "Cannot start " + junk + ": Exec format error");
+  EXPECT_EQ(call("list", {}).at("processes").as_array().size(), 0u);
+}
+
+// Processes whose command line contains `marker` (a single /proc scan: the
+// start call has already returned, so there is nothing to wait for).
+std::vector<int> processes_with(const std::string& marker) {
+  std::vector<int> pids;
+  for (const auto& e : std::filesystem::directory_iterator("/proc")) {
+    std::string name = e.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream in(e.path() / "cmdline");
+    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (cmdline.find(marker) != std::string::npos && pid_alive(std::stoi(name))) pids.push_back(std::stoi(name));
+  }
+  return pids;
+}
+
+TEST_F(Ctrl, LogDirectoryGoneMeansAnErrorAndNoChildLeftRunning) {
+  // The logs go into the fixture's directory: move it away under the server.
+  std::string moved = dir.path() + ".moved";
+  ASSERT_EQ(::rename(dir.path().c_str(), moved.c_str()), 0);
+  std::string marker = "out:marker-" + std::to_string(::getpid());
+  auto r = call("ctrl", {{"action", "start"}, {"command_or_label", kHelper + " " + marker + " pause"},
+                         {"working_directory", "/"}});
+  ASSERT_EQ(::rename(moved.c_str(), dir.path().c_str()), 0);
+  ASSERT_TRUE(r.at("error").is_string()) << json::serialize(r);
+  EXPECT_TRUE(r.at("error").as_string().starts_with("cannot open log file " + dir.path() + "/")) << json::serialize(r);
+  EXPECT_NE(r.at("error").as_string().find("No such file or directory"), json::string::npos);
+  EXPECT_TRUE(r.at("pid").is_null());
+  EXPECT_EQ(call("list", {}).at("processes").as_array().size(), 0u);
+  EXPECT_EQ(processes_with(marker), std::vector<int>{});
+}
+
 TEST_F(Ctrl, DuplicateLabelIsRefused) {
   int pid = start_helper({"pause"}, {{"label", "web"}});
   auto r = call("ctrl", {{"action", "start"}, {"command_or_label", kHelper + " pause"}, {"working_directory", dir.path()},

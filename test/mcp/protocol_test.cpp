@@ -90,9 +90,19 @@ TEST_F(Protocol, UnknownToolAndBadArgumentsAre32602) {
   EXPECT_EQ(error_code(rpc("tools/call", {{"name", "ctrl"}, {"arguments", {{"action", "explode"}}}})), -32602);
   EXPECT_EQ(error_code(rpc("tools/call", {{"name", "ctrl"}, {"arguments", {{"action", "start"}, {"environment", {{"A", 1}}}}}})),
             -32602);
+  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "output"}, {"arguments", {{"pid", 0}, {"lines", 1.5}}}})), -32602);
+  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "ctrl"}, {"arguments", {{"action", "start"}, {"environment", {{"A=B", "x"}}}}}})),
+            -32602);
+  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "ctrl"}, {"arguments", {{"action", "start"}, {"environment", {{"", "x"}}}}}})),
+            -32602);
   EXPECT_EQ(error_code(rpc("tools/call", {{"name", "list"}, {"arguments", {{"pidd", 1}}}})), -32602);
   EXPECT_EQ(error_code(rpc("tools/call", {{"name", "output"}, {"arguments", {{"pid", 0}, {"since_time", "yesterday"}}}})),
             -32602);
+}
+
+TEST_F(Protocol, AWholeNumberWrittenAsADecimalIsThatInteger) {
+  auto r = call("list", {{"pid", 0.0}});
+  EXPECT_EQ(r.at("processes").as_array().size(), 1u) << json::serialize(r);
 }
 
 TEST_F(Protocol, NullArgumentsMeanNotGiven) {
