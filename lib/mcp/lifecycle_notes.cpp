@@ -1,7 +1,6 @@
 #include "mcp/lifecycle_notes.hpp"
 
-#include "core/timestamp.hpp"
-#include "supervise/log_reader.hpp"
+#include "mcp/tools.hpp"
 
 namespace pp::mcp {
 
@@ -26,18 +25,8 @@ json::object lifecycle_data(const Lifecycle& e) {
   if (e.kind == Lifecycle::restart_failed) d["error"] = e.error;
   // An exit on the way to a restart: a restarted (or restart_failed) event follows.
   if (e.kind == Lifecycle::exited) d["restarting"] = p.restarting();
-  if (e.kind == Lifecycle::exited && p.exit_code().value_or(0) != 0) {
-    // The last lines before the exit line, which is the log's last line now.
-    ReadQuery q;
-    q.lines = kExitTail + 1;
-    ReadResult r = read_log(p.log(Stream::combined), q);
-    if (!r.lines.empty() && std::string_view(r.lines.back()).substr(kStampLen).starts_with(" [SYSTEM] "))
-      r.lines.pop_back();
-    if (r.lines.size() > kExitTail) r.lines.erase(r.lines.begin());
-    json::array out;
-    for (const auto& l : r.lines) out.emplace_back(l);
-    d["output"] = std::move(out);
-  }
+  if (e.kind == Lifecycle::exited && p.exit_code().value_or(0) != 0)
+    d["output"] = combined_tail(p, kExitTail, true);  // the exit line is the log's last line now
   return d;
 }
 

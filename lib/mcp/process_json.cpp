@@ -1,11 +1,26 @@
 #include "core/port_owner.hpp"
 #include "core/proc_stat.hpp"
 #include "core/shell_words.hpp"
+#include "core/timestamp.hpp"
+#include "supervise/log_reader.hpp"
 #include "supervise/process_group.hpp"
 #include "mcp/args.hpp"
 #include "mcp/tools.hpp"
 
 namespace pp::mcp {
+
+json::array combined_tail(const Instance& p, std::uint64_t n, bool before_exit_line) {
+  ReadQuery q;
+  q.lines = n + (before_exit_line ? 1 : 0);
+  ReadResult r = read_log(p.log(Stream::combined), q);
+  if (before_exit_line && !r.lines.empty() &&
+      std::string_view(r.lines.back()).substr(kStampLen).starts_with(" [SYSTEM] "))
+    r.lines.pop_back();
+  if (r.lines.size() > n) r.lines.erase(r.lines.begin(), r.lines.end() - static_cast<std::ptrdiff_t>(n));
+  json::array out;
+  for (const auto& l : r.lines) out.emplace_back(l);
+  return out;
+}
 
 json::value nullable(const std::optional<std::string>& s) { return s ? json::value(*s) : json::value(nullptr); }
 json::value nullable(const std::optional<int>& n) { return n ? json::value(*n) : json::value(nullptr); }

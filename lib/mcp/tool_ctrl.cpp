@@ -3,7 +3,6 @@
 #include "core/shell_words.hpp"
 #include "mcp/args.hpp"
 #include "mcp/tools.hpp"
-#include "supervise/log_reader.hpp"
 #include "supervise/ready_wait.hpp"
 
 namespace pp::mcp {
@@ -53,12 +52,7 @@ boost::asio::awaitable<void> await_ready(json::object& result, std::shared_ptr<R
   else
     result["error"] = "Process " + pid + " is still running, but no line matched '" + pattern.text() + "' within " +
                       seconds_text(seconds) + ".";
-  ReadQuery q;
-  q.lines = kTailLines;
-  ReadResult tail = read_log(inst->log(Stream::combined), q);
-  json::array lines;
-  for (const auto& l : tail.lines) lines.emplace_back(l);
-  result["output"] = std::move(lines);
+  result["output"] = combined_tail(*inst, kTailLines);
   result["matched_line"] = nullptr;
   result["ready_ms"] = nullptr;
 }

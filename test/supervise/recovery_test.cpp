@@ -203,5 +203,49 @@ TEST_F(Recovery, KeepStateFileRecordsRunningProcessesAndForgetsEndedOnes) {
   EXPECT_TRUE(none.state->processes.empty());
 }
 
+TEST_F(Recovery, OneThatHadAlreadyExitedIsListedWithoutSignallingAnyone) {
+  int pid;
+  std::uint64_t ticks;
+  {
+    test::SessionChild child({"ready", "pause"});
+    ASSERT_TRUE(child.await_line("ready"));
+    pid = child.pid();
+    ticks = *process_start_ticks(pid);
+  }  // killed and reaped here: its pid is free
+  write({recorded(pid, ticks, "last words")});
+  auto report = recover();
+  EXPECT_EQ(report.gone, 1);
+  EXPECT_EQ(report.stopped + report.recycled + report.not_stopped, 0);
+  auto e = entry(pid);
+  ASSERT_TRUE(e);
+  EXPECT_EQ(e->status(), Status::terminated);
+  EXPECT_NE(e->note().find("it had already exited"), std::string::npos) << e->note();
+  ReadQuery q;
+  auto out = read_log(e->log(Stream::combined), q);
+  ASSERT_EQ(out.lines.size(), 1u) << out.error;
+  EXPECT_NE(out.lines[0].find("last words"), std::string::npos);
+}
+
+TEST_F(Recovery, KeepStateFileCatchesUpOnceTheFileCanBeWrittenAgain) {
+  std::filesystem::create_directory(state_path);  // in the way: every write fails
+  keep_state_file(*sup, state_path);
+  ProcessSpec spec{{test::kHelper, "pause"}, data.path(), {}, "first"};
+  auto first = sup->start(spec);
+  ASSERT_TRUE(first.instance) << first.error;
+  EXPECT_FALSE(read_state(state_path).state);
+  std::filesystem::remove(state_path);
+  // The next change writes the whole running set, the earlier process included.
+  spec.label = "second";
+  auto second = sup->start(spec);
+  ASSERT_TRUE(second.instance) << second.error;
+  auto now = read_state(state_path);
+  ASSERT_TRUE(now.state);
+  ASSERT_EQ(now.state->processes.size(), 2u);
+  EXPECT_EQ(now.state->processes[0].spec.label, "first");
+  EXPECT_EQ(now.state->processes[1].spec.label, "second");
+  for (const auto& e : std::filesystem::directory_iterator(data.path()))  // no temporary file left behind
+    EXPECT_EQ(e.path().filename().string().find("state.json."), std::string::npos) << e.path();
+}
+
 }  // namespace
 }  // namespace pp
