@@ -94,40 +94,8 @@ double cpu_seconds(int pid) {
 
 // ---------------------------------------------------------------- processes
 
-std::vector<std::string> merged_env(const Env& overlay) {
-  Env env;
-  for (char** e = environ; *e; ++e)
-    if (const char* eq = std::strchr(*e, '=')) env[std::string(*e, static_cast<std::size_t>(eq - *e))] = eq + 1;
-  for (const auto& [k, v] : overlay) {
-    if (v.empty())
-      env.erase(k);
-    else
-      env[k] = v;
-  }
-  std::vector<std::string> out;
-  for (const auto& [k, v] : env) out.push_back(k + "=" + v);
-  return out;
-}
-
-// posix_spawn; fds[i] >= 0 becomes descriptor i of the child, the rest of 0..2 are inherited.
-int spawn(const std::vector<std::string>& argv, const Env& env, const int (&fds)[3], const std::string& cwd = "") {
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  for (int i = 0; i < 3; ++i)
-    if (fds[i] >= 0) posix_spawn_file_actions_adddup2(&fa, fds[i], i);
-  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
-  std::vector<std::string> envs = merged_env(env);
-  std::vector<char*> cargv, cenv;
-  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-  cargv.push_back(nullptr);
-  for (const auto& e : envs) cenv.push_back(const_cast<char*>(e.c_str()));
-  cenv.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = ::posix_spawnp(&pid, cargv[0], &fa, nullptr, cargv.data(), cenv.data());
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) throw std::runtime_error("spawn " + argv[0] + ": " + std::strerror(rc));
-  return pid;
-}
+// (Processes start through test support's spawn_process.)
+using pp::test::spawn_process;
 
 struct Ran {
   int code = -1;
@@ -145,7 +113,7 @@ Ran run_cmd(const std::vector<std::string>& argv, const Env& env = {},
   int fds[3] = {devnull, out[1], err[1]};
   Ran r;
   auto t0 = Clock::now();
-  int pid = spawn(argv, env, fds);
+  int pid = spawn_process(argv, env, fds);
   ::close(out[1]);
   ::close(err[1]);
   ::close(devnull);
@@ -197,7 +165,7 @@ class Child {
       out[1] = ::open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     }
     int fds[3] = {in[0], out[1], -1};
-    pid_ = spawn(argv, env, fds);
+    pid_ = spawn_process(argv, env, fds);
     ::close(in[0]);
     ::close(out[1]);
     in_ = in[1];
@@ -919,7 +887,7 @@ std::vector<Measure> run_all(const Options& o, json::object& extra) {
       // and pm2 ingesting 1 GiB would take minutes (see the ingestion row).
       std::ofstream f(pm2_big_log, std::ios::app | std::ios::binary);
       std::string block;
-      char head[40];
+      char head[64];  // room for any long
       for (long k = 1; k <= big_lines; ++k) {
         std::snprintf(head, sizeof head, "2026-01-01T00:00:00: %07ld ", k);
         block += head;

@@ -45,29 +45,21 @@ std::vector<std::string> merged_env(const std::map<std::string, std::string>& ov
   return out;
 }
 
-// posix_spawn with stdout/stderr on pipes and stdin from /dev/null.
+// stdout/stderr on pipes, stdin from /dev/null.
 int spawn(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env, const std::string& cwd,
           int& out_fd, int& err_fd) {
   int out[2], err[2];
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, err[1], 2);
-  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
-  std::vector<std::string> envs = merged_env(env);
-  std::vector<char*> cargv, cenv;
-  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
-  cargv.push_back(nullptr);
-  for (const auto& e : envs) cenv.push_back(const_cast<char*>(e.c_str()));
-  cenv.push_back(nullptr);
-  pid_t pid = -1;
-  int rc = ::posix_spawn(&pid, cargv[0], &fa, nullptr, cargv.data(), cenv.data());
-  posix_spawn_file_actions_destroy(&fa);
-  ::close(out[1]);
-  ::close(err[1]);
-  if (rc != 0) throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::strerror(rc));
+  int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  int fds[3] = {null, out[1], err[1]};
+  int pid = -1;
+  try {
+    pid = spawn_process(argv, env, fds, cwd);
+  } catch (...) {
+    for (int fd : {null, out[0], out[1], err[0], err[1]}) ::close(fd);
+    throw;
+  }
+  for (int fd : {null, out[1], err[1]}) ::close(fd);
   out_fd = out[0];
   err_fd = err[0];
   return pid;
@@ -90,6 +82,26 @@ bool wait_child(int pid, int& status, std::chrono::steady_clock::time_point dead
 }
 
 }  // namespace
+
+int spawn_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                  const int (&fds)[3], const std::string& cwd) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  for (int i = 0; i < 3; ++i)
+    if (fds[i] >= 0) posix_spawn_file_actions_adddup2(&fa, fds[i], i);
+  if (!cwd.empty()) posix_spawn_file_actions_addchdir_np(&fa, cwd.c_str());
+  std::vector<std::string> envs = merged_env(env);
+  std::vector<char*> cargv, cenv;
+  for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
+  cargv.push_back(nullptr);
+  for (const auto& e : envs) cenv.push_back(const_cast<char*>(e.c_str()));
+  cenv.push_back(nullptr);
+  pid_t pid = -1;
+  int rc = ::posix_spawnp(&pid, cargv[0], &fa, nullptr, cargv.data(), cenv.data());
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) throw std::runtime_error("posix_spawn " + argv[0] + ": " + std::strerror(rc));
+  return pid;
+}
 
 TempDir::TempDir() {
   std::string tmpl = (std::filesystem::temp_directory_path() / "pptest.XXXXXX").string();

@@ -30,6 +30,12 @@ class TempDir {
   std::string path_;
 };
 
+// posix_spawnp with `env` laid over this process's environment (an empty value
+// removes a variable); fds[i] >= 0 becomes descriptor i of the child, -1 leaves
+// it inherited. Throws when the program cannot be started.
+int spawn_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
+                  const int (&fds)[3], const std::string& cwd = "");
+
 struct RunResult {
   int exit_code = -1;  // -signal when killed by one
   std::string out, err;
