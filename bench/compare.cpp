@@ -12,7 +12,6 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <sys/inotify.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -38,8 +37,6 @@
 #include "support/pty_process.hpp"
 #include "support/raw_http.hpp"
 #include "support/test_support.hpp"
-
-extern char** environ;
 
 using namespace pp::test;
 namespace json = boost::json;

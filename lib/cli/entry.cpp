@@ -255,6 +255,15 @@ int run_main(int argc, char** argv) {
                  req.command.c_str(), req.words[0].c_str());
     return kExitUsage;
   }
+  // `ctrl stop --force web`: an option after the action would become part of the target's name.
+  if (chosen == ctrl && req.words.size() > 1 && req.words[1].size() > 1 && req.words[1][0] == '-' &&
+      req.words[1] != "--") {
+    std::fprintf(stderr,
+                 "persistproc ctrl: options go before the action: ctrl [options] %s TARGET (got %s after %s; put "
+                 "-- before a command that starts with -)\n",
+                 req.words[0].c_str(), req.words[1].c_str(), req.words[0].c_str());
+    return kExitUsage;
+  }
   req.words.insert(req.words.end(), after_dashdash.begin(), after_dashdash.end());
   return tool_command(g, req);
 }

@@ -67,10 +67,6 @@ std::string build(const ToolRequest& r, json::object& args) {
     if (words.empty() || (words[0] != "start" && words[0] != "stop" && words[0] != "restart"))
       throw UsageError{"ctrl needs an action: start, stop or restart"};
     action = words[0];
-    // An option after the action would otherwise become part of the target's name.
-    if (words.size() > 1 && words[1].size() > 1 && words[1][0] == '-' && words[1] != "--")
-      throw UsageError{"options go before the action: ctrl [options] " + action + " TARGET (got " + words[1] +
-                       " after " + action + "; put -- before a command that starts with -)"};
     words = without_dashdash(std::vector<std::string>(words.begin() + 1, words.end()));
   }
   if (action == "start") {

@@ -199,6 +199,13 @@ TEST_F(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "persistproc ctrl: options go before the action: ctrl [options] stop TARGET (got --force after "
                    "stop; put -- before a command that starts with -)\n");
+  // After a --, a word starting with - is a program, wherever the -- is.
+  for (auto args : {std::vector<std::string>{"ctrl", "start", "--", "-no-such-program"},
+                    std::vector<std::string>{"ctrl", "--", "start", "-no-such-program"}}) {
+    r = s.cli(args);
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(r.err, "Error: Command not found: -no-such-program\n");
+  }
 }
 
 TEST_F(Cli, GlobalOptionsWorkBeforeOrAfterTheSubcommand) {

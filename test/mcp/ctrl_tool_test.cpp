@@ -93,12 +93,15 @@ std::vector<int> processes_with(const std::string& marker) {
 
 TEST_F(Ctrl, LogDirectoryGoneMeansAnErrorAndNoChildLeftRunning) {
   // The logs go into the fixture's directory: move it away under the server.
-  std::string moved = dir.path() + ".moved";
-  ASSERT_EQ(::rename(dir.path().c_str(), moved.c_str()), 0);
+  struct MovedAway {
+    std::string from, to;
+    ~MovedAway() { ::rename(to.c_str(), from.c_str()); }  // back, even if the call throws
+  };
+  MovedAway moved{dir.path(), dir.path() + ".moved"};
+  ASSERT_EQ(::rename(moved.from.c_str(), moved.to.c_str()), 0);
   std::string marker = "out:marker-" + std::to_string(::getpid());
   auto r = call("ctrl", {{"action", "start"}, {"command_or_label", kHelper + " " + marker + " pause"},
                          {"working_directory", "/"}});
-  ASSERT_EQ(::rename(moved.c_str(), dir.path().c_str()), 0);
   ASSERT_TRUE(r.at("error").is_string()) << json::serialize(r);
   EXPECT_TRUE(r.at("error").as_string().starts_with("cannot open log file " + dir.path() + "/")) << json::serialize(r);
   EXPECT_NE(r.at("error").as_string().find("No such file or directory"), json::string::npos);

@@ -211,7 +211,7 @@ TEST_F(Recovery, OneThatHadAlreadyExitedIsListedWithoutSignallingAnyone) {
     ASSERT_TRUE(child.await_line("ready"));
     pid = child.pid();
     ticks = *process_start_ticks(pid);
-  }  // killed and reaped here: its pid is free
+  }  // killed and reaped here: its pid is free (pids are handed out in turn, so not reused this soon)
   write({recorded(pid, ticks, "last words")});
   auto report = recover();
   EXPECT_EQ(report.gone, 1);

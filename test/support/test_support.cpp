@@ -51,6 +51,10 @@ int spawn(const std::vector<std::string>& argv, const std::map<std::string, std:
   int out[2], err[2];
   if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe failed");
   int null = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (null < 0) {
+    for (int fd : {out[0], out[1], err[0], err[1]}) ::close(fd);
+    throw std::runtime_error("cannot open /dev/null");
+  }
   int fds[3] = {null, out[1], err[1]};
   int pid = -1;
   try {

@@ -32,7 +32,8 @@ class TempDir {
 
 // posix_spawnp with `env` laid over this process's environment (an empty value
 // removes a variable); fds[i] >= 0 becomes descriptor i of the child, -1 leaves
-// it inherited. Throws when the program cannot be started.
+// it inherited. A bare program name is searched in this process's PATH, not in
+// `env`'s. Throws when the program cannot be started.
 int spawn_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& env,
                   const int (&fds)[3], const std::string& cwd = "");
 
