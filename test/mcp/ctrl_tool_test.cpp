@@ -84,8 +84,8 @@ std::vector<int> processes_with(const std::string& marker) {
   for (const auto& e : std::filesystem::directory_iterator("/proc")) {
     std::string name = e.path().filename().string();
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream in(e.path() / "cmdline");
-    std::string cmdline((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    // Other processes on the machine exit while we scan: one gone meanwhile reads as empty.
+    std::string cmdline = read_file((e.path() / "cmdline").string());
     if (cmdline.find(marker) != std::string::npos && pid_alive(std::stoi(name))) pids.push_back(std::stoi(name));
   }
   return pids;

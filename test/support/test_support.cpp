@@ -326,10 +326,16 @@ bool SessionChild::await_line(const std::string& line, std::chrono::milliseconds
 }
 
 std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  // Plain read(): a /proc file of a process that dies meanwhile fails with ESRCH,
+  // which some stream paths (istreambuf_iterator) would throw out of the test.
+  std::string content;
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return content;
+  char buf[65536];
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR);)
+    if (n > 0) content.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return content;
 }
 
 bool await_file_contains(const std::string& path, const std::string& needle, std::chrono::milliseconds bound) {
@@ -368,8 +374,7 @@ bool await_pid_exit(int pid, std::chrono::milliseconds bound) {
 }
 
 bool pid_alive(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string content = read_file("/proc/" + std::to_string(pid) + "/stat");  // "" once it is gone
   if (content.empty()) return false;
   auto close = content.rfind(')');
   if (close == std::string::npos || close + 2 >= content.size()) return false;
