@@ -144,13 +144,18 @@ int main(int argc, char** argv) {
       std::size_t size = std::stoul(arg.substr(c2 + 1));
       std::string line(size > 0 ? size - 1 : 0, 'y');
       line.push_back('\n');
+      // Whole lines, at most PIPE_BUF bytes per write: such a write is atomic, so
+      // the server never reads half a line. (With 64 KiB writes into a part-full
+      // pipe, a writer descheduled mid-line for longer than the partial-line flush
+      // has that line written in two parts, by design; the flake hunt caught a
+      // test counting on it not happening.) Lines longer than PIPE_BUF go one per write.
       std::string buf;
       for (long k = 0; k < n; ++k) {
-        buf += line;
-        if (buf.size() >= 1 << 16) {
+        if (!buf.empty() && buf.size() + line.size() > PIPE_BUF) {
           write_all(1, buf);
           buf.clear();
         }
+        buf += line;
       }
       write_all(1, buf);
     } else if (verb == "ignore-term") ::signal(SIGTERM, SIG_IGN);
