@@ -30,12 +30,16 @@ class FollowAcrossRotation : public ::testing::Test {
     log.set_max_size(1000);  // ten of the 100-byte lines below
   }
 
-  // Appends lines "n<k>...", 100 bytes each with stamp and newline.
+  // The text of line k: "n<k>..." padded so that with stamp and newline it is 100 bytes.
+  static std::string text_of(int k) {
+    std::string text = "n" + std::to_string(k);
+    text.resize(100 - kStampLen - 2, '.');
+    return text;
+  }
+  // Appends the next n lines.
   void write(int n) {
     for (int i = 0; i < n; ++i, ++written) {
-      std::string text = "n" + std::to_string(written);
-      text.resize(100 - kStampLen - 2, '.');
-      log.append(T0 + written, text);
+      log.append(T0 + written, text_of(written));
       log.flush();
     }
   }
@@ -114,12 +118,7 @@ TEST_F(FollowAcrossRotation, WaitsForTheNewFileBetweenTheRenameAndItsCreation) {
   await_change();
   EXPECT_EQ(read(), range(3, 5));
   EXPECT_EQ(read(), std::vector<int>{});
-  {
-    std::ofstream again(path);
-    std::string text = "n5";
-    text.resize(100 - kStampLen - 2, '.');
-    again << format_iso_ms(T0 + 5) << ' ' << text << '\n';
-  }
+  std::ofstream(path) << format_iso_ms(T0 + 5) << ' ' << text_of(5) << '\n';
   await_change();
   EXPECT_EQ(read(), range(5, 6));
 }
@@ -150,13 +149,7 @@ TEST_F(FollowAcrossRotation, FromTheEndSkipsALineCaughtHalfWritten) {
   write(2);
   std::ofstream(path, std::ios::app) << format_iso_ms(T0 + 2) << " half";
   ASSERT_EQ(follower.follow(path, true), "");
-  {
-    std::ofstream rest(path, std::ios::app);
-    rest << " of a line\n";
-    std::string text = "n3";
-    text.resize(100 - kStampLen - 2, '.');
-    rest << format_iso_ms(T0 + 3) << ' ' << text << '\n';
-  }
+  std::ofstream(path, std::ios::app) << " of a line\n" << format_iso_ms(T0 + 3) << ' ' << text_of(3) << '\n';
   await_change();
   EXPECT_EQ(read(), range(3, 4));
 }
