@@ -13,7 +13,7 @@
 #include <filesystem>
 
 #include "client/mcp_client.hpp"
-#include "core/proc_stat.hpp"
+#include "os/proc_stat.hpp"
 #include "core/shell_words.hpp"
 #include "support/test_support.hpp"
 

@@ -10,6 +10,7 @@
 #include "cli/global_options.hpp"
 #include "cli/tool_commands.hpp"
 #include "client/run_command.hpp"
+#include "core/exit_codes.hpp"
 #include "core/shell_words.hpp"
 #include "core/token.hpp"
 #include "core/units.hpp"

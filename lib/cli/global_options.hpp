@@ -18,10 +18,4 @@ std::string default_data_dir();
 // Checks PERSISTPROC_* values before parsing; returns a message naming the bad variable, or "".
 std::string check_environment();
 
-// Exit codes of every client command.
-inline constexpr int kExitOk = 0;
-inline constexpr int kExitFailed = 1;
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitNoServer = 3;
-
 }  // namespace pp::cli

@@ -7,6 +7,7 @@
 #include "cli/format_text.hpp"
 #include "client/call.hpp"
 #include "core/dir_path.hpp"
+#include "core/exit_codes.hpp"
 #include "core/shell_words.hpp"
 #include "core/timestamp.hpp"
 #include "core/token.hpp"

@@ -1,7 +1,6 @@
 #include "client/call.hpp"
 
 #include <signal.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <boost/asio/co_spawn.hpp>
@@ -15,7 +14,9 @@
 #include <cstring>
 
 #include "client/mcp_client.hpp"
-#include "core/port_owner.hpp"
+#include "core/unique_fd.hpp"
+#include "os/pidfd.hpp"
+#include "os/port_owner.hpp"
 
 namespace pp::client {
 
@@ -78,15 +79,14 @@ ShutdownOutcome shutdown_server(const Endpoint& endpoint) {
             "the server says it is PID " + std::to_string(pid) + ", but that process does not hold port " +
                 std::to_string(endpoint.port) + " here; not signalling it"};
   // Open the pidfd before signalling so the exit cannot be missed or confused with a new process.
-  int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-  if (fd < 0) return out;  // already gone
+  UniqueFd fd = os::open_pidfd(pid);
+  if (!fd) return out;  // already gone
   if (::kill(pid, SIGTERM) != 0) {
-    ::close(fd);
     return {CallOutcome::protocol_error, pid,
             "cannot signal the server (PID " + std::to_string(pid) + "): " + std::strerror(errno)};
   }
   asio::io_context ioc(1);
-  asio::posix::stream_descriptor pidfd(ioc, fd);
+  asio::posix::stream_descriptor pidfd(ioc, fd.release());
   pidfd.async_wait(asio::posix::descriptor_base::wait_read, [](boost::system::error_code) {});
   ioc.run();
   return out;

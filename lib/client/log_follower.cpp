@@ -1,7 +1,6 @@
 #include "client/log_follower.hpp"
 
 #include <fcntl.h>
-#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -11,15 +10,15 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/eintr.hpp"
 #include "core/log_paths.hpp"
+#include "core/same_file.hpp"
 
 namespace pp::client {
 
 namespace asio = boost::asio;
 
 namespace {
-
-bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
 
 bool older(const struct stat& a, const struct stat& b) {
   return a.st_mtim.tv_sec != b.st_mtim.tv_sec ? a.st_mtim.tv_sec < b.st_mtim.tv_sec
@@ -33,8 +32,7 @@ std::uint64_t size_of(int fd) {
 
 }  // namespace
 
-LogFollower::LogFollower(const asio::any_io_executor& ex)
-    : inotify_(ex, ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) {}
+LogFollower::LogFollower(const asio::any_io_executor& ex) : watch_(ex) {}
 
 LogFollower::~LogFollower() { close_file(); }
 
@@ -44,10 +42,7 @@ void LogFollower::close_file() {
 }
 
 std::string LogFollower::follow(const std::string& path, bool from_end) {
-  int in = inotify_.native_handle();
-  if (file_watch_ >= 0) ::inotify_rm_watch(in, file_watch_);
-  if (dir_watch_ >= 0) ::inotify_rm_watch(in, dir_watch_);
-  file_watch_ = dir_watch_ = -1;
+  watch_.clear();
   close_file();
   partial_.clear();
   path_ = path;
@@ -55,8 +50,7 @@ std::string LogFollower::follow(const std::string& path, bool from_end) {
   name_ = p.filename().string();
   // The directory tells us when the log is created again after a rotation.
   std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
-  dir_watch_ = ::inotify_add_watch(in, dir.c_str(), IN_CREATE | IN_MOVED_TO);
-  if (dir_watch_ < 0) return "cannot watch " + dir + ": " + std::strerror(errno);
+  if (std::string err = watch_.watch_dir(dir, name_); !err.empty()) return err;
   fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd_ < 0) return "cannot read " + path + ": " + std::strerror(errno);
   struct stat current {};
@@ -79,8 +73,7 @@ std::string LogFollower::follow(const std::string& path, bool from_end) {
     base_ = static_cast<std::uint64_t>(b.st_size);
     ::close(backup);
   }
-  watch_file();
-  if (file_watch_ < 0) return "cannot watch " + path + ": " + std::strerror(errno);
+  if (std::string err = watch_.watch_file(fd_, path); !err.empty()) return err;
   if (from_end) {
     offset_ = size_of(fd_);
     // Start at a line boundary: a line caught halfway through its write is not shown.
@@ -89,14 +82,6 @@ std::string LogFollower::follow(const std::string& path, bool from_end) {
       skip_first_ = true;
   }
   return "";
-}
-
-void LogFollower::watch_file() {
-  int in = inotify_.native_handle();
-  if (file_watch_ >= 0) ::inotify_rm_watch(in, file_watch_);
-  // Through /proc so the watch is on the very file we hold, whatever its name is now.
-  std::string self = "/proc/self/fd/" + std::to_string(fd_);
-  file_watch_ = ::inotify_add_watch(in, self.c_str(), IN_MODIFY | IN_CLOSE_WRITE | IN_MOVE_SELF);
 }
 
 bool LogFollower::rotated_away() const {
@@ -128,15 +113,14 @@ bool LogFollower::open_next() {
   offset_ = 0;
   close_file();
   fd_ = next;
-  watch_file();
+  watch_.watch_file(fd_, path_);
   return true;
 }
 
 void LogFollower::read_to_end(std::vector<Line>& lines) {
   char buf[64 * 1024];
   for (;;) {
-    ssize_t n = ::pread(fd_, buf, sizeof buf, static_cast<off_t>(offset_));
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = retry_eintr([&] { return ::pread(fd_, buf, sizeof buf, static_cast<off_t>(offset_)); });
     if (n <= 0) break;
     std::uint64_t base = base_ + offset_;
     offset_ += static_cast<std::uint64_t>(n);
@@ -167,38 +151,6 @@ std::vector<LogFollower::Line> LogFollower::read_lines() {
   return lines;
 }
 
-namespace {
-// Whether a batch of inotify events concerns our log: everything on the watched
-// file does; in the directory only our own name (other logs live there too).
-// Not in the coroutine: each event is copied out of the byte buffer (a cast would
-// be misaligned in a coroutine frame, whose buffers g++ 12 does not align) and an
-// inotify_event, with its flexible array member, cannot live in a frame.
-bool concerns_us(const char* buf, std::size_t n, int dir_watch, const std::string& name) {
-  bool ours = false;
-  for (const char* p = buf; p + sizeof(inotify_event) <= buf + n;) {
-    inotify_event ev;
-    std::memcpy(&ev, p, sizeof ev);
-    const char* ev_name = p + sizeof(inotify_event);  // NUL-padded to ev.len bytes
-    if (ev.wd != dir_watch || (ev.len > 0 && name == std::string_view(ev_name, ::strnlen(ev_name, ev.len))))
-      ours = true;
-    p += sizeof(inotify_event) + ev.len;
-  }
-  return ours;
-}
-}  // namespace
-
-asio::awaitable<void> LogFollower::changed() {
-  for (;;) {
-    auto [ec] = co_await inotify_.async_wait(asio::posix::descriptor_base::wait_read,
-                                             asio::as_tuple(asio::use_awaitable));
-    if (ec) co_return;
-    bool ours = false;
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(inotify_.native_handle(), buf, sizeof buf)) > 0)
-      ours = concerns_us(buf, static_cast<std::size_t>(n), dir_watch_, name_) || ours;
-    if (ours) co_return;
-  }
-}
+asio::awaitable<void> LogFollower::changed() { co_await watch_.changed(); }
 
 }  // namespace pp::client

@@ -1,13 +1,14 @@
-// Follows a growing log file: inotify on an Asio descriptor says "it changed",
+// Follows a growing log file: a file watch (os/file_watch.hpp) says "it changed",
 // then we read what was appended. No timers, no polling. Follows the log across
 // rotations too: the old file (renamed to `.1`) is read to its end, then the new one.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/posix/stream_descriptor.hpp>
 #include <cstdint>
 #include <string>
 #include <vector>
+
+#include "os/file_watch.hpp"
 
 namespace pp::client {
 
@@ -38,14 +39,11 @@ class LogFollower {
   bool rotated_away() const;
   // Moves on to the file that follows ours; false when it does not exist yet.
   bool open_next();
-  void watch_file();
   void close_file();
 
-  boost::asio::posix::stream_descriptor inotify_;
+  os::FileWatch watch_;
   std::string path_;
   std::string name_;  // the file name inside its directory
-  int dir_watch_ = -1;
-  int file_watch_ = -1;
   int fd_ = -1;
   std::uint64_t base_ = 0;    // bytes of the files read before this one
   std::uint64_t offset_ = 0;  // read this far into the current file

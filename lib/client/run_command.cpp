@@ -1,7 +1,6 @@
 #include "client/run_command.hpp"
 
 #include <signal.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -22,10 +21,13 @@
 #include "client/event_source.hpp"
 #include "client/log_follower.hpp"
 #include "client/terminal.hpp"
+#include "core/event.hpp"
+#include "core/exit_codes.hpp"
+#include "core/posix_io.hpp"
 #include "core/shell_words.hpp"
 #include "core/system_lines.hpp"
-#include "core/event.hpp"
 #include "core/timestamp.hpp"
+#include "os/pidfd.hpp"
 
 extern char** environ;
 
@@ -37,18 +39,10 @@ namespace json = boost::json;
 namespace {
 
 void write_out(int fd, std::string_view s) {
-  while (!s.empty()) {
-    ssize_t n = ::write(fd, s.data(), s.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;  // stdout gone: nothing sensible to do but carry on
-    s.remove_prefix(static_cast<std::size_t>(n));
-  }
+  write_all(fd, s);  // stdout gone: nothing sensible to do but carry on
 }
 
 void note(const std::string& text) { write_out(2, "persistproc: " + text + "\n"); }
-
-// A shell's convention: a death by signal N is 128+N.
-int shell_code(int exit_code) { return exit_code < 0 ? 128 - exit_code : exit_code; }
 
 std::string describe_exit(int code) {
   return code < 0 ? "was terminated by signal " + std::to_string(-code) : "exited with code " + std::to_string(code);
@@ -72,7 +66,7 @@ class Runner {
       } catch (const std::exception& ex) {
         note(std::string("error: ") + ex.what());
       }
-      finish(1);
+      finish(kExitFailed);
     });
     asio::co_spawn(ioc_, watch_signals(), asio::detached);
     ioc_.run();
@@ -92,12 +86,12 @@ class Runner {
   bool reached(const CallOutcome& r) {
     if (r.kind == CallOutcome::no_server) {
       note("no server answers on port " + std::to_string(o_.port) + ". " + start_server_hint(o_.port));
-      finish(3);
+      finish(kExitNoServer);
       return false;
     }
     if (r.kind != CallOutcome::ok) {
       note(r.message);
-      finish(1);
+      finish(kExitFailed);
       return false;
     }
     return true;
@@ -123,7 +117,7 @@ class Runner {
       co_await events_.open();
     } catch (const std::exception& e) {
       note(std::string("cannot open the server's event stream: ") + e.what());
-      co_return finish(1);
+      co_return finish(kExitFailed);
     }
     session_open_ = true;
     asio::co_spawn(ioc_, read_events(), asio::detached);
@@ -140,7 +134,7 @@ class Runner {
       if (!reached(r)) co_return;
       if (auto err = error_of(r.result)) {
         note(*err);
-        co_return finish(1);
+        co_return finish(kExitFailed);
       }
       running.reset();
     }
@@ -150,7 +144,7 @@ class Runner {
       log = std::string(running->at("log_combined").as_string());
       if (std::string err = follower_.follow(log, true); !err.empty()) {
         note(err);
-        co_return finish(1);
+        co_return finish(kExitFailed);
       }
       note("attached to PID " + std::to_string(pid_) + " (" + std::string(running->at("label").as_string()) +
            "); Ctrl+C to " + (o_.on_exit == OnExit::stop ? "stop it" : o_.on_exit == OnExit::detach ? "detach" : "choose"));
@@ -170,14 +164,14 @@ class Runner {
       if (!reached(r)) co_return;
       if (auto err = error_of(r.result)) {
         note(*err);
-        co_return finish(1);
+        co_return finish(kExitFailed);
       }
       pid_ = static_cast<int>(r.result.at("pid").as_int64());
       log = std::string(r.result.at("log_combined").as_string());
       // From the first line: the log was created before `start` answered.
       if (std::string err = follower_.follow(log, false); !err.empty()) {
         note(err);
-        co_return finish(1);
+        co_return finish(kExitFailed);
       }
     }
     // Events that came while we were starting or attaching apply now.
@@ -228,10 +222,10 @@ class Runner {
       int code = int_of(ev, "exit_code");
       if (stopping_) {
         note("stopped PID " + std::to_string(pid_) + " (" + describe_exit(code) + ")");
-        finish(0);
+        finish(kExitOk);
       } else {
         note("process " + std::to_string(pid_) + " " + describe_exit(code));
-        finish(shell_code(code));
+        finish(shell_exit_code(code));
       }
     } else if (k == "restarted" && int_of(ev, "previous_pid") == pid_) {
       drain();
@@ -244,7 +238,7 @@ class Runner {
       std::string path = log && log->is_string() ? std::string(log->as_string()) : "";
       if (std::string err = follower_.follow(path, false); !err.empty()) {
         note(err);
-        return finish(1);
+        return finish(kExitFailed);
       }
       drain();
     } else if (k == "restart_failed" && int_of(ev, "pid") == pid_) {
@@ -253,7 +247,7 @@ class Runner {
       flush_held();
       auto* e = ev.if_contains("error");
       note("restart failed: " + (e && e->is_string() ? std::string(e->as_string()) : std::string("unknown error")));
-      finish(1);
+      finish(kExitFailed);
     }
   }
 
@@ -318,7 +312,7 @@ class Runner {
       if (ec || finished_) co_return;
       if (pid_ <= 0) {
         note("interrupted");
-        co_return finish(130);
+        co_return finish(kExitInterrupted);
       }
       if (prompting_ || stopping_ || sig != SIGINT) {
         // Ctrl+C at the prompt, a second Ctrl+C while stopping, or SIGTERM/SIGHUP: leave now.
@@ -339,7 +333,7 @@ class Runner {
     restore_terminal();
     flush_held();
     note("detached; PID " + std::to_string(pid_) + " keeps running in the server");
-    finish(0);
+    finish(kExitOk);
   }
 
   asio::awaitable<void> stop_process() {
@@ -353,7 +347,7 @@ class Runner {
     // Success: the exit line in the log finishes the run after the final output.
     if (auto err = error_of(r.result)) {
       note(*err);
-      finish(1);
+      finish(kExitFailed);
     }
   }
 
@@ -380,9 +374,9 @@ class Runner {
   }
 
   asio::awaitable<void> watch_server() {
-    int fd = static_cast<int>(::syscall(SYS_pidfd_open, server_pid_, 0));
-    if (fd < 0) co_return;
-    asio::posix::stream_descriptor pidfd(ioc_, fd);
+    UniqueFd fd = os::open_pidfd(server_pid_);
+    if (!fd) co_return;
+    asio::posix::stream_descriptor pidfd(ioc_, fd.release());
     auto [ec] = co_await pidfd.async_wait(asio::posix::descriptor_base::wait_read, asio::as_tuple(asio::use_awaitable));
     if (ec || finished_) co_return;
     // A shutdown sends the exits it caused before the server goes: take those first.
@@ -391,7 +385,7 @@ class Runner {
     drain();
     flush_held();
     note("the server (PID " + std::to_string(server_pid_) + ") went away");
-    finish(3);
+    finish(kExitNoServer);
   }
 
   void restore_terminal() {
@@ -425,7 +419,7 @@ class Runner {
   std::uint64_t silent_until_ = 0;  // lines ending at or before this offset are not shown
   int server_pid_ = 0;
   int pid_ = 0;
-  int exit_code_ = 1;
+  int exit_code_ = kExitFailed;
   bool finished_ = false;
   bool prompting_ = false;
   bool stopping_ = false;
@@ -436,7 +430,7 @@ class Runner {
 int run_command(const RunOptions& opts) {
   if (opts.argv.empty()) {
     note("run needs a PROGRAM");
-    return 2;
+    return kExitUsage;
   }
   Runner r(opts);
   return r.run();

@@ -28,6 +28,17 @@ const char* name(Level l) {
 void set_file_sink(std::function<void(Millis, std::string_view)> sink) { file_sink() = std::move(sink); }
 void set_console_level(Level level) { console_level() = level; }
 
+void failure(std::string_view purpose, std::exception_ptr e) {
+  if (!e) return;
+  try {
+    std::rethrow_exception(e);
+  } catch (const std::exception& ex) {
+    error(std::string(purpose) + ": " + ex.what());
+  } catch (...) {
+    error(std::string(purpose) + ": an unknown exception");
+  }
+}
+
 void log(Level level, std::string_view message) {
   std::string line = std::string(name(level)) + " " + std::string(message);
   if (file_sink()) file_sink()(now_ms(), line);

@@ -1,11 +1,12 @@
-#include "core/port_owner.hpp"
-#include "core/proc_stat.hpp"
+#include "os/port_owner.hpp"
+
 #include "core/shell_words.hpp"
 #include "core/timestamp.hpp"
-#include "supervise/log_reader.hpp"
-#include "supervise/process_group.hpp"
 #include "mcp/args.hpp"
 #include "mcp/tools.hpp"
+#include "os/proc_stat.hpp"
+#include "os/process_group.hpp"
+#include "supervise/log_reader.hpp"
 
 namespace pp::mcp {
 

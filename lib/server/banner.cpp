@@ -24,6 +24,5 @@ std::string connect_banner(const std::string& url, const std::string& data_dir, 
   return out;
 }
 
-std::string readiness_line(const std::string& url) { return "persistproc listening on " + url + "\n"; }
 
 }  // namespace pp::server

@@ -6,6 +6,5 @@ namespace pp::server {
 
 // `token` empty means authentication is off (and the banner says so).
 std::string connect_banner(const std::string& url, const std::string& data_dir, const std::string& token);
-std::string readiness_line(const std::string& url);
 
 }  // namespace pp::server

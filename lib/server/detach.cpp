@@ -10,8 +10,11 @@
 #include <string>
 
 #include "client/call.hpp"
-#include "core/port_owner.hpp"
+#include "core/eintr.hpp"
+#include "core/posix_io.hpp"
+#include "core/readiness.hpp"
 #include "core/token.hpp"
+#include "os/port_owner.hpp"
 #include "server/banner.hpp"
 
 namespace pp::server {
@@ -73,21 +76,14 @@ int serve_detached(const ServeOptions& opts) {
   }
   ::close(p[1]);
   std::string out;
-  char buf[4096];
-  for (;;) {  // EOF: the server dropped its stdio (ready) or exited (failed)
-    ssize_t n = ::read(p[0], buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
+  read_to_end(p[0], out);  // EOF: the server dropped its stdio (ready) or exited (failed)
   ::close(p[0]);
-  if (out.find("persistproc listening on http://127.0.0.1:") != std::string::npos) {
+  if (readiness_port(out)) {
     std::fputs(out.c_str(), stdout);
     return 0;
   }
   int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
+  retry_eintr([&] { return ::waitpid(pid, &status, 0); });
   std::fputs(out.c_str(), stderr);
   return WIFEXITED(status) && WEXITSTATUS(status) != 0 ? WEXITSTATUS(status) : 1;
 }

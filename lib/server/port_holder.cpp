@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #include "client/call.hpp"
-#include "core/port_owner.hpp"
+#include "os/port_owner.hpp"
 
 namespace pp::server {
 

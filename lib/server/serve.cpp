@@ -17,13 +17,16 @@
 #include <filesystem>
 
 #include "core/dir_path.hpp"
+#include "core/exit_codes.hpp"
 #include "core/log_paths.hpp"
 #include "core/logger.hpp"
+#include "core/readiness.hpp"
+#include "core/token.hpp"
+#include "core/version.hpp"
 #include "http/listener.hpp"
 #include "mcp/lifecycle_notes.hpp"
 #include "mcp/server.hpp"
 #include "server/banner.hpp"
-#include "core/token.hpp"
 #include "server/port_holder.hpp"
 #include "server/systemd.hpp"
 #include "supervise/log_retention.hpp"
@@ -100,7 +103,7 @@ int serve(const ServeOptions& opts) {
   }
   std::uint64_t max_log_size = opts.max_log_size == 0 ? LogFile::kNoLimit : opts.max_log_size;
   server_log.set_max_size(max_log_size);
-  logger::set_file_sink([&server_log](Millis t, std::string_view line) {
+  logger::FileSinkGuard sink_guard([&server_log](Millis t, std::string_view line) {
     server_log.append(t, line);
     server_log.flush();
   });
@@ -115,7 +118,6 @@ int serve(const ServeOptions& opts) {
     std::string token = ensure_token(data_dir, err);
     if (token.empty()) {
       std::fprintf(stderr, "persistproc: data directory unusable: %s\n", err.c_str());
-      logger::set_file_sink(nullptr);
       return kExitDataDir;
     }
     http_config.token = token;
@@ -136,13 +138,11 @@ int serve(const ServeOptions& opts) {
   if (ec == asio::error::address_in_use) {
     std::fprintf(stderr, "persistproc: port %d is already in use by %s\n", opts.port,
                  describe_port_holder(opts.port, http_config.token).c_str());
-    logger::set_file_sink(nullptr);
     return kExitPortInUse;
   }
   if (ec) {
     std::fprintf(stderr, "persistproc: cannot listen on 127.0.0.1:%d: %s\n", opts.port, ec.message().c_str());
-    logger::set_file_sink(nullptr);
-    return 1;
+    return kExitFailed;
   }
   int port = acceptor.local_endpoint().port();
 
@@ -156,7 +156,7 @@ int serve(const ServeOptions& opts) {
   asio::co_spawn(ioc, sweep_periodically(retention_timer, retention, supervisor, retention_interval, no_report),
                  asio::detached);
   mcp::ServerSelf self{static_cast<int>(::getpid()), data_dir, server_log_path, &server_log, now_ms()};
-  mcp::Server mcp_server(mcp::make_tools(supervisor, self), PERSISTPROC_VERSION);
+  mcp::Server mcp_server(mcp::make_tools(supervisor, self), kVersion);
   mcp::publish_lifecycle(supervisor, mcp_server);
 
   // One shutdown path for SIGINT and SIGTERM (the `shutdown` command sends SIGTERM).
@@ -224,8 +224,7 @@ int serve(const ServeOptions& opts) {
 
   ioc.run();
   server_log.flush();
-  logger::set_file_sink(nullptr);
-  return 0;
+  return kExitOk;
 }
 
 }  // namespace pp::server

@@ -24,10 +24,6 @@ struct ServeOptions {
   bool restore = false;
 };
 
-// Exit codes of serve besides 0 and 2 (usage).
-inline constexpr int kExitPortInUse = 4;
-inline constexpr int kExitDataDir = 5;
-
 int serve(const ServeOptions& opts);
 
 }  // namespace pp::server

@@ -14,11 +14,12 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/eintr.hpp"
 #include "core/logger.hpp"
-#include "core/proc_stat.hpp"
 #include "core/shell_words.hpp"
 #include "core/system_lines.hpp"
-#include "supervise/process_group.hpp"
+#include "os/proc_stat.hpp"
+#include "os/process_group.hpp"
 
 namespace pp {
 
@@ -171,12 +172,11 @@ bool Instance::read_available(int which, int max_reads) {
   auto& d = which == 0 ? child_->out : child_->err;
   char buf[kReadChunk];
   for (int i = 0; i < max_reads; ++i) {
-    ssize_t n = ::read(d.native_handle(), buf, sizeof buf);
+    ssize_t n = retry_eintr([&] { return ::read(d.native_handle(), buf, sizeof buf); });
     if (n > 0) {
       take(which, {buf, static_cast<std::size_t>(n)});
       continue;
     }
-    if (n < 0 && errno == EINTR) continue;
     return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);  // 0 is end of stream
   }
   return true;
@@ -188,8 +188,8 @@ void Instance::read_pending(int which) {
   if (::ioctl(d.native_handle(), FIONREAD, &pending) != 0 || pending <= 0) return;
   char buf[kReadChunk];
   while (pending > 0) {
-    ssize_t n = ::read(d.native_handle(), buf, std::min<std::size_t>(sizeof buf, static_cast<std::size_t>(pending)));
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = retry_eintr(
+        [&] { return ::read(d.native_handle(), buf, std::min<std::size_t>(sizeof buf, static_cast<std::size_t>(pending))); });
     if (n <= 0) break;
     take(which, {buf, static_cast<std::size_t>(n)});
     pending -= static_cast<int>(n);

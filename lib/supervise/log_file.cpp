@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "core/log_paths.hpp"
+#include "core/posix_io.hpp"
 
 namespace pp {
 
@@ -118,15 +119,8 @@ void LogFile::rotate() {
 }
 
 void LogFile::flush() {
-  std::size_t done = 0;
-  while (fd_ >= 0 && done < buf_.size()) {
-    ssize_t n = ::write(fd_, buf_.data() + done, buf_.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      break;  // disk full or similar: the index below still counts what was asked, see size
-    }
-    done += static_cast<std::size_t>(n);
-  }
+  // Disk full or similar: the index below still counts what was asked, see size.
+  std::size_t done = fd_ >= 0 ? write_all(fd_, buf_) : 0;
   index_.size += done;
   buf_.clear();
 }

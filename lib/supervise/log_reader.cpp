@@ -9,6 +9,9 @@
 #include <cstring>
 
 #include "core/log_paths.hpp"
+#include "core/posix_io.hpp"
+#include "core/same_file.hpp"
+#include "core/unique_fd.hpp"
 
 namespace pp {
 
@@ -16,29 +19,10 @@ namespace {
 
 constexpr std::size_t kBlock = 64 * 1024;
 
-class Fd {
- public:
-  explicit Fd(int fd) : fd_(fd) {}
-  ~Fd() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  int get() const { return fd_; }
-
- private:
-  int fd_;
-};
-
 // Reads [off, off+len) fully (short only at end of file).
 std::string pread_all(int fd, std::uint64_t off, std::size_t len) {
   std::string out(len, '\0');
-  std::size_t got = 0;
-  while (got < len) {
-    ssize_t n = ::pread(fd, out.data() + got, len - got, static_cast<off_t>(off + got));
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    got += static_cast<std::size_t>(n);
-  }
-  out.resize(got);
+  out.resize(pread_full(fd, out.data(), len, off));
   return out;
 }
 
@@ -153,13 +137,7 @@ class JoinedLog {
       std::uint64_t end = p.base_offset + p.index->size;
       if (off >= end || done >= len) continue;
       auto n = static_cast<std::size_t>(std::min<std::uint64_t>(len - done, end - off));
-      std::size_t got = 0;
-      while (got < n) {
-        ssize_t r = ::pread(p.fd, dst + done + got, n - got, static_cast<off_t>(off - p.base_offset + got));
-        if (r < 0 && errno == EINTR) continue;
-        if (r <= 0) break;
-        got += static_cast<std::size_t>(r);
-      }
+      std::size_t got = pread_full(p.fd, dst + done, n, off - p.base_offset);
       done += got;
       off += got;
       if (got < n) break;
@@ -204,11 +182,6 @@ class JoinedLog {
   std::vector<Part> parts_;
   std::vector<Reader> readers_;
 };
-
-bool same_file(int a, int b) {
-  struct stat sa {}, sb {};
-  return ::fstat(a, &sa) == 0 && ::fstat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
 
 // The writer's index when it still describes the file, else one built by a scan.
 const LogIndex& usable_index(int fd, const LogIndex* index, LogIndex& scanned) {
@@ -305,14 +278,14 @@ ReadResult read_log(const LogFile& log, const ReadQuery& q) {
 ReadResult read_log(const std::string& path, const LogIndex* index, const ReadQuery& q,
                     const LogIndex* backup_index) {
   ReadResult r;
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (fd.get() < 0) {
     r.error = "cannot read log file " + path + ": " + std::strerror(errno);
     return r;
   }
   // Opened second. A writer in this process cannot rotate in between; should one in
   // another process do so, the backup is the file already open, and is left out.
-  Fd backup(::open(backup_path(path).c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd backup(::open(backup_path(path).c_str(), O_RDONLY | O_CLOEXEC));
   LogIndex scanned[2];
   JoinedLog log;
   if (backup.get() >= 0 && !same_file(backup.get(), fd.get()))

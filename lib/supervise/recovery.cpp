@@ -7,10 +7,10 @@
 #include <boost/asio/this_coro.hpp>
 #include <memory>
 
-#include "core/event.hpp"
+#include "core/join.hpp"
 #include "core/logger.hpp"
-#include "core/proc_stat.hpp"
-#include "supervise/process_group.hpp"
+#include "os/proc_stat.hpp"
+#include "os/process_group.hpp"
 #include "supervise/state_file.hpp"
 
 namespace pp {
@@ -23,16 +23,17 @@ constexpr const char* kLeftOver = "left over by a server that ended without shut
 
 enum class Fate { stopped, gone, recycled, not_stopped };
 
-std::string note_for(Fate f) {
+const char* what_became_of_it(Fate f) {
   switch (f) {
-    case Fate::stopped: return std::string(kLeftOver) + "; stopped by the next server at start-up";
-    case Fate::gone: return std::string(kLeftOver) + "; it had already exited";
-    case Fate::recycled:
-      return std::string(kLeftOver) + "; its pid now belongs to another process, which was left alone";
-    case Fate::not_stopped: return std::string(kLeftOver) + "; it did not exit after SIGKILL";
+    case Fate::stopped: return "; stopped by the next server at start-up";
+    case Fate::gone: return "; it had already exited";
+    case Fate::recycled: return "; its pid now belongs to another process, which was left alone";
+    case Fate::not_stopped: return "; it did not exit after SIGKILL";
   }
-  return kLeftOver;
+  return "";
 }
+
+std::string note_for(Fate f) { return std::string(kLeftOver) + what_became_of_it(f); }
 
 // Sends `sig` to the group while it has live members. A group id cannot be handed
 // out again while any process is in that group, so this never reaches a stranger.
@@ -41,18 +42,21 @@ void signal_group(int pgid, int sig) {
 }
 
 // Stops the group of a process we did not start (no waitpid: exits are awaited by
-// pidfd): SIGTERM, the grace period, SIGKILL, then up to kill_wait. True when no
-// live member is left. Only called once the leader has been shown to be the
-// recorded process; a session leader cannot leave its group.
-asio::awaitable<bool> stop_foreign_group(int pgid, StopTimings t) {
+// pidfd): SIGTERM, the grace period, SIGKILL, then up to kill_wait. `fate` (which
+// must outlive the stop) becomes stopped when no live member is left. Only called
+// once the leader has been shown to be the recorded process; a session leader
+// cannot leave its group.
+asio::awaitable<void> stop_foreign_group(int pgid, StopTimings t, Fate& fate) {
   auto ex = co_await asio::this_coro::executor;
+  fate = Fate::not_stopped;
   signal_group(pgid, SIGTERM);
   co_await await_exit(ex, group_members(pgid), std::chrono::steady_clock::now() + t.grace);
-  if (group_members(pgid).empty()) co_return true;
-  logger::info("left-over group " + std::to_string(pgid) + " outlived the grace period: SIGKILL");
-  signal_group(pgid, SIGKILL);
-  co_await await_exit(ex, group_members(pgid), std::chrono::steady_clock::now() + t.kill_wait);
-  co_return group_members(pgid).empty();
+  if (!group_members(pgid).empty()) {
+    logger::info("left-over group " + std::to_string(pgid) + " outlived the grace period: SIGKILL");
+    signal_group(pgid, SIGKILL);
+    co_await await_exit(ex, group_members(pgid), std::chrono::steady_clock::now() + t.kill_wait);
+  }
+  if (group_members(pgid).empty()) fate = Fate::stopped;
 }
 
 // Is the process recorded as (pid, ticks) in `boot` still that very process?
@@ -92,11 +96,7 @@ asio::awaitable<RecoveryReport> recover_left_overs(Supervisor& sup, RecoveryOpti
   // Every group that is still ours is stopped at once, in parallel, as at shutdown.
   std::vector<Fate> fates(saved.processes.size(), Fate::gone);
   auto ex = co_await asio::this_coro::executor;
-  auto remaining = std::make_shared<std::size_t>(1);  // 1: this loop, until it has spawned them all
-  auto all_done = std::make_shared<Event>(ex);
-  auto one_done = [remaining, all_done] {
-    if (--*remaining == 0) all_done->set();
-  };
+  std::vector<asio::awaitable<void>> stops;
   for (std::size_t i = 0; i < saved.processes.size(); ++i) {
     const SavedProcess& p = saved.processes[i];
     if (!same_process(p.pid, p.start_ticks, saved.boot_id, boot)) {
@@ -104,16 +104,10 @@ asio::awaitable<RecoveryReport> recover_left_overs(Supervisor& sup, RecoveryOpti
       continue;
     }
     if (group_members(p.pgid).empty()) continue;  // a zombie leader and no one else: gone
-    ++*remaining;
     logger::info("stopping left-over PID " + std::to_string(p.pid) + " (" + p.spec.label + ")");
-    asio::co_spawn(ex, stop_foreign_group(p.pgid, sup.timings()),
-                   [&fates, i, one_done](std::exception_ptr, bool all_gone) {
-                     fates[i] = all_gone ? Fate::stopped : Fate::not_stopped;
-                     one_done();
-                   });
+    stops.push_back(stop_foreign_group(p.pgid, sup.timings(), fates[i]));
   }
-  one_done();
-  co_await all_done->wait();
+  co_await join_all(std::move(stops), "stopping a left-over process group");
 
   for (std::size_t i = 0; i < saved.processes.size(); ++i) {
     const SavedProcess& p = saved.processes[i];

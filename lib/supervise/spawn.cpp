@@ -1,9 +1,7 @@
 #include "supervise/spawn.hpp"
 
 #include <fcntl.h>
-#include <linux/close_range.h>
 #include <signal.h>
-#include <sys/syscall.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -11,6 +9,8 @@
 #include <boost/asio/readable_pipe.hpp>
 #include <boost/process/v2/stdio.hpp>
 #include <cstring>
+
+#include "os/close_fds.hpp"
 
 extern char** environ;
 
@@ -31,22 +31,6 @@ bool is_exec_file(const std::string& p, bool& denied) {
     return false;
   }
   return true;
-}
-
-// The child must inherit only its stdio: not the server's listening socket (a
-// child that outlives a crashed server would hold its port), client connections,
-// or other children's pipes. Runs after the stdio dup2()s; the launcher's own
-// error pipe is close-on-exec already, so marking beats closing.
-// (Lines that run only in the forked child are excluded from coverage: the child
-// execs or _exits, so gcov never writes their counts. Tests check their effects.)
-void mark_inherited_fds_cloexec() {
-  if (::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC) == 0) return;
-  // GCOVR_EXCL_START  kernels before 5.11
-  rlimit lim{};
-  int top = ::getrlimit(RLIMIT_NOFILE, &lim) == 0 && lim.rlim_cur != RLIM_INFINITY ? static_cast<int>(lim.rlim_cur)
-                                                                                   : 65536;
-  for (int fd = 3; fd < top; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);  // EBADF for unused ones is fine
-  // GCOVR_EXCL_STOP
 }
 
 // Runs in the child between fork and exec: own session (so signals reach the whole
@@ -72,7 +56,11 @@ struct ChildSetup {
     sigemptyset(&none);
     ::sigprocmask(SIG_SETMASK, &none, nullptr);
     for (int s : {SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCHLD}) ::signal(s, SIG_DFL);
-    mark_inherited_fds_cloexec();
+    // The child inherits only its stdio: not the server's listening socket (a child
+    // that outlives a crashed server would hold its port), client connections, or
+    // other children's pipes. After the stdio dup2()s; the launcher's own error
+    // pipe is close-on-exec already, so marking beats closing.
+    os::mark_fds_cloexec_from_3();
     if (have_child_nofile) ::setrlimit(RLIMIT_NOFILE, &child_nofile);
     return {};
     // GCOVR_EXCL_STOP

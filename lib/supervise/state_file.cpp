@@ -10,7 +10,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/proc_stat.hpp"
+#include "core/posix_io.hpp"
+#include "core/unique_fd.hpp"
+#include "os/proc_stat.hpp"
 
 namespace pp {
 
@@ -93,13 +95,6 @@ SavedProcess process_from(const json::object& o) {
 
 }  // namespace
 
-std::string current_boot_id() {
-  std::ifstream in("/proc/sys/kernel/random/boot_id");
-  std::string id;
-  std::getline(in, id);
-  return id;
-}
-
 SavedState snapshot(const std::vector<std::shared_ptr<Instance>>& table) {
   SavedState s;
   s.server_pid = static_cast<int>(::getpid());
@@ -135,17 +130,7 @@ std::string write_state(const std::string& path, const SavedState& state) {
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return "cannot create " + tmp + ": " + std::strerror(errno);
   ::fchmod(fd, 0600);  // a leftover temporary file may have had another mode
-  std::size_t done = 0;
-  int err = 0;
-  while (done < body.size()) {
-    ssize_t n = ::write(fd, body.data() + done, body.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      err = n < 0 ? errno : EIO;
-      break;
-    }
-    done += static_cast<std::size_t>(n);
-  }
+  int err = write_all(fd, body) == body.size() ? 0 : errno;
   if (::close(fd) != 0 && err == 0) err = errno;
   if (err == 0 && ::rename(tmp.c_str(), path.c_str()) != 0) err = errno;
   if (err != 0) {
@@ -157,25 +142,16 @@ std::string write_state(const std::string& path, const SavedState& state) {
 
 LoadedState read_state(const std::string& path) {
   LoadedState out;
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) {
     if (errno != ENOENT) out.error = "cannot read " + path + ": " + std::strerror(errno);
     return out;
   }
   std::string body;
-  char buf[65536];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      out.error = "cannot read " + path + ": " + std::strerror(errno);
-      ::close(fd);
-      return out;
-    }
-    if (n == 0) break;
-    body.append(buf, static_cast<std::size_t>(n));
+  if (!read_to_end(fd.get(), body)) {
+    out.error = "cannot read " + path + ": " + std::strerror(errno);
+    return out;
   }
-  ::close(fd);
 
   boost::system::error_code ec;
   json::value v = json::parse(body, ec);

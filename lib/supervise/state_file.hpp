@@ -31,8 +31,6 @@ struct SavedState {
   std::vector<SavedProcess> processes;
 };
 
-// /proc/sys/kernel/random/boot_id without the newline ("" when unreadable).
-std::string current_boot_id();
 
 // This server (pid, start ticks, boot id) and every running instance of `table`.
 SavedState snapshot(const std::vector<std::shared_ptr<Instance>>& table);

@@ -5,6 +5,7 @@
 #include <boost/asio/detached.hpp>
 
 #include "core/dir_path.hpp"
+#include "core/join.hpp"
 #include "core/logger.hpp"
 #include "core/shell_words.hpp"
 #include "core/system_lines.hpp"
@@ -24,12 +25,12 @@ Supervisor::~Supervisor() = default;
 
 CtrlOutcome Supervisor::start(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher) {
   CtrlOutcome out = launch(std::move(spec), std::move(watcher));
-  if (out.instance && lifecycle_) lifecycle_({Lifecycle::started, *out.instance, 0, ""});
+  if (out.instance) lifecycle_({Lifecycle::started, *out.instance, 0, ""});
   return out;
 }
 
 void Supervisor::ended(Instance& inst) {
-  if (lifecycle_) lifecycle_({Lifecycle::exited, inst, 0, ""});
+  lifecycle_({Lifecycle::exited, inst, 0, ""});
   trim_ended();
 }
 
@@ -46,7 +47,7 @@ CtrlOutcome Supervisor::launch(ProcessSpec spec, std::shared_ptr<LineWatcher> wa
   std::string what = shell_join(spec.command) + " in " + spec.cwd;
   auto started = Instance::start(ex_, std::move(spec), log_dir_, [this](Instance& i) {
     ended(i);
-    if (changed_) changed_();
+    changed_();
   });
   if (!started.instance) {
     logger::warning("could not start " + what + ": " + started.error);
@@ -57,7 +58,7 @@ CtrlOutcome Supervisor::launch(ProcessSpec spec, std::shared_ptr<LineWatcher> wa
   logger::info("started PID " + std::to_string(started.instance->pid()) + ": " + what);
   table_.push_back(started.instance);
   started.instance->set_max_log_size(max_log_size_);  // nothing has yielded: no output read yet
-  if (changed_) changed_();
+  changed_();
   return {started.instance, std::nullopt, ""};
 }
 
@@ -163,13 +164,10 @@ asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t, std::shared_pt
     started.error = std::string("Cannot start: ") + e.what();  // and the old log must still say so
   }
   started.exit_code = old_code;
-  if (lifecycle_) {
-    // Sent after the old instance's exit (marked restarting), so a client that saw
-    // that exit learns how the restart went.
-    Lifecycle ev = started.instance ? Lifecycle{Lifecycle::restarted, *started.instance, old->pid(), ""}
-                                    : Lifecycle{Lifecycle::restart_failed, *old, 0, started.error};
-    lifecycle_(ev);
-  }
+  // Sent after the old instance's exit (marked restarting), so a client that saw
+  // that exit learns how the restart went.
+  lifecycle_(started.instance ? Lifecycle{Lifecycle::restarted, *started.instance, old->pid(), ""}
+                              : Lifecycle{Lifecycle::restart_failed, *old, 0, started.error});
   if (was_running)
     old->note_restart(started.instance ? restarted_text(started.instance->pid(), started.instance->logs().combined_path)
                                        : restart_failed_text(started.error));
@@ -183,20 +181,9 @@ asio::awaitable<void> Supervisor::shutdown(bool force) {
   std::vector<std::shared_ptr<Instance>> running;
   for (const auto& p : table_)
     if (p->group_alive()) running.push_back(p);
-  if (running.empty()) co_return;
-  auto remaining = std::make_shared<std::size_t>(running.size());
-  auto all_done = std::make_shared<Event>(ex_);
-  for (auto& p : running) {
-    asio::co_spawn(
-        ex_,
-        [](std::shared_ptr<Instance> inst, bool f, StopTimings tm) -> asio::awaitable<void> {
-          co_await inst->stop(f, tm);
-        }(p, force, timings_),
-        [remaining, all_done](std::exception_ptr) {
-          if (--*remaining == 0) all_done->set();
-        });
-  }
-  co_await all_done->wait();
+  std::vector<asio::awaitable<void>> stops;
+  for (const auto& p : running) stops.push_back(p->stop(force, timings_));
+  co_await join_all(std::move(stops), "stopping at shutdown");
 }
 
 void Supervisor::trim_ended() {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/listeners.hpp"
 #include "supervise/instance.hpp"
 
 namespace pp {
@@ -70,11 +71,11 @@ class Supervisor {
   // Each log file of every instance started from now on rotates past this size.
   void set_max_log_size(std::uint64_t bytes) { max_log_size_ = bytes; }
 
-  // Called for every start, exit (once its log is complete) and restart.
-  void on_lifecycle(std::function<void(const Lifecycle&)> f) { lifecycle_ = std::move(f); }
-  // Called whenever an instance joins the table running or stops running (start,
-  // exit, restart): where the state file is kept up to date.
-  void on_change(std::function<void()> f) { changed_ = std::move(f); }
+  // Adds a listener called for every start, exit (once its log is complete) and restart.
+  void on_lifecycle(std::function<void(const Lifecycle&)> f) { lifecycle_.add(std::move(f)); }
+  // Adds a listener called whenever an instance joins the table running or stops
+  // running (start, exit, restart): where the state file is kept up to date.
+  void on_change(std::function<void()> f) { changed_.add(std::move(f)); }
 
   // Puts an entry made elsewhere (a process left over by an earlier server,
   // Instance::left_over) into the table, as the newest.
@@ -91,8 +92,8 @@ class Supervisor {
   StopTimings timings_;
   std::vector<std::shared_ptr<Instance>> table_;  // in start order
   bool shutting_down_ = false;                    // no new starts once shutdown() began
-  std::function<void(const Lifecycle&)> lifecycle_;
-  std::function<void()> changed_;
+  Listeners<Lifecycle> lifecycle_;
+  Listeners<> changed_;
   std::uint64_t max_log_size_ = LogFile::kNoLimit;
 };
 

@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/proc_stat.hpp"
+#include "os/proc_stat.hpp"
 #include "support/test_support.hpp"
 
 namespace pp::test {

@@ -6,7 +6,7 @@
 #include <boost/json.hpp>
 #include <fstream>
 
-#include "core/proc_stat.hpp"
+#include "os/proc_stat.hpp"
 #include "support/test_support.hpp"
 
 namespace pp::test {

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/readiness.hpp"
 #include "support/pty_process.hpp"
 #include "support/test_support.hpp"
 
@@ -203,9 +204,7 @@ int serve_detached(const std::string& dir, const std::vector<std::string>& extra
   argv.insert(argv.end(), extra.begin(), extra.end());
   auto r = run_program(argv, {{"PERSISTPROC_PORT", ""}, {"PERSISTPROC_TOKEN", ""}});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  const std::string marker = "persistproc listening on http://127.0.0.1:";
-  auto at = r.out.find(marker);
-  return at == std::string::npos ? 0 : std::atoi(r.out.c_str() + at + marker.size());
+  return readiness_port(r.out).value_or(0);
 }
 
 // A server started by serve_detached(), shut down (and awaited) at the end of scope.

@@ -12,15 +12,14 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/readiness.hpp"
 #include "support/test_support.hpp"
 
 namespace pp::test {
 namespace {
 
 int port_of(const std::string& out) {
-  const std::string marker = "persistproc listening on http://127.0.0.1:";
-  auto p = out.find(marker);
-  return p == std::string::npos ? 0 : std::atoi(out.c_str() + p + marker.size());
+  return readiness_port(out).value_or(0);
 }
 
 std::map<std::string, std::string> clean_env() {

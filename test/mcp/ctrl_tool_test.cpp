@@ -5,8 +5,8 @@
 #include <fstream>
 
 #include "core/shell_words.hpp"
-#include "supervise/process_group.hpp"
 #include "mcp/mcp_fixture.hpp"
+#include "os/process_group.hpp"
 
 namespace pp::test {
 namespace {

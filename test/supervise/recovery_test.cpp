@@ -12,9 +12,9 @@
 #include <filesystem>
 #include <fstream>
 
-#include "core/proc_stat.hpp"
+#include "os/proc_stat.hpp"
+#include "os/process_group.hpp"
 #include "supervise/log_reader.hpp"
-#include "supervise/process_group.hpp"
 #include "supervise/state_file.hpp"
 #include "support/test_support.hpp"
 

@@ -1,6 +1,7 @@
 // state.json: every field survives the round trip, the file is private and replaced
 // whole, and bad files or entries are reported rather than half read.
 #include "supervise/state_file.hpp"
+#include "os/proc_stat.hpp"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

@@ -17,6 +17,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "core/readiness.hpp"
+
 extern char** environ;
 
 namespace pp::test {
@@ -175,13 +177,11 @@ void Server::launch(std::vector<std::string> extra_args, std::map<std::string, s
     env.emplace(v, "");
   pid_ = spawn(argv, env, "", out_fd_, err_fd_);
   // Read stdout until the readiness line: the server is ready exactly then.
-  const std::string marker = "persistproc listening on http://127.0.0.1:";
   auto deadline = std::chrono::steady_clock::now() + 30s;
   char buf[4096];
   while (true) {
-    auto pos = stdout_.find(marker);
-    if (pos != std::string::npos && stdout_.find('\n', pos) != std::string::npos) {
-      port_ = std::atoi(stdout_.c_str() + pos + marker.size());
+    if (auto port = readiness_port(stdout_)) {
+      port_ = *port;
       break;
     }
     pollfd p{out_fd_, POLLIN, 0};

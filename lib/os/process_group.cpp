@@ -1,7 +1,6 @@
-#include "supervise/process_group.hpp"
+#include "os/process_group.hpp"
 
 #include <dirent.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
@@ -13,6 +12,8 @@
 #include <cstring>
 #include <map>
 #include <string>
+
+#include "os/pidfd.hpp"
 
 namespace pp {
 
@@ -63,9 +64,9 @@ asio::awaitable<bool> await_exit(asio::any_io_executor ex, std::vector<int> pids
                                  std::chrono::steady_clock::time_point deadline) {
   using namespace asio::experimental::awaitable_operators;
   for (int pid : pids) {
-    int fd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
-    if (fd < 0) continue;  // already gone
-    asio::posix::stream_descriptor pidfd(ex, fd);
+    UniqueFd fd = os::open_pidfd(pid);
+    if (!fd) continue;  // already gone
+    asio::posix::stream_descriptor pidfd(ex, fd.release());
     asio::steady_timer timer(ex, deadline);
     // Only readiness is awaited here (no data is consumed), so losing the race is harmless.
     auto r = co_await (pidfd.async_wait(asio::posix::descriptor_base::wait_read, asio::as_tuple(asio::use_awaitable)) ||

@@ -1,4 +1,4 @@
-#include "core/proc_stat.hpp"
+#include "os/proc_stat.hpp"
 
 #include <unistd.h>
 
@@ -36,6 +36,13 @@ std::uint64_t rss_bytes(const std::vector<int>& pids) {
     if (in >> size >> resident) total += resident * page;
   }
   return total;
+}
+
+std::string current_boot_id() {
+  std::ifstream in("/proc/sys/kernel/random/boot_id");
+  std::string id;
+  std::getline(in, id);
+  return id;
 }
 
 }  // namespace pp

@@ -1,4 +1,4 @@
-#include "core/port_owner.hpp"
+#include "os/port_owner.hpp"
 
 #include <dirent.h>
 #include <unistd.h>

@@ -3,6 +3,7 @@
 #pragma once
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace pp {
@@ -14,5 +15,9 @@ std::optional<std::uint64_t> process_start_ticks(int pid);
 // Sum of the resident set sizes of `pids` in bytes (from /proc/<pid>/statm);
 // processes that are gone count 0.
 std::uint64_t rss_bytes(const std::vector<int>& pids);
+
+// This boot's id (/proc/sys/kernel/random/boot_id without the newline; "" when
+// unreadable): with the start ticks, tells a process of this boot from one of another.
+std::string current_boot_id();
 
 }  // namespace pp
