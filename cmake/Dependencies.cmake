@@ -1,8 +1,9 @@
-# Every dependency comes from Debian 12 packages (see README).
+# Debian 12 packages provide every dependency (scripts/common.sh); elsewhere see
+# README.md "Building without Debian's scripts" for the list and minimum versions.
 # Static Boost.JSON and libstdc++: every CLI call is a process start, and fewer
 # shared objects to map and relocate makes `persistproc list` measurably quicker.
 set(Boost_USE_STATIC_LIBS ON)
-find_package(Boost 1.81.0 EXACT REQUIRED CONFIG COMPONENTS json)
+find_package(Boost 1.81.0 REQUIRED CONFIG COMPONENTS json)
 find_package(CLI11 REQUIRED)
 find_package(Threads REQUIRED)
 if(PERSISTPROC_TESTS)

@@ -1,4 +1,4 @@
-// The implicit subcommands (SPEC §2): bare `persistproc [global options]` is `serve`,
+// The implicit subcommands (docs/cli.md#implicit-subcommands): bare `persistproc [global options]` is `serve`,
 // and a first word that is not a subcommand means `run` (`persistproc npm run dev`).
 #pragma once
 #include <string>

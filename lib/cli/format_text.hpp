@@ -1,4 +1,4 @@
-// Human-readable forms of the tools' results (SPEC §4 "Text form").
+// Human-readable forms of the tools' results (docs/cli.md#text-output).
 #pragma once
 #include <boost/json/object.hpp>
 #include <string>

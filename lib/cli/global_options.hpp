@@ -1,4 +1,4 @@
-// Options every subcommand accepts, with their environment variables (SPEC §1).
+// Options every subcommand accepts, with their environment variables (docs/cli.md#global-options).
 #pragma once
 #include <string>
 

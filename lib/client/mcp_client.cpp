@@ -91,7 +91,7 @@ asio::awaitable<void> McpClient::open() {
   json::value init = co_await impl_->rpc("initialize", std::move(params));
   if (auto* v = init.is_object() ? init.as_object().if_contains("protocolVersion") : nullptr; v && v->is_string())
     impl_->protocol_version = std::string(v->as_string());
-  json::object no_params;  // a named object: see the gcc 12 note in README ("How it is built")
+  json::object no_params;  // a named object: see docs/architecture.md#gcc-12
   co_await impl_->rpc("notifications/initialized", std::move(no_params), true);
 }
 

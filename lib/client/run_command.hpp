@@ -1,5 +1,5 @@
 // `persistproc run`: show a managed process in this terminal as if it ran here
-// (SPEC §6). Attach to a running instance or start one; print its combined log
+// (docs/cli.md#run). Attach to a running instance or start one; print its combined log
 // as it grows; follow restarts; exit with its exit code; Ctrl+C per --on-exit.
 //
 // How `run` learns what happens, and why:

@@ -1,4 +1,4 @@
-// Where an instance's three log files live (SPEC §7), the server's own log, and
+// Where an instance's three log files live (docs/logs.md#files), the server's own log, and
 // the one rotated backup of each.
 #pragma once
 #include <string>

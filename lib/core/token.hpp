@@ -1,4 +1,4 @@
-// The bearer token that guards the server (SPEC §8): `<data-dir>/token`, 256
+// The bearer token that guards the server (docs/security.md#token): `<data-dir>/token`, 256
 // random bits as hex, file mode 0600. The server creates it; clients read it.
 #pragma once
 #include <optional>

@@ -1,4 +1,4 @@
-// DNS-rebinding defence (SPEC §8): only loopback Host and Origin values are served.
+// DNS-rebinding defence (docs/security.md#host-and-origin): only loopback Host and Origin values are served.
 #pragma once
 #include <string_view>
 

@@ -1,4 +1,4 @@
-// JSON-RPC 2.0 message building: results and the error objects of SPEC §5.
+// JSON-RPC 2.0 message building: results and the error objects of docs/mcp.md#errors.
 #pragma once
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>

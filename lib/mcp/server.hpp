@@ -1,5 +1,5 @@
 // The MCP server without sockets: takes a Streamable HTTP request's parts and
-// returns the reply's parts (SPEC §5). The http layer maps these to Beast; tests
+// returns the reply's parts (docs/mcp.md#transport). The http layer maps these to Beast; tests
 // call it directly.
 #pragma once
 #include <boost/asio/awaitable.hpp>

@@ -1,4 +1,4 @@
-// The three MCP tools (SPEC §4): name, description, schemas and the call itself.
+// The three MCP tools (docs/mcp.md#tools): name, description, schemas and the call itself.
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <functional>

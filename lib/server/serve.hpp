@@ -1,5 +1,5 @@
 // `persistproc serve`: wires supervisor, MCP and HTTP onto one io_context and runs
-// until SIGINT/SIGTERM, then stops every managed process and exits 0 (SPEC §5).
+// until SIGINT/SIGTERM, then stops every managed process and exits 0 (docs/service.md#shutdown).
 #pragma once
 #include <chrono>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Reads the last N lines of a log file, optionally within a time window, in time
-// and memory that do not depend on the file's size (SPEC §4 `output`). A log that
+// and memory that do not depend on the file's size (docs/logs.md#reading). A log that
 // has rotated is read as one: its `.1` backup, then the current file.
 #pragma once
 #include <cstdint>

@@ -1,5 +1,5 @@
 // The process table: start, stop, restart, look up and list managed processes
-// (SPEC §3). Single-threaded: every call runs on the server's one io_context.
+// (docs/mcp.md#processes). Single-threaded: every call runs on the server's one io_context.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -54,7 +54,7 @@ class Supervisor {
     std::shared_ptr<Instance> instance;
     std::string error;
   };
-  // SPEC §3 lookup: pid wins, then an exact label among running processes, then
+  // Lookup (docs/mcp.md#lookup): pid wins, then an exact label among running processes, then
   // the command (argv equality) among running ones, narrowed by working directory.
   // When no running process matches, the most recently ended one that does is the
   // answer, so a crashed process can still be read and restarted by name.

@@ -1,4 +1,4 @@
-// Turning a byte stream into whole, valid-UTF-8 lines (SPEC §7).
+// Turning a byte stream into whole, valid-UTF-8 lines (docs/logs.md#lines).
 #include "core/line_splitter.hpp"
 
 #include <gtest/gtest.h>

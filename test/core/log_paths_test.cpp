@@ -1,4 +1,4 @@
-// Log file names: <log_dir>/<pid>.<escaped command>.{stdout,stderr,combined} (SPEC §7).
+// Log file names: <log_dir>/<pid>.<escaped command>.{stdout,stderr,combined} (docs/logs.md#files).
 #include "core/log_paths.hpp"
 
 #include <gtest/gtest.h>

@@ -84,7 +84,7 @@ TEST_F(RotationEndToEnd, ALineSplitAcrossTheCapIsWrittenWholeAfterTheRotation) {
   // Nine 100-byte lines (900 bytes), then one line whose end would pass the
   // 1024-byte cap: it must go whole into the fresh file. (It is written in one
   // write: written in two, a writer descheduled for more than the partial-line
-  // flush between them has its line split by design, SPEC §7; the flake hunt
+  // flush between them has its line split by design, docs/logs.md#lines; the flake hunt
   // caught the same assumption in the grep test.)
   std::vector<std::string> actions;
   for (char c = 'a'; c < 'a' + 9; ++c) actions.push_back("out:" + text_of_width(c));

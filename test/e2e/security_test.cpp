@@ -1,4 +1,4 @@
-// SPEC §8 end to end: DNS-rebinding defence, token authentication, limits.
+// docs/security.md end to end: DNS-rebinding defence, token authentication, limits.
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>

@@ -1,4 +1,4 @@
-// SPEC §9 end to end: serve --detach, systemd readiness and socket activation,
+// docs/service.md end to end: serve --detach, systemd readiness and socket activation,
 // clear exits for a busy port or an unusable data dir.
 #include <gtest/gtest.h>
 #include <netinet/in.h>

@@ -1,5 +1,5 @@
 // In-process MCP fixture: the real dispatcher, a real supervisor and real children
-// on a test io_context, no HTTP (DESIGN.md "Testing").
+// on a test io_context, no HTTP (test/README.md#principles).
 #pragma once
 #include <gtest/gtest.h>
 

@@ -1,5 +1,5 @@
 // LogFile writes time-stamped lines plus an index; read_log answers `output` queries
-// (SPEC §4) from the end of the file. Every read here is done twice, with the writer's
+// (docs/logs.md#reading) from the end of the file. Every read here is done twice, with the writer's
 // index and with none (the reader scans the file), and both must give the same answer.
 #include <gtest/gtest.h>
 
