@@ -32,6 +32,16 @@ std::optional<std::string> header(const Request& req, std::string_view name) {
   return std::string(it->value());
 }
 
+// OAuth 2.0 discovery (RFC 8414, RFC 9728, OpenID) and the usual registration
+// and authorization endpoints.
+bool is_oauth_path(std::string_view target) {
+  target = target.substr(0, target.find('?'));
+  if (target.starts_with("/.well-known/")) return true;
+  for (std::string_view p : {"/register", "/authorize", "/token", "/oauth"})
+    if (target == p || (target.starts_with(p) && target.size() > p.size() && target[p.size()] == '/')) return true;
+  return false;
+}
+
 bool authorized(const Request& req, const HttpConfig& config) {
   if (!config.token) return true;
   std::string_view auth = req[bh::field::authorization];
@@ -83,10 +93,19 @@ asio::awaitable<Response> respond(const Request& req, mcp::Server& mcp, const Ht
     co_return plain(req, bh::status::forbidden, R"({"error":"Forbidden: Host must be a loopback name"})");
   if (auto origin = header(req, "Origin"); origin && !is_loopback_origin(*origin))
     co_return plain(req, bh::status::forbidden, R"({"error":"Forbidden: Origin must be a loopback origin"})");
+  // No OAuth here: its discovery and registration paths are plainly absent, so a
+  // client does not conclude from a 401 that it should start an OAuth flow.
+  if (is_oauth_path(req.target()))
+    co_return plain(req, bh::status::not_found,
+                    R"({"error":"Not found: persistproc uses a bearer token, not OAuth"})");
   if (!authorized(req, config)) {
+    std::string where = "the token is in " + (config.token_file.empty() ? "the data directory" : config.token_file) +
+                        ", or set PERSISTPROC_TOKEN";
     Response res = plain(req, bh::status::unauthorized,
-                         R"j({"error":"Unauthorized: send Authorization: Bearer <token> (the token is in the data directory)"})j");
-    res.set(bh::field::www_authenticate, "Bearer");
+                         error_body("Unauthorized: send Authorization: Bearer <token>; " + where));
+    // error_description reaches the user through clients that show it; no quotes or backslashes in it.
+    res.set(bh::field::www_authenticate,
+            "Bearer error=\"invalid_token\", error_description=\"send Authorization: Bearer <token>; " + where + "\"");
     co_return res;
   }
   x->trusted = true;

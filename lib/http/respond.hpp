@@ -22,6 +22,7 @@ struct HttpConfig {
   std::chrono::seconds idle_timeout{120};            // between requests on a kept-alive connection
   std::size_t max_connections = 512;                 // beyond this, new connections get 503
   std::optional<std::string> token;                  // required bearer token; none = auth off
+  std::string token_file;                            // where the token is, for the 401's explanation
 };
 
 // What a connection tells respond() and learns from it, beyond the request.

@@ -212,33 +212,53 @@ json::object Server::list_tools() const {
   json::array tools;
   for (const auto& t : tools_)
     tools.push_back({{"name", t.name},
+                     {"title", t.title},
                      {"description", t.description},
+                     {"annotations", t.annotations},
                      {"inputSchema", t.input_schema},
                      {"outputSchema", t.output_schema}});
   return {{"tools", std::move(tools)}};
 }
 
+namespace {
+json::object tool_result(json::object result) {
+  bool is_error = result.contains("error") && !result["error"].is_null();
+  std::string text = json::serialize(result);
+  return {{"content", json::array{{{"type", "text"}, {"text", std::move(text)}}}},
+          {"structuredContent", std::move(result)},
+          {"isError", is_error}};
+}
+
+// Bad arguments are the model's to correct, so they are a tool result with
+// isError (SEP-1303, protocol 2025-11-25) rather than a protocol error.
+json::object invalid_arguments(const std::string& message) {
+  return tool_result({{"error", "Invalid arguments: " + message}});
+}
+}  // namespace
+
 boost::asio::awaitable<json::object> Server::call_tool(const json::object& params) {
   auto* n = params.if_contains("name");
   if (!n || !n->is_string()) throw RpcError{kInvalidParams, "tools/call needs name (a string)"};
+  const Tool* tool = nullptr;
+  for (const auto& t : tools_)
+    if (t.name == n->as_string()) tool = &t;
+  if (!tool) throw RpcError{kInvalidParams, "Unknown tool: " + std::string(n->as_string())};
   json::object no_args;
   const json::object* args = &no_args;
   if (auto* a = params.if_contains("arguments")) {
     if (a->is_object())
       args = &a->as_object();
     else if (!a->is_null())
-      throw RpcError{kInvalidParams, "arguments must be an object"};
+      co_return invalid_arguments("arguments must be an object");
   }
-  for (const auto& t : tools_) {
-    if (t.name != n->as_string()) continue;
-    json::object result = co_await t.call(*args);
-    bool is_error = result.contains("error") && !result["error"].is_null();
-    std::string text = json::serialize(result);
-    co_return json::object{{"content", json::array{{{"type", "text"}, {"text", std::move(text)}}}},
-                           {"structuredContent", std::move(result)},
-                           {"isError", is_error}};
+  std::optional<std::string> invalid;
+  try {
+    co_return tool_result(co_await tool->call(*args));
+  } catch (const RpcError& e) {
+    if (e.code != kInvalidParams) throw;
+    invalid = e.message;
   }
-  throw RpcError{kInvalidParams, "Unknown tool: " + std::string(n->as_string())};
+  co_return invalid_arguments(*invalid);
 }
 
 }  // namespace pp::mcp

@@ -62,6 +62,9 @@ boost::asio::awaitable<void> await_ready(json::object& result, std::shared_ptr<R
 Tool make_ctrl_tool(Supervisor& sup) {
   Tool t;
   t.name = "ctrl";
+  t.title = "Start, stop or restart a process";
+  // Starting runs a command and stopping ends one: never without approval.
+  t.annotations = {{"readOnlyHint", false}, {"destructiveHint", true}, {"idempotentHint", false}};
   t.description =
       "Start, stop or restart a long-running process (dev server, watcher, database).\n"
       "start: command_or_label is the command line (shell-split), working_directory is required, "
@@ -92,7 +95,10 @@ Tool make_ctrl_tool(Supervisor& sup) {
   props["wait_timeout"] = {{"type", json::array{"number", "null"}}, {"minimum", 0}, {"maximum", kMaxWaitSeconds},
                            {"default", kDefaultWaitSeconds},
                            {"description", "Seconds to wait for wait_for (default 30)."}};
-  t.input_schema = {{"type", "object"}, {"properties", std::move(props)}, {"required", json::array{"action"}}};
+  t.input_schema = {{"type", "object"},
+                    {"properties", std::move(props)},
+                    {"required", json::array{"action"}},
+                    {"additionalProperties", false}};
 
   json::object out;
   out["action"] = {{"type", "string"}};

@@ -35,6 +35,8 @@ json::object entry_schema() {
 Tool make_list_tool(Supervisor& sup, const ServerSelf& self) {
   Tool t;
   t.name = "list";
+  t.title = "List processes";
+  t.annotations = {{"readOnlyHint", true}, {"openWorldHint", false}};
   t.description =
       "List managed processes: every running one plus the 10 most recently ended, with status "
       "(running, exited, terminated, failed), exit_code, times and log file paths. A running process also "
@@ -45,7 +47,7 @@ Tool make_list_tool(Supervisor& sup, const ServerSelf& self) {
       "Example: {\"command_or_label\": \"npm run dev\"}";
   json::object props;
   add_target_properties(props);
-  t.input_schema = {{"type", "object"}, {"properties", std::move(props)}};
+  t.input_schema = {{"type", "object"}, {"properties", std::move(props)}, {"additionalProperties", false}};
   t.output_schema = {{"type", "object"},
                      {"properties", {{"processes", {{"type", "array"}, {"items", entry_schema()}}}}},
                      {"required", json::array{"processes"}}};

@@ -35,6 +35,8 @@ std::optional<Millis> read_time(const Args& a, const char* name) {
 Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
   Tool t;
   t.name = "output";
+  t.title = "Read a process's output";
+  t.annotations = {{"readOnlyHint", true}, {"openWorldHint", false}};
   t.description =
       "Read a process's captured output (each line prefixed with its UTC time stamp). stream is "
       "stdout, stderr or combined (default). Returns the last `lines` lines (default 100), optionally only "
@@ -56,7 +58,7 @@ Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
                       {"maxLength", Pattern::kMaxLength},
                       {"description", "Only lines matching this regular expression (RE2), like grep."}};
   add_target_properties(props);
-  t.input_schema = {{"type", "object"}, {"properties", std::move(props)}};
+  t.input_schema = {{"type", "object"}, {"properties", std::move(props)}, {"additionalProperties", false}};
   json::object out;
   out["output"] = {{"type", "array"}, {"items", {{"type", "string"}}}};
   out["lines_before"] = {{"type", "integer"}};

@@ -23,10 +23,16 @@ struct ServerSelf {
 
 struct Tool {
   std::string name;
+  std::string title;        // for people: shown by clients instead of the name
   std::string description;
+  // Hints for clients' approval policies (MCP ToolAnnotations): readOnlyHint,
+  // destructiveHint, idempotentHint, openWorldHint.
+  json::object annotations;
   json::object input_schema;
   json::object output_schema;
-  // Returns the result object (with "error" null or a message); throws RpcError for bad arguments.
+  // Returns the result object (with "error" null or a message); throws RpcError
+  // with kInvalidParams for bad arguments, which the server turns into an error
+  // result the model can read and correct (SEP-1303).
   std::function<boost::asio::awaitable<json::object>(const json::object& args)> call;
 };
 

@@ -135,6 +135,7 @@ int serve(const ServeOptions& opts) {
       return kExitDataDir;
     }
     http_config.token = token;
+    http_config.token_file = data_dir + "/token";
   }
 
   asio::io_context ioc(1);

@@ -85,13 +85,33 @@ TEST(Security, MissingOrWrongTokenIs401) {
   Server s({"-q"});
   auto none = http_request(s.port(), "POST", "/mcp/", kInit);
   EXPECT_EQ(none.status, 401);
-  EXPECT_EQ(none.headers["WWW-Authenticate"], "Bearer");
+  // The reason, and where the token is, reach the user through the client.
+  EXPECT_EQ(none.headers["WWW-Authenticate"],
+            "Bearer error=\"invalid_token\", error_description=\"send Authorization: Bearer <token>; the token is in " +
+                s.data_dir() + "/token, or set PERSISTPROC_TOKEN\"");
+  EXPECT_NE(none.body.find(s.data_dir() + "/token"), std::string::npos) << none.body;
   EXPECT_EQ(http_request(s.port(), "POST", "/mcp/", kInit, {{"Authorization", "Bearer nope"}}).status, 401);
   EXPECT_EQ(http_request(s.port(), "POST", "/mcp/", kInit, {{"Authorization", "Bearer " + s.token() + "x"}}).status,
             401);
   EXPECT_EQ(http_request(s.port(), "POST", "/mcp/", kInit, {{"Authorization", "Basic " + s.token()}}).status, 401);
   EXPECT_EQ(http_request(s.port(), "POST", "/mcp/", kInit, {{"Authorization", "Bearer " + s.token()}}).status, 200);
   EXPECT_EQ(http_request(s.port(), "POST", "/mcp/", kInit, {{"Authorization", "bearer " + s.token()}}).status, 200);
+}
+
+// A 401 on every path sent mcp-remote, Gemini and Codex into an OAuth flow that
+// cannot succeed. The OAuth paths are plainly absent; the Host check still comes first.
+TEST(Security, OAuthDiscoveryAndRegistrationAre404WithoutAToken) {
+  Server s({"-q"});
+  for (const char* path : {"/.well-known/oauth-protected-resource", "/.well-known/oauth-protected-resource/mcp",
+                           "/.well-known/oauth-authorization-server", "/.well-known/openid-configuration",
+                           "/register", "/authorize", "/token"}) {
+    auto r = http_request(s.port(), "GET", path);
+    EXPECT_EQ(r.status, 404) << path;
+    EXPECT_EQ(r.headers.count("WWW-Authenticate"), 0u) << path;
+    EXPECT_EQ(http_request(s.port(), "GET", path, "", {{"Host", "evil.example"}}).status, 403) << path;
+  }
+  EXPECT_EQ(http_request(s.port(), "POST", "/register", "{}").status, 404);
+  EXPECT_EQ(http_request(s.port(), "POST", "/mcp/", kInit).status, 401);  // the endpoint still wants the token
 }
 
 TEST(Security, CliReadsTheTokenFileOrTheEnvironment) {

@@ -76,28 +76,40 @@ TEST_F(Protocol, InvalidRequestsAre32600) {
 
 TEST_F(Protocol, UnknownMethodIs32601) { EXPECT_EQ(error_code(rpc("resources/list", {})), -32601); }
 
-TEST_F(Protocol, UnknownToolAndBadArgumentsAre32602) {
+TEST_F(Protocol, AnUnknownToolOrNoNameIs32602) {
   EXPECT_EQ(error_code(rpc("tools/call", {{"name", "nope"}, {"arguments", json::object{}}})), -32602);
   EXPECT_EQ(error_code(rpc("tools/call", {{"arguments", json::object{}}})), -32602);
-  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "list"}, {"arguments", 5}})), -32602);
-  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "list"}, {"arguments", {{"pid", "12"}}}})), -32602);
-  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "list"}, {"arguments", {{"pid", 1e300}}}})), -32602);
-  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "list"}, {"arguments", {{"pid", 18446744073709551615ull}}}})),
-            -32602);
-  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "output"}, {"arguments", {{"pid", 0}, {"lines", -1}}}})), -32602);
-  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "output"}, {"arguments", {{"pid", 0}, {"stream", "both"}}}})),
-            -32602);
-  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "ctrl"}, {"arguments", {{"action", "explode"}}}})), -32602);
-  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "ctrl"}, {"arguments", {{"action", "start"}, {"environment", {{"A", 1}}}}}})),
-            -32602);
-  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "output"}, {"arguments", {{"pid", 0}, {"lines", 1.5}}}})), -32602);
-  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "ctrl"}, {"arguments", {{"action", "start"}, {"environment", {{"A=B", "x"}}}}}})),
-            -32602);
-  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "ctrl"}, {"arguments", {{"action", "start"}, {"environment", {{"", "x"}}}}}})),
-            -32602);
-  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "list"}, {"arguments", {{"pidd", 1}}}})), -32602);
-  EXPECT_EQ(error_code(rpc("tools/call", {{"name", "output"}, {"arguments", {{"pid", 0}, {"since_time", "yesterday"}}}})),
-            -32602);
+}
+
+// SEP-1303 (protocol 2025-11-25): bad arguments are the model's to correct, so they
+// come back as a tool result with isError and a message, not as a protocol error.
+TEST_F(Protocol, BadArgumentsAreAnErrorResultTheModelCanRead) {
+  const std::vector<std::pair<const char*, json::value>> cases = {
+      {"list", 5},
+      {"list", json::object{{"pid", "12"}}},
+      {"list", json::object{{"pid", 1e300}}},
+      {"list", json::object{{"pid", 18446744073709551615ull}}},
+      {"output", json::object{{"pid", 0}, {"lines", -1}}},
+      {"output", json::object{{"pid", 0}, {"stream", "both"}}},
+      {"ctrl", json::object{{"action", "explode"}}},
+      {"ctrl", json::object{{"action", "start"}, {"environment", {{"A", 1}}}}},
+      {"output", json::object{{"pid", 0}, {"lines", 1.5}}},
+      {"ctrl", json::object{{"action", "start"}, {"environment", {{"A=B", "x"}}}}},
+      {"ctrl", json::object{{"action", "start"}, {"environment", {{"", "x"}}}}},
+      {"list", json::object{{"pidd", 1}}},
+      {"output", json::object{{"pid", 0}, {"since_time", "yesterday"}}},
+  };
+  for (const auto& [tool, args] : cases) {
+    auto reply = rpc("tools/call", {{"name", tool}, {"arguments", args}});
+    ASSERT_TRUE(reply.contains("result")) << tool << " " << json::serialize(args) << " " << json::serialize(reply);
+    const auto& result = reply.at("result").as_object();
+    EXPECT_EQ(result.at("isError"), true) << json::serialize(args);
+    std::string text(result.at("content").at(0).at("text").as_string());
+    EXPECT_NE(text.find("Invalid arguments: "), std::string::npos) << text;
+    EXPECT_TRUE(result.at("structuredContent").at("error").is_string());
+  }
+  auto unknown = rpc("tools/call", {{"name", "list"}, {"arguments", {{"pidd", 1}}}});
+  EXPECT_NE(json::serialize(unknown).find("unknown argument 'pidd'"), std::string::npos) << json::serialize(unknown);
 }
 
 TEST_F(Protocol, AWholeNumberWrittenAsADecimalIsThatInteger) {
@@ -119,8 +131,26 @@ TEST_F(Protocol, ToolsListDeclaresThreeToolsWithSchemas) {
     EXPECT_EQ(t.at("inputSchema").at("type"), "object");
     EXPECT_EQ(t.at("outputSchema").at("type"), "object");
     EXPECT_FALSE(t.at("description").as_string().empty());
+    EXPECT_FALSE(t.at("title").as_string().empty());
+    // Unknown arguments are refused, and the schema says so.
+    EXPECT_EQ(t.at("inputSchema").at("additionalProperties"), false);
   }
   EXPECT_EQ(names, (std::vector<std::string>{"ctrl", "list", "output"}));
+}
+
+// Without annotations Codex asked for approval of every call, reads included.
+TEST_F(Protocol, ToolsSayWhichOnlyRead) {
+  std::map<std::string, json::object> by_name;
+  auto listed = rpc("tools/list", {});
+  for (const auto& t : listed.at("result").at("tools").as_array())
+    by_name[std::string(t.at("name").as_string())] = t.at("annotations").as_object();
+  for (const char* reader : {"list", "output"}) {
+    EXPECT_EQ(by_name[reader].at("readOnlyHint"), true) << reader;
+    EXPECT_EQ(by_name[reader].at("openWorldHint"), false) << reader;
+  }
+  EXPECT_EQ(by_name["ctrl"].at("readOnlyHint"), false);
+  EXPECT_EQ(by_name["ctrl"].at("destructiveHint"), true);
+  EXPECT_EQ(by_name["ctrl"].at("idempotentHint"), false);
 }
 
 TEST_F(Protocol, ToolResultCarriesTextAndStructuredContentAndIsError) {

@@ -121,12 +121,15 @@ TEST_F(WaitFor, InvalidPatternQuotesRe2AndStartsNothing) {
 }
 
 TEST_F(WaitFor, WaitOptionsAreCheckedLikeOtherArguments) {
-  auto bad = rpc("tools/call", {{"name", "ctrl"}, {"arguments", {{"action", "stop"}, {"pid", 1}, {"wait_for", "x"}}}});
-  EXPECT_EQ(bad.at("error").at("message"), std::string("'wait_for' applies to start and restart only"));
-  bad = rpc("tools/call", {{"name", "ctrl"},
-                           {"arguments", {{"action", "start"}, {"command_or_label", "true"}, {"working_directory", dir.path()},
-                                          {"wait_for", "x"}, {"wait_timeout", 601}}}});
-  EXPECT_EQ(bad.at("error").at("message"), std::string("'wait_timeout' must be a number from 0 to 600"));
+  // Invalid arguments are an error result the model reads (docs/mcp.md#errors).
+  auto bad = call_raw("ctrl", {{"action", "stop"}, {"pid", 1}, {"wait_for", "x"}});
+  EXPECT_EQ(bad.at("isError"), true);
+  EXPECT_EQ(bad.at("structuredContent").at("error"),
+            std::string("Invalid arguments: 'wait_for' applies to start and restart only"));
+  bad = call_raw("ctrl", {{"action", "start"}, {"command_or_label", "true"}, {"working_directory", dir.path()},
+                          {"wait_for", "x"}, {"wait_timeout", 601}});
+  EXPECT_EQ(bad.at("structuredContent").at("error"),
+            std::string("Invalid arguments: 'wait_timeout' must be a number from 0 to 600"));
   EXPECT_TRUE(sup->list(Target{}).empty());
 }
 
