@@ -10,11 +10,15 @@ std::string connect_banner(const std::string& url, const std::string& data_dir, 
       "persistproc: long-running processes shared with your coding agents.\n"
       "\n"
       "Connect an agent:\n"
-      "  Claude Code:  claude mcp add --transport http persistproc " + url +
+      // User scope: the server is there in every project, not only this directory's.
+      "  Claude Code:  claude mcp add -s user --transport http persistproc " + url +
       (token.empty() ? "" : " --header \"" + auth + "\"") + "\n"
+      "  Codex CLI:    codex mcp add persistproc --url " + url +
+      (token.empty() ? "\n" : " --bearer-token-env-var PERSISTPROC_TOKEN\n"
+                               "                with PERSISTPROC_TOKEN=" + token + " in Codex's environment\n") +
       "  Cursor:       in ~/.cursor/mcp.json:\n"
       "                {\"mcpServers\": {\"persistproc\": {\"url\": \"" + url + "\"" + headers + "}}}\n"
-      "  Gemini CLI:   in ~/.gemini/settings.json:\n"
+      "  Gemini CLI:   in ~/.gemini/settings.json (Gemini uses MCP servers only in folders you trust):\n"
       "                {\"mcpServers\": {\"persistproc\": {\"httpUrl\": \"" + url + "\"" + headers + "}}}\n"
       "  Any other Streamable HTTP MCP client: " + url + (token.empty() ? "" : " with the header " + auth) + "\n"
       "\n";

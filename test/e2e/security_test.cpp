@@ -136,6 +136,7 @@ TEST(Security, BannerShowsEachAgentsHeader) {
   std::string header = "Authorization: Bearer " + s.token();
   EXPECT_NE(s.banner().find("--header \"" + header + "\""), std::string::npos) << s.banner();
   EXPECT_NE(s.banner().find(R"("headers": {"Authorization": "Bearer )" + s.token() + "\"}"), std::string::npos);
+  EXPECT_NE(s.banner().find("with PERSISTPROC_TOKEN=" + s.token() + " in Codex's environment"), std::string::npos);
   EXPECT_EQ(s.banner().find("Authentication is OFF"), std::string::npos);
 }
 

@@ -42,7 +42,10 @@ TEST(Server, BannerExplainsEachAgentThenReadinessLine) {
   Server s;
   std::string url = "http://127.0.0.1:" + std::to_string(s.port()) + "/mcp/";
   const std::string& out = s.banner();
-  EXPECT_NE(out.find("claude mcp add --transport http persistproc " + url), std::string::npos) << out;
+  EXPECT_NE(out.find("claude mcp add -s user --transport http persistproc " + url), std::string::npos) << out;
+  EXPECT_NE(out.find("codex mcp add persistproc --url " + url + " --bearer-token-env-var PERSISTPROC_TOKEN"),
+            std::string::npos)
+      << out;
   EXPECT_NE(out.find("\"url\": \"" + url + "\""), std::string::npos);
   EXPECT_NE(out.find("\"httpUrl\": \"" + url + "\""), std::string::npos);
   EXPECT_NE(out.find("Cursor"), std::string::npos);
