@@ -6,6 +6,13 @@ std::string connect_banner(const std::string& url, const std::string& data_dir, 
   std::string auth = "Authorization: Bearer " + token;
   std::string headers = ", \"headers\": {\"Authorization\": \"Bearer " + token + "\"}";
   if (token.empty()) headers.clear();
+  // The stdio bridge finds the server on the default port by itself; another port must be named.
+  std::string stdio_port;
+  if (url != "http://127.0.0.1:8947/mcp/") {
+    auto colon = url.rfind(':');
+    auto slash = url.find('/', colon);
+    stdio_port = ", \"--port\", \"" + url.substr(colon + 1, slash - colon - 1) + "\"";
+  }
   std::string out =
       "persistproc: long-running processes shared with your coding agents.\n"
       "\n"
@@ -21,6 +28,9 @@ std::string connect_banner(const std::string& url, const std::string& data_dir, 
       "  Gemini CLI:   in ~/.gemini/settings.json (Gemini uses MCP servers only in folders you trust):\n"
       "                {\"mcpServers\": {\"persistproc\": {\"httpUrl\": \"" + url + "\"" + headers + "}}}\n"
       "  Any other Streamable HTTP MCP client: " + url + (token.empty() ? "" : " with the header " + auth) + "\n"
+      "  A client that starts servers as commands (stdio), e.g. Claude Desktop:\n"
+      "                {\"mcpServers\": {\"persistproc\": {\"command\": \"persistproc\", \"args\": [\"mcp\"" +
+      stdio_port + "]}}}\n"
       "\n";
   out += token.empty() ? "Authentication is OFF (--no-auth): anyone who can reach this port can run commands.\n"
                        : "The token is in " + data_dir + "/token; the persistproc command line reads it from there.\n";

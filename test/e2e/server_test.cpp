@@ -50,6 +50,9 @@ TEST(Server, BannerExplainsEachAgentThenReadinessLine) {
   EXPECT_NE(out.find("\"httpUrl\": \"" + url + "\""), std::string::npos);
   EXPECT_NE(out.find("Cursor"), std::string::npos);
   EXPECT_NE(out.find("Gemini CLI"), std::string::npos);
+  EXPECT_NE(out.find(R"({"command": "persistproc", "args": ["mcp", "--port", ")" + std::to_string(s.port()) + "\"]}"),
+            std::string::npos)
+      << out;
   EXPECT_TRUE(out.ends_with("persistproc listening on " + url + "\n"));
 }
 

@@ -53,6 +53,10 @@ case "$mode" in
     "$node" "$dest/sdk_client.mjs" "$URL_auth" "$token" "$helper" "$work"
     "$node" "$dest/sdk_client.mjs" "$URL_open" - "$helper" "$work"
     "$node" "$dest/sdk_client.mjs" "$URL_auth" - "$helper" "$work" expect-unauthorized
+    # The stdio bridge (persistproc mcp), started by the SDK's stdio transport.
+    port=${URL_auth#http://127.0.0.1:}
+    port=${port%%/*}
+    "$node" "$dest/sdk_client.mjs" "stdio:$bin:$port:$work/auth" - "$helper" "$work"
     ;;
   conformance)
     # The suite sends no token, hence --no-auth.

@@ -2,8 +2,11 @@
 // connect, list tools, start a process, stop it, read its log. The SDK checks
 // every structuredContent against the tool's outputSchema.
 //   node sdk_client.mjs URL TOKEN|- HELPER CWD [expect-unauthorized]
+// URL may be stdio:BIN:PORT:DATA_DIR: the SDK's stdio transport then starts
+// `BIN mcp --port PORT --data-dir DATA_DIR`, the stdio bridge, which finds the token itself.
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 
 const [url, tokenArg, helper, cwd, expectation] = process.argv.slice(2);
 const token = tokenArg === "-" ? undefined : tokenArg;
@@ -13,9 +16,16 @@ function fail(message) {
   process.exit(1);
 }
 
-const transport = new StreamableHTTPClientTransport(new URL(url), {
-  requestInit: token ? { headers: { Authorization: `Bearer ${token}` } } : {},
-});
+const stdio = url.startsWith("stdio:");
+let transport;
+if (stdio) {
+  const [, bin, port, dataDir] = url.split(":");
+  transport = new StdioClientTransport({ command: bin, args: ["mcp", "--port", port, "--data-dir", dataDir], stderr: "inherit" });
+} else {
+  transport = new StreamableHTTPClientTransport(new URL(url), {
+    requestInit: token ? { headers: { Authorization: `Bearer ${token}` } } : {},
+  });
+}
 const client = new Client({ name: "persistproc-interop", version: "1.0.0" });
 
 // Lifecycle notifications arrive on the SSE stream the SDK opens after initialize;
@@ -60,6 +70,12 @@ if (!client.getServerCapabilities()?.logging) fail("server does not declare the 
 const { tools } = await client.listTools();
 const names = tools.map((t) => t.name).sort();
 if (JSON.stringify(names) !== JSON.stringify(["ctrl", "list", "output"])) fail(`tools: ${names}`);
+// Annotations let clients run reads without asking for approval.
+for (const t of tools) {
+  const readOnly = t.name !== "ctrl";
+  if (t.annotations?.readOnlyHint !== readOnly || !t.title) fail(`annotations of ${t.name}: ${JSON.stringify(t)}`);
+}
+if (tools.find((t) => t.name === "ctrl").annotations.destructiveHint !== true) fail("ctrl is not marked destructive");
 
 async function call(name, args) {
   const r = await client.callTool({ name, arguments: args });
@@ -103,6 +119,6 @@ if (!out.output.some((l) => l.includes(" [SYSTEM] Process started")) ||
 const bad = await client.callTool({ name: "ctrl", arguments: { action: "stop", command_or_label: "no-such-thing" } });
 if (!bad.isError || typeof bad.structuredContent.error !== "string") fail(`error result: ${JSON.stringify(bad)}`);
 
-await transport.terminateSession();
+if (!stdio) await transport.terminateSession();
 await client.close();
-console.log(`sdk_client: OK (pid ${started.pid}, ${out.output.length} output lines)`);
+console.log(`sdk_client: OK over ${stdio ? "stdio" : "HTTP"} (pid ${started.pid}, ${out.output.length} output lines)`);
