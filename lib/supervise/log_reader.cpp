@@ -1,17 +1,10 @@
 #include "supervise/log_reader.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 
-#include "core/log_paths.hpp"
 #include "core/posix_io.hpp"
-#include "core/same_file.hpp"
-#include "core/unique_fd.hpp"
+#include "supervise/log_range.hpp"
 
 namespace pp {
 
@@ -24,35 +17,6 @@ std::string pread_all(int fd, std::uint64_t off, std::size_t len) {
   std::string out(len, '\0');
   out.resize(pread_full(fd, out.data(), len, off));
   return out;
-}
-
-// Builds an index for a file we did not write, by one forward scan.
-LogIndex scan_index(int fd, std::uint64_t size) {
-  LogIndex idx;
-  std::uint64_t off = 0, line_start = 0, next_cp = 0;
-  bool at_line_start = true;
-  while (off < size) {
-    std::string block = pread_all(fd, off, static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, size - off)));
-    if (block.empty()) break;
-    for (std::size_t i = 0; i < block.size(); ++i) {
-      if (at_line_start) {
-        line_start = off + i;
-        if (line_start >= next_cp) {
-          std::string head = pread_all(fd, line_start, kStampLen);
-          idx.checkpoints.push_back({line_start, idx.lines, parse_line_stamp(head).value_or(0)});
-          next_cp = line_start + LogFile::kCheckpointBytes;
-        }
-        at_line_start = false;
-      }
-      if (block[i] == '\n') {
-        ++idx.lines;
-        at_line_start = true;
-      }
-    }
-    off += block.size();
-  }
-  idx.size = off;
-  return idx;
 }
 
 class Reader {
@@ -111,86 +75,22 @@ class Reader {
   const LogIndex& idx_;
 };
 
-// The backup and the current file as one byte sequence: offsets and line numbers of
-// the current file come after those of the backup. Rotation happens between lines,
-// so no line spans the two.
-class JoinedLog {
- public:
-  struct Part {
-    int fd;
-    const LogIndex* index;
-    std::uint64_t base_offset;
-    std::uint64_t base_line;
-  };
-
-  void add(int fd, const LogIndex& idx) {
-    parts_.push_back({fd, &idx, size(), lines()});
-    readers_.emplace_back(fd, idx);
+std::uint64_t line_number(const LogRange& log, std::uint64_t off) {
+  const auto& parts = log.parts();
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    const LogRange::Part& p = parts[i];
+    if (i + 1 == parts.size() || off < p.end())
+      return p.line + Reader(p.fd.get(), p.index()).line_number(off - std::min(off, p.offset));
   }
-  std::uint64_t size() const { return parts_.empty() ? 0 : parts_.back().base_offset + parts_.back().index->size; }
-  std::uint64_t lines() const { return parts_.empty() ? 0 : parts_.back().base_line + parts_.back().index->lines; }
+  return 0;
+}
 
-  // Reads [off, off+len) across the parts into `dst`; returns the bytes read.
-  std::size_t read_into(std::uint64_t off, char* dst, std::size_t len) const {
-    std::size_t done = 0;
-    for (const Part& p : parts_) {
-      std::uint64_t end = p.base_offset + p.index->size;
-      if (off >= end || done >= len) continue;
-      auto n = static_cast<std::size_t>(std::min<std::uint64_t>(len - done, end - off));
-      std::size_t got = pread_full(p.fd, dst + done, n, off - p.base_offset);
-      done += got;
-      off += got;
-      if (got < n) break;
-    }
-    return done;
+std::uint64_t first_at_or_after(const LogRange& log, Millis t) {
+  for (const LogRange::Part& p : log.parts()) {
+    std::uint64_t local = Reader(p.fd.get(), p.index()).first_at_or_after(t);
+    if (local < p.index().size) return p.offset + local;
   }
-
-  // Reads [off, off+len) across the parts.
-  std::string pread(std::uint64_t off, std::size_t len) const {
-    std::string out;
-    for (const Part& p : parts_) {
-      std::uint64_t end = p.base_offset + p.index->size;
-      if (off >= end || out.size() >= len) continue;
-      std::uint64_t local = off - p.base_offset;
-      auto n = static_cast<std::size_t>(std::min<std::uint64_t>(len - out.size(), end - off));
-      std::string got = pread_all(p.fd, local, n);
-      out += got;
-      off += got.size();
-      if (got.size() < n) break;  // the file is shorter than its index says
-    }
-    return out;
-  }
-
-  std::uint64_t line_number(std::uint64_t off) const {
-    for (std::size_t i = 0; i < parts_.size(); ++i) {
-      const Part& p = parts_[i];
-      if (i + 1 == parts_.size() || off < p.base_offset + p.index->size)
-        return p.base_line + readers_[i].line_number(off - std::min(off, p.base_offset));
-    }
-    return 0;
-  }
-
-  std::uint64_t first_at_or_after(Millis t) const {
-    for (std::size_t i = 0; i < parts_.size(); ++i) {
-      std::uint64_t local = readers_[i].first_at_or_after(t);
-      if (local < parts_[i].index->size) return parts_[i].base_offset + local;
-    }
-    return size();
-  }
-
- private:
-  std::vector<Part> parts_;
-  std::vector<Reader> readers_;
-};
-
-// The writer's index when it still describes the file, else one built by a scan.
-const LogIndex& usable_index(int fd, const LogIndex* index, LogIndex& scanned) {
-  struct stat st {};
-  ::fstat(fd, &st);
-  auto size = static_cast<std::uint64_t>(st.st_size);
-  if (index && index->size == size) return *index;
-  scanned = scan_index(fd, size);
-  return scanned;
+  return log.size();
 }
 
 // Matching lines of [from, to): whole blocks of lines are read backwards, and a
@@ -206,7 +106,7 @@ std::string_view text_of(std::string_view line) {
 // buffer is reused for every block: fresh megabyte allocations would cost a page
 // fault per page, several times the search itself.
 template <class F>
-void grep_backwards(const JoinedLog& log, std::uint64_t from, std::uint64_t to, const Pattern& pattern, F on_match) {
+void grep_backwards(const LogRange& log, std::uint64_t from, std::uint64_t to, const Pattern& pattern, F on_match) {
   std::vector<char> buf;
   std::string carry;  // the start of a line that begins in an earlier block (usually short)
   std::uint64_t pos = to;
@@ -214,7 +114,7 @@ void grep_backwards(const JoinedLog& log, std::uint64_t from, std::uint64_t to, 
     std::uint64_t start = pos - std::min<std::uint64_t>(kGrepBlock, pos - from);
     auto n = static_cast<std::size_t>(pos - start);
     if (buf.size() < n + carry.size()) buf.resize(std::max(n + carry.size(), kGrepBlock + 4096));
-    if (n > 0 && log.read_into(start, buf.data(), n) < n) return;  // shorter than its index says
+    if (n > 0 && log.read(start, buf.data(), n) < n) return;  // shorter than its index says
     std::memcpy(buf.data() + n, carry.data(), carry.size());
     std::string_view block(buf.data(), n + carry.size());
     pos = start;
@@ -244,7 +144,7 @@ void grep_backwards(const JoinedLog& log, std::uint64_t from, std::uint64_t to, 
   }
 }
 
-ReadResult grep_log(const JoinedLog& log, std::uint64_t floor, std::uint64_t end, const ReadQuery& q) {
+ReadResult grep_log(const LogRange& log, std::uint64_t floor, std::uint64_t end, const ReadQuery& q) {
   ReadResult r;
   std::vector<std::string> rev;
   std::uint64_t bytes = 0;
@@ -278,22 +178,12 @@ ReadResult read_log(const LogFile& log, const ReadQuery& q) {
 ReadResult read_log(const std::string& path, const LogIndex* index, const ReadQuery& q,
                     const LogIndex* backup_index) {
   ReadResult r;
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    r.error = "cannot read log file " + path + ": " + std::strerror(errno);
-    return r;
-  }
-  // Opened second. A writer in this process cannot rotate in between; should one in
-  // another process do so, the backup is the file already open, and is left out.
-  UniqueFd backup(::open(backup_path(path).c_str(), O_RDONLY | O_CLOEXEC));
-  LogIndex scanned[2];
-  JoinedLog log;
-  if (backup.get() >= 0 && !same_file(backup.get(), fd.get()))
-    log.add(backup.get(), usable_index(backup.get(), backup_index, scanned[0]));
-  log.add(fd.get(), usable_index(fd.get(), index, scanned[1]));
+  LogRange log;
+  r.error = log.open(path, index, backup_index);
+  if (!r.error.empty()) return r;
 
-  std::uint64_t end = q.before ? log.first_at_or_after(*q.before) : log.size();
-  std::uint64_t floor = q.since ? std::min(log.first_at_or_after(*q.since), end) : 0;
+  std::uint64_t end = q.before ? first_at_or_after(log, *q.before) : log.size();
+  std::uint64_t floor = q.since ? std::min(first_at_or_after(log, *q.since), end) : 0;
   if (q.pattern) return grep_log(log, floor, end, q);
 
   // Walk back from `end`, block by block, taking whole lines that start at or after `floor`.
@@ -319,12 +209,14 @@ ReadResult read_log(const std::string& path, const LogIndex* index, const ReadQu
       break;
     }
     std::uint64_t from = pos - std::min<std::uint64_t>(kBlock, pos - floor);
-    tail.insert(0, log.pread(from, static_cast<std::size_t>(pos - from)));
+    std::string block(static_cast<std::size_t>(pos - from), '\0');
+    block.resize(log.read(from, block.data(), block.size()));
+    tail.insert(0, block);
     pos = from;
   }
   r.lines.assign(std::make_move_iterator(rev.rbegin()), std::make_move_iterator(rev.rend()));
-  r.lines_before = log.line_number(first);
-  r.lines_after = log.lines() - log.line_number(end);
+  r.lines_before = line_number(log, first);
+  r.lines_after = log.lines() - line_number(log, end);
   return r;
 }
 
