@@ -1,9 +1,11 @@
 #include "supervise/log_reader.hpp"
 
 #include <algorithm>
-#include <cstring>
+#include <iterator>
+#include <string_view>
 
 #include "core/posix_io.hpp"
+#include "supervise/backward_lines.hpp"
 #include "supervise/log_range.hpp"
 
 namespace pp {
@@ -93,58 +95,57 @@ std::uint64_t first_at_or_after(const LogRange& log, Millis t) {
   return log.size();
 }
 
-// Matching lines of [from, to): whole blocks of lines are read backwards, and a
-// block the pattern cannot match anywhere is skipped without splitting it.
+// A search reads 1 MiB at a time: most blocks are then skipped whole by the
+// pattern's quick test, at the speed of the test rather than of splitting lines.
 constexpr std::size_t kGrepBlock = 1024 * 1024;
+
+// The last q.lines lines of [floor, end), within the byte budget.
+ReadResult tail(const LogRange& log, std::uint64_t floor, std::uint64_t end, const ReadQuery& q) {
+  std::vector<std::string> rev;
+  std::uint64_t first = end, bytes = 0;
+  bool full = q.lines == 0;
+  BackwardLines lines(log, floor, end, kBlock);
+  for (std::string_view block; !full && !(block = lines.next()).empty();) {
+    while (!full && !block.empty()) {
+      std::string_view line = pop_last_line(block);
+      // The first line always comes, however long; one past the budget ends the answer.
+      full = !rev.empty() && bytes + line.size() > q.max_bytes;
+      if (full) break;
+      bytes += line.size();
+      rev.emplace_back(line);
+      first = lines.offset_of(line);
+      full = rev.size() >= q.lines;
+    }
+  }
+  ReadResult r;
+  r.lines.assign(std::make_move_iterator(rev.rbegin()), std::make_move_iterator(rev.rend()));
+  r.lines_before = line_number(log, first);
+  r.lines_after = log.lines() - line_number(log, end);
+  return r;
+}
 
 std::string_view text_of(std::string_view line) {
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
   return line.size() > kStampLen ? line.substr(kStampLen + 1) : std::string_view();
 }
 
-// Calls on_match(line) for each matching line of [from, to), last first. One
-// buffer is reused for every block: fresh megabyte allocations would cost a page
-// fault per page, several times the search itself.
+// Calls on_match(line) for each line of [from, to) whose text matches, last first.
+// A block the pattern cannot match anywhere is skipped without splitting it.
 template <class F>
 void grep_backwards(const LogRange& log, std::uint64_t from, std::uint64_t to, const Pattern& pattern, F on_match) {
-  std::vector<char> buf;
-  std::string carry;  // the start of a line that begins in an earlier block (usually short)
-  std::uint64_t pos = to;
-  while (pos > from || !carry.empty()) {
-    std::uint64_t start = pos - std::min<std::uint64_t>(kGrepBlock, pos - from);
-    auto n = static_cast<std::size_t>(pos - start);
-    if (buf.size() < n + carry.size()) buf.resize(std::max(n + carry.size(), kGrepBlock + 4096));
-    if (n > 0 && log.read(start, buf.data(), n) < n) return;  // shorter than its index says
-    std::memcpy(buf.data() + n, carry.data(), carry.size());
-    std::string_view block(buf.data(), n + carry.size());
-    pos = start;
-    carry.clear();
-    // Keep back a partial first line unless this block starts at `from`.
-    std::size_t cut = 0;
-    if (pos > from) {
-      std::size_t nl = block.find('\n');
-      if (nl == std::string_view::npos || nl + 1 == block.size()) {  // one long line: read further back
-        carry.assign(block);
-        continue;
-      }
-      cut = nl + 1;
-      carry.assign(block.substr(0, cut));
-    }
-    std::string_view lines = block.substr(cut);
-    if (lines.empty() || !pattern.may_match_some_line(lines)) continue;
-    std::size_t end = lines.size();
-    while (end > 0) {
-      std::size_t begin = end >= 2 ? lines.rfind('\n', end - 2) : std::string_view::npos;
-      begin = begin == std::string_view::npos ? 0 : begin + 1;
-      std::string_view line = lines.substr(begin, end - begin);
-      if (pattern.search(text_of(line)))
-        if (!on_match(line)) return;
-      end = begin;
+  BackwardLines lines(log, from, to, kGrepBlock);
+  for (std::string_view block; !(block = lines.next()).empty();) {
+    if (!pattern.may_match_some_line(block)) continue;
+    while (!block.empty()) {
+      std::string_view line = pop_last_line(block);
+      if (pattern.search(text_of(line))) on_match(line);
     }
   }
 }
 
-ReadResult grep_log(const LogRange& log, std::uint64_t floor, std::uint64_t end, const ReadQuery& q) {
+// The last q.lines matches in [floor, end), within the byte budget; the counts are
+// of matches.
+ReadResult grep(const LogRange& log, std::uint64_t floor, std::uint64_t end, const ReadQuery& q) {
   ReadResult r;
   std::vector<std::string> rev;
   std::uint64_t bytes = 0;
@@ -158,14 +159,9 @@ ReadResult grep_log(const LogRange& log, std::uint64_t floor, std::uint64_t end,
       full = true;
       ++r.lines_before;
     }
-    return true;
   });
   r.lines.assign(std::make_move_iterator(rev.rbegin()), std::make_move_iterator(rev.rend()));
-  if (end < log.size())
-    grep_backwards(log, end, log.size(), *q.pattern, [&](std::string_view) {
-      ++r.lines_after;
-      return true;
-    });
+  if (end < log.size()) grep_backwards(log, end, log.size(), *q.pattern, [&](std::string_view) { ++r.lines_after; });
   return r;
 }
 
@@ -177,47 +173,15 @@ ReadResult read_log(const LogFile& log, const ReadQuery& q) {
 
 ReadResult read_log(const std::string& path, const LogIndex* index, const ReadQuery& q,
                     const LogIndex* backup_index) {
-  ReadResult r;
   LogRange log;
-  r.error = log.open(path, index, backup_index);
-  if (!r.error.empty()) return r;
-
+  if (std::string error = log.open(path, index, backup_index); !error.empty()) {
+    ReadResult r;
+    r.error = std::move(error);
+    return r;
+  }
   std::uint64_t end = q.before ? first_at_or_after(log, *q.before) : log.size();
   std::uint64_t floor = q.since ? std::min(first_at_or_after(log, *q.since), end) : 0;
-  if (q.pattern) return grep_log(log, floor, end, q);
-
-  // Walk back from `end`, block by block, taking whole lines that start at or after `floor`.
-  std::vector<std::string> rev;
-  std::string tail;  // bytes [pos, pos + tail.size()) not yet turned into lines
-  std::uint64_t pos = end, first = end, bytes = 0;
-  while (rev.size() < q.lines) {
-    std::size_t search_end = tail.size() >= 2 ? tail.size() - 2 : std::string::npos;
-    std::size_t k = tail.size() >= 2 ? tail.rfind('\n', search_end) : std::string::npos;
-    if (k != std::string::npos) {
-      bytes += tail.size() - (k + 1);
-      if (!rev.empty() && bytes > q.max_bytes) break;
-      rev.push_back(tail.substr(k + 1));
-      tail.resize(k + 1);
-      first = pos + k + 1;
-      continue;
-    }
-    if (pos <= floor) {
-      if (!tail.empty() && (rev.empty() || bytes + tail.size() <= q.max_bytes)) {
-        rev.push_back(std::move(tail));
-        first = pos;
-      }
-      break;
-    }
-    std::uint64_t from = pos - std::min<std::uint64_t>(kBlock, pos - floor);
-    std::string block(static_cast<std::size_t>(pos - from), '\0');
-    block.resize(log.read(from, block.data(), block.size()));
-    tail.insert(0, block);
-    pos = from;
-  }
-  r.lines.assign(std::make_move_iterator(rev.rbegin()), std::make_move_iterator(rev.rend()));
-  r.lines_before = line_number(log, first);
-  r.lines_after = log.lines() - line_number(log, end);
-  return r;
+  return q.pattern ? grep(log, floor, end, q) : tail(log, floor, end, q);
 }
 
 }  // namespace pp
