@@ -4,7 +4,6 @@
 #include <iterator>
 #include <string_view>
 
-#include "core/posix_io.hpp"
 #include "supervise/backward_lines.hpp"
 #include "supervise/log_range.hpp"
 
@@ -12,92 +11,70 @@ namespace pp {
 
 namespace {
 
+// The tail and the index lookups read 64 KiB at a time: the last 100 lines, or a
+// stretch between two checkpoints, is about one block.
 constexpr std::size_t kBlock = 64 * 1024;
+// A search reads 1 MiB at a time: most blocks are then skipped whole by the
+// pattern's quick test, at the speed of the test rather than of splitting lines.
+constexpr std::size_t kGrepBlock = 1024 * 1024;
 
-// Reads [off, off+len) fully (short only at end of file).
-std::string pread_all(int fd, std::uint64_t off, std::size_t len) {
-  std::string out(len, '\0');
-  out.resize(pread_full(fd, out.data(), len, off));
-  return out;
+// The part of the log that holds `off` (the last one for the end).
+const LogRange::Part& part_at(const LogRange& log, std::uint64_t off) {
+  for (const LogRange::Part& p : log.parts())
+    if (off < p.end()) return p;
+  return log.parts().back();
 }
 
-class Reader {
- public:
-  Reader(int fd, const LogIndex& idx) : fd_(fd), idx_(idx) {}
-
-  // Number of lines that start before `off` (a line start or the end).
-  std::uint64_t line_number(std::uint64_t off) const {
-    if (off >= idx_.size) return idx_.lines;
-    const Checkpoint* cp = checkpoint_at_or_before(off);
-    if (!cp) return 0;
-    std::uint64_t n = cp->line;
-    for (std::uint64_t p = cp->offset; p < off;) {
-      std::string block = pread_all(fd_, p, static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, off - p)));
-      if (block.empty()) break;
-      n += static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
-      p += block.size();
-    }
-    return n;
-  }
-
-  // Offset of the first line stamped at or after `t` (the end when none is).
-  std::uint64_t first_at_or_after(Millis t) const {
-    const auto& cps = idx_.checkpoints;
-    auto it = std::lower_bound(cps.begin(), cps.end(), t, [](const Checkpoint& c, Millis v) { return c.stamp < v; });
-    if (it == cps.begin()) return cps.empty() ? idx_.size : 0;
-    std::uint64_t from = std::prev(it)->offset;
-    std::uint64_t to = it == cps.end() ? idx_.size : it->offset;
-    // Scan the lines in [from, to) for the first stamp >= t.
-    std::uint64_t p = from;
-    std::string carry;
-    while (p < to) {
-      std::string block = pread_all(fd_, p, static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, to - p)));
-      if (block.empty()) break;
-      std::uint64_t base = p - carry.size();
-      carry += block;
-      p += block.size();
-      std::size_t start = 0;
-      for (std::size_t nl; (nl = carry.find('\n', start)) != std::string::npos; start = nl + 1) {
-        auto stamp = parse_line_stamp(std::string_view(carry).substr(start, nl - start));
-        if (stamp && *stamp >= t) return base + start;
-      }
-      carry.erase(0, start);
-    }
-    return to;
-  }
-
- private:
-  const Checkpoint* checkpoint_at_or_before(std::uint64_t off) const {
-    const auto& cps = idx_.checkpoints;
-    auto it = std::upper_bound(cps.begin(), cps.end(), off, [](std::uint64_t v, const Checkpoint& c) { return v < c.offset; });
-    return it == cps.begin() ? nullptr : &*std::prev(it);
-  }
-
-  int fd_;
-  const LogIndex& idx_;
-};
-
+// Number of lines that start before `off` (a line start or the end): the nearest
+// checkpoint's line number plus the newlines between it and `off`.
 std::uint64_t line_number(const LogRange& log, std::uint64_t off) {
-  const auto& parts = log.parts();
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    const LogRange::Part& p = parts[i];
-    if (i + 1 == parts.size() || off < p.end())
-      return p.line + Reader(p.fd.get(), p.index()).line_number(off - std::min(off, p.offset));
-  }
-  return 0;
+  const LogRange::Part& p = part_at(log, off);
+  const LogIndex& idx = p.index();
+  std::uint64_t local = off - std::min(off, p.offset);
+  if (local >= idx.size) return p.line + idx.lines;
+  const auto& cps = idx.checkpoints;
+  auto cp = std::upper_bound(cps.begin(), cps.end(), local, [](std::uint64_t v, const Checkpoint& c) { return v < c.offset; });
+  if (cp == cps.begin()) return p.line;
+  --cp;
+  std::uint64_t n = p.line + cp->line;
+  BackwardLines lines(log, p.offset + cp->offset, p.offset + local, kBlock);
+  for (std::string_view block; !(block = lines.next()).empty();)
+    n += static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
+  return n;
 }
 
+// Offset in part `p` of its first line stamped at or after `t` (its end when none
+// is): a binary search over the checkpoints' stamps, then the stretch before the
+// first checkpoint at or after `t` is read for the line.
+std::uint64_t first_in_part_at_or_after(const LogRange& log, const LogRange::Part& p, Millis t) {
+  const LogIndex& idx = p.index();
+  const auto& cps = idx.checkpoints;
+  auto it = std::lower_bound(cps.begin(), cps.end(), t, [](const Checkpoint& c, Millis v) { return c.stamp < v; });
+  if (it == cps.begin()) return cps.empty() ? idx.size : 0;
+  std::uint64_t from = std::prev(it)->offset;
+  std::uint64_t to = it == cps.end() ? idx.size : it->offset;
+  // Walked from the end, the earliest line that qualifies is the last one seen. A
+  // last piece without its newline is no line yet: lines are counted by newlines.
+  std::uint64_t first = p.offset + to;
+  BackwardLines lines(log, p.offset + from, p.offset + to, kBlock);
+  for (std::string_view block; !(block = lines.next()).empty();) {
+    while (!block.empty()) {
+      std::string_view line = pop_last_line(block);
+      auto stamp = parse_line_stamp(line);
+      if (line.back() == '\n' && stamp && *stamp >= t) first = lines.offset_of(line);
+    }
+  }
+  return first - p.offset;
+}
+
+// Offset of the first line stamped at or after `t` (the end when none is).
 std::uint64_t first_at_or_after(const LogRange& log, Millis t) {
   for (const LogRange::Part& p : log.parts()) {
-    std::uint64_t local = Reader(p.fd.get(), p.index()).first_at_or_after(t);
+    std::uint64_t local = first_in_part_at_or_after(log, p, t);
     if (local < p.index().size) return p.offset + local;
   }
   return log.size();
 }
-
-// A search reads 1 MiB at a time: most blocks are then skipped whole by the
-// pattern's quick test, at the speed of the test rather than of splitting lines.
-constexpr std::size_t kGrepBlock = 1024 * 1024;
 
 // The last q.lines lines of [floor, end), within the byte budget.
 ReadResult tail(const LogRange& log, std::uint64_t floor, std::uint64_t end, const ReadQuery& q) {
