@@ -27,6 +27,17 @@ void write(const std::string& path, const std::string& bytes) {
   ::close(fd);
 }
 
+// A file of `bytes` with no writer's index (so it is scanned), opened as a range.
+struct RawLog {
+  explicit RawLog(const std::string& bytes) {
+    write(path, bytes);
+    EXPECT_EQ(log.open(path, nullptr, nullptr), "");
+  }
+  TempDir dir;
+  const std::string path = dir.path() + "/a.stdout";
+  LogRange log;
+};
+
 // Lines of many lengths, some longer than the blocks below.
 std::string sample() {
   std::string s;
@@ -57,12 +68,9 @@ void expect_walk(const LogRange& log, const std::string& bytes, std::uint64_t fl
 }
 
 TEST(BackwardLines, ReturnsEveryLineWholeFromTheEndForAnyBlockSize) {
-  TempDir dir;
-  const std::string path = dir.path() + "/a.stdout";
   const std::string bytes = sample();
-  write(path, bytes);
-  LogRange log;
-  ASSERT_EQ(log.open(path, nullptr, nullptr), "");
+  RawLog raw(bytes);
+  const LogRange& log = raw.log;
   ASSERT_EQ(log.size(), bytes.size());
   std::vector<std::uint64_t> starts = {0};
   for (std::size_t i = 0; i < bytes.size(); ++i)
@@ -75,12 +83,8 @@ TEST(BackwardLines, ReturnsEveryLineWholeFromTheEndForAnyBlockSize) {
 }
 
 TEST(BackwardLines, AnEmptyStretchHasNoLines) {
-  TempDir dir;
-  const std::string path = dir.path() + "/a.stdout";
-  write(path, "one\ntwo\n");
-  LogRange log;
-  ASSERT_EQ(log.open(path, nullptr, nullptr), "");
-  BackwardLines lines(log, 4, 4, 64);
+  RawLog raw("one\ntwo\n");
+  BackwardLines lines(raw.log, 4, 4, 64);
   EXPECT_TRUE(lines.next().empty());
   EXPECT_EQ(lines.position(), 4u);
 }
@@ -98,13 +102,9 @@ TEST(BackwardLines, ReadsTheBackupAndTheCurrentFileAsOne) {
 }
 
 TEST(BackwardLines, AFileCutShortEndsTheWalk) {
-  TempDir dir;
-  const std::string path = dir.path() + "/a.stdout";
-  write(path, "first line\nsecond line\nthird line\n");
-  LogRange log;
-  ASSERT_EQ(log.open(path, nullptr, nullptr), "");
-  ASSERT_EQ(::truncate(path.c_str(), 11), 0);  // shorter than its index now says
-  BackwardLines lines(log, 0, log.size(), 8);
+  RawLog raw("first line\nsecond line\nthird line\n");
+  ASSERT_EQ(::truncate(raw.path.c_str(), 11), 0);  // shorter than its index now says
+  BackwardLines lines(raw.log, 0, raw.log.size(), 8);
   EXPECT_TRUE(lines.next().empty());
   EXPECT_TRUE(lines.next().empty());
 }
