@@ -20,13 +20,12 @@
 #include "client/call.hpp"
 #include "client/event_source.hpp"
 #include "client/log_follower.hpp"
+#include "client/run_output.hpp"
 #include "client/terminal.hpp"
 #include "core/event.hpp"
 #include "core/exit_codes.hpp"
 #include "core/posix_io.hpp"
 #include "core/shell_words.hpp"
-#include "core/system_lines.hpp"
-#include "core/timestamp.hpp"
 #include "os/pidfd.hpp"
 
 extern char** environ;
@@ -38,21 +37,12 @@ namespace json = boost::json;
 
 namespace {
 
-void write_out(int fd, std::string_view s) {
-  write_all(fd, s);  // stdout gone: nothing sensible to do but carry on
-}
-
-void note(const std::string& text) { write_out(2, "persistproc: " + text + "\n"); }
-
-std::string describe_exit(int code) {
-  return code < 0 ? "was terminated by signal " + std::to_string(-code) : "exited with code " + std::to_string(code);
-}
-
 class Runner {
  public:
   explicit Runner(const RunOptions& o)
       : o_(o),
         follower_(ioc_.get_executor()),
+        out_(o.raw),
         signals_(ioc_, SIGINT, SIGTERM, SIGHUP),
         events_(ioc_.get_executor(), Endpoint{o_.port, o_.token, std::chrono::seconds(10)}),
         stream_ended_(ioc_.get_executor()) {}
@@ -218,7 +208,7 @@ class Runner {
       if (finished_) return;
       auto* r = ev.if_contains("restarting");
       if (r && r->is_bool() && r->as_bool()) return;  // restarted or restart_failed follows
-      flush_held();
+      out_.release();
       int code = int_of(ev, "exit_code");
       if (stopping_) {
         note("stopped PID " + std::to_string(pid_) + " (" + describe_exit(code) + ")");
@@ -233,7 +223,6 @@ class Runner {
       int fresh = int_of(ev, "pid");
       note("restarted: PID " + std::to_string(pid_) + " -> " + std::to_string(fresh));
       pid_ = fresh;
-      silent_until_ = 0;
       auto* log = ev.if_contains("log_combined");
       std::string path = log && log->is_string() ? std::string(log->as_string()) : "";
       if (std::string err = follower_.follow(path, false); !err.empty()) {
@@ -244,7 +233,7 @@ class Runner {
     } else if (k == "restart_failed" && int_of(ev, "pid") == pid_) {
       drain();
       if (finished_) return;
-      flush_held();
+      out_.release();
       auto* e = ev.if_contains("error");
       note("restart failed: " + (e && e->is_string() ? std::string(e->as_string()) : std::string("unknown error")));
       finish(kExitFailed);
@@ -273,37 +262,7 @@ class Runner {
   }
 
   void drain() {
-    for (auto& line : follower_.read_lines()) {
-      handle(line.text, line.end > silent_until_);
-      if (finished_) return;
-    }
-  }
-
-  // Shows a log line: the program's own text, or with --raw the line as logged
-  // (stamp and [SYSTEM] lines included).
-  void handle(const std::string& line, bool visible = true) {
-    if (!visible) return;
-    std::string_view text = line;
-    if (parse_line_stamp(line) && line.size() > kStampLen) text.remove_prefix(kStampLen + 1);
-    if (o_.raw)
-      show(line);
-    else if (!parse_system_text(text))
-      show(unescape_output(text));
-  }
-
-  void show(std::string_view text) {
-    std::string s(text);
-    s.push_back('\n');
-    if (prompting_)
-      held_ += s;  // printed once the question is answered
-    else
-      write_out(1, s);
-  }
-
-  void flush_held() {
-    if (held_.empty()) return;
-    write_out(1, held_);
-    held_.clear();
+    for (auto& line : follower_.read_lines()) out_.line(line.text);
   }
 
   asio::awaitable<void> watch_signals() {
@@ -331,7 +290,7 @@ class Runner {
 
   void detach() {
     restore_terminal();
-    flush_held();
+    out_.release();
     note("detached; PID " + std::to_string(pid_) + " keeps running in the server");
     finish(kExitOk);
   }
@@ -353,8 +312,9 @@ class Runner {
 
   asio::awaitable<void> ask() {
     prompting_ = true;
+    out_.hold();
     raw_ = std::make_unique<RawMode>(0);
-    write_out(2, "\nStop running process '" + display_ + "' (PID " + std::to_string(pid_) + ")? [y/N] ");
+    write_all(2, "\nStop running process '" + display_ + "' (PID " + std::to_string(pid_) + ")? [y/N] ");
     // Wait for readiness, then read(): asio would otherwise switch stdin (shared
     // with the shell that started us) to non-blocking mode and leave it so.
     asio::posix::stream_descriptor in(ioc_, ::dup(0));
@@ -365,8 +325,8 @@ class Runner {
     prompting_ = false;
     if (finished_) co_return;
     bool yes = n == 1 && (key == 'y' || key == 'Y');
-    write_out(2, yes ? "y\n" : "n\n");
-    flush_held();
+    write_all(2, yes ? "y\n" : "n\n");
+    out_.release();
     if (yes)
       co_await stop_process();
     else
@@ -383,7 +343,7 @@ class Runner {
     co_await stream_ended_.wait_for(std::chrono::seconds(5));
     if (finished_) co_return;
     drain();
-    flush_held();
+    out_.release();
     note("the server (PID " + std::to_string(server_pid_) + ") went away");
     finish(kExitNoServer);
   }
@@ -407,6 +367,7 @@ class Runner {
   RunOptions o_;
   asio::io_context ioc_;
   LogFollower follower_;
+  RunOutput out_;
   asio::signal_set signals_;
   EventSource events_;
   std::deque<json::object> queue_;  // events not yet acted on
@@ -415,8 +376,6 @@ class Runner {
   bool session_open_ = false;
   std::unique_ptr<RawMode> raw_;
   std::string display_;
-  std::string held_;
-  std::uint64_t silent_until_ = 0;  // lines ending at or before this offset are not shown
   int server_pid_ = 0;
   int pid_ = 0;
   int exit_code_ = kExitFailed;
