@@ -56,14 +56,6 @@ Instance::~Instance() {
   if (child_ && !reaped_.is_set()) ::killpg(pid_, SIGKILL);
 }
 
-const std::string& Instance::log_path(Stream s) const {
-  switch (s) {
-    case Stream::out: return paths_.stdout_path;
-    case Stream::err: return paths_.stderr_path;
-    default: return paths_.combined_path;
-  }
-}
-
 Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec spec, const std::string& log_dir,
                                   std::function<void(Instance&)> on_exit) {
   auto inst = std::make_shared<Instance>(ex, std::move(spec));
@@ -76,7 +68,7 @@ Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec s
   inst->on_exit_ = std::move(on_exit);
   inst->paths_ = log_paths_for(log_dir, inst->pid_, inst->spec_.command);
   std::string err;
-  for (int i = 0; i < 3 && err.empty(); ++i) err = inst->files_[i].open(inst->log_path(static_cast<Stream>(i)));
+  for (int i = 0; i < 3 && err.empty(); ++i) err = inst->files_[i].open(inst->paths_.of(static_cast<Stream>(i)));
   if (!err.empty()) {
     // No half-registered entry: take the child down again and report.
     ::killpg(inst->pid_, SIGKILL);
@@ -101,7 +93,7 @@ std::shared_ptr<Instance> Instance::left_over(const asio::any_io_executor& ex, P
   inst->status_ = Status::terminated;
   inst->note_ = std::move(note);
   inst->paths_ = logs;
-  for (int i = 0; i < 3; ++i) inst->files_[i].adopt(inst->log_path(static_cast<Stream>(i)));
+  for (int i = 0; i < 3; ++i) inst->files_[i].adopt(inst->paths_.of(static_cast<Stream>(i)));
   inst->stream_open_[0] = inst->stream_open_[1] = false;
   inst->finalized_ = true;
   inst->reaped_.set();

@@ -23,8 +23,6 @@ namespace pp {
 enum class Status { running, exited, terminated, failed };
 const char* to_string(Status s);
 
-enum class Stream { out = 0, err = 1, combined = 2 };
-
 struct ProcessSpec {
   std::vector<std::string> command;
   std::string cwd;
@@ -80,7 +78,6 @@ class Instance : public std::enable_shared_from_this<Instance> {
   const LogFile& log(Stream s) const { return files_[static_cast<int>(s)]; }
   // Caps each of the three log files (LogFile::set_max_size).
   void set_max_log_size(std::uint64_t bytes);
-  const std::string& log_path(Stream s) const;
   Event& exited() { return exited_; }
   // Notified after every batch of lines written to the logs (and at exit).
   Pulse& appended() { return appended_; }
