@@ -32,16 +32,6 @@ constexpr std::size_t kReadChunk = 64 * 1024;
 constexpr auto kQuietFlush = 50ms;
 }  // namespace
 
-const char* to_string(Status s) {
-  switch (s) {
-    case Status::running: return "running";
-    case Status::exited: return "exited";
-    case Status::terminated: return "terminated";
-    case Status::failed: return "failed";
-  }
-  return "unknown";
-}
-
 Instance::Instance(const asio::any_io_executor& ex, ProcessSpec spec)
     : ex_(ex),
       spec_(std::move(spec)),
@@ -83,23 +73,12 @@ Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec s
   return {inst, ""};
 }
 
-std::shared_ptr<Instance> Instance::left_over(const asio::any_io_executor& ex, ProcessSpec spec, int pid, Millis start,
-                                              const LogPaths& logs, std::string note) {
-  auto inst = std::make_shared<Instance>(ex, std::move(spec));
-  inst->left_over_ = true;
-  inst->pid_ = pid;
-  inst->start_ = inst->last_stamp_ = start;
-  inst->end_ = std::max(start, now_ms());
-  inst->status_ = Status::terminated;
-  inst->note_ = std::move(note);
-  inst->paths_ = logs;
-  for (int i = 0; i < 3; ++i) inst->files_[i].adopt(inst->paths_.of(static_cast<Stream>(i)));
-  inst->stream_open_[0] = inst->stream_open_[1] = false;
-  inst->finalized_ = true;
-  inst->reaped_.set();
-  inst->exited_.set();
-  return inst;
+const std::string& Instance::note() const {
+  static const std::string none;
+  return none;
 }
+
+ReadResult Instance::read(Stream s, const ReadQuery& q) const { return read_log(files_[static_cast<int>(s)], q); }
 
 Millis Instance::next_stamp() {
   // Never go backwards within an instance: readers binary-search by time.
@@ -267,11 +246,7 @@ void Instance::set_max_log_size(std::uint64_t bytes) {
   for (auto& f : files_) f.set_max_size(bytes);
 }
 
-bool Instance::group_alive() const {
-  // A left-over's group, if any, is not known to be the one we were told of.
-  if (left_over_) return false;
-  return !reaped_.is_set() || !group_members(pid_).empty();
-}
+bool Instance::group_alive() const { return !reaped_.is_set() || !group_members(pid_).empty(); }
 
 void Instance::note_restart(const std::string& text) {
   if (!restarting_) return;

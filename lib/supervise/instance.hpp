@@ -16,19 +16,10 @@
 #include "core/line_splitter.hpp"
 #include "core/log_paths.hpp"
 #include "supervise/log_file.hpp"
+#include "supervise/process.hpp"
 #include "supervise/spawn.hpp"
 
 namespace pp {
-
-enum class Status { running, exited, terminated, failed };
-const char* to_string(Status s);
-
-struct ProcessSpec {
-  std::vector<std::string> command;
-  std::string cwd;
-  EnvOverlay env;
-  std::string label;
-};
 
 // Sees each stdout/stderr line as it is logged (before `appended` fires); held
 // weakly, so a watcher that goes away simply stops being called.
@@ -43,7 +34,7 @@ struct StopTimings {
   std::chrono::steady_clock::duration kill_wait = std::chrono::seconds(2);
 };
 
-class Instance : public std::enable_shared_from_this<Instance> {
+class Instance final : public Process, public std::enable_shared_from_this<Instance> {
  public:
   struct Started {
     std::shared_ptr<Instance> instance;  // null on failure
@@ -53,39 +44,25 @@ class Instance : public std::enable_shared_from_this<Instance> {
   // `on_exit` runs once the exit is recorded and the logs are complete.
   static Started start(const boost::asio::any_io_executor& ex, ProcessSpec spec, const std::string& log_dir,
                        std::function<void(Instance&)> on_exit);
-  // An entry for a process that an earlier server started and left behind when it
-  // died: not our child, never signalled through this entry (group_alive() is
-  // false), status terminated, `note` says what became of it. Its old logs are
-  // read by path (scanned, without a writer's index).
-  static std::shared_ptr<Instance> left_over(const boost::asio::any_io_executor& ex, ProcessSpec spec, int pid,
-                                             Millis start, const LogPaths& logs, std::string note);
 
-  int pid() const { return pid_; }
-  const ProcessSpec& spec() const { return spec_; }
-  Status status() const { return status_; }
-  bool running() const { return status_ == Status::running; }
-  // The leader is running, or has left live processes in its group.
-  bool group_alive() const;
-  Millis start_time() const { return start_; }
-  // Field 22 of /proc/<pid>/stat, read at spawn: tells this process from a later
-  // one that got the same pid (0 when it could not be read).
-  std::uint64_t start_ticks() const { return start_ticks_; }
-  // Set on left-over entries (left_over()), else empty.
-  const std::string& note() const { return note_; }
-  std::optional<Millis> end_time() const { return end_; }
-  std::optional<int> exit_code() const { return exit_code_; }
-  const LogPaths& logs() const { return paths_; }
-  const LogFile& log(Stream s) const { return files_[static_cast<int>(s)]; }
+  int pid() const override { return pid_; }
+  const ProcessSpec& spec() const override { return spec_; }
+  Status status() const override { return status_; }
+  Millis start_time() const override { return start_; }
+  std::uint64_t start_ticks() const override { return start_ticks_; }
+  std::optional<Millis> end_time() const override { return end_; }
+  std::optional<int> exit_code() const override { return exit_code_; }
+  int restarts() const override { return restarts_; }
+  const std::string& note() const override;
+  bool group_alive() const override;
+  const LogPaths& logs() const override { return paths_; }
+  ReadResult read(Stream s, const ReadQuery& q) const override;
+  Event& exited() override { return exited_; }
+  Pulse& appended() override { return appended_; }
+
   // Caps each of the three log files (LogFile::set_max_size).
   void set_max_log_size(std::uint64_t bytes);
-  Event& exited() { return exited_; }
-  // Notified after every batch of lines written to the logs (and at exit).
-  Pulse& appended() { return appended_; }
-
   void add_line_watcher(std::weak_ptr<LineWatcher> w) { watchers_.push_back(std::move(w)); }
-
-  // How many restarts led to this instance (0 for a fresh start).
-  int restarts() const { return restarts_; }
   void set_restarts(int n) { restarts_ = n; }
 
   // SIGTERM (or SIGKILL when `force`) to the whole group, SIGKILL after the grace
@@ -103,7 +80,7 @@ class Instance : public std::enable_shared_from_this<Instance> {
   void note_restart(const std::string& system_text);
 
   Instance(const boost::asio::any_io_executor& ex, ProcessSpec spec);  // use start()
-  ~Instance();
+  ~Instance() override;
 
  private:
   boost::asio::awaitable<void> pump(int which);
@@ -131,8 +108,6 @@ class Instance : public std::enable_shared_from_this<Instance> {
   Status status_ = Status::running;
   Millis start_ = 0, last_stamp_ = 0;
   std::uint64_t start_ticks_ = 0;
-  bool left_over_ = false;
-  std::string note_;
   std::optional<Millis> end_;
   std::optional<int> exit_code_;
   LogPaths paths_;
