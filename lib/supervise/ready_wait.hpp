@@ -8,7 +8,7 @@
 #include <string>
 
 #include "core/pattern.hpp"
-#include "supervise/instance.hpp"
+#include "supervise/log_set.hpp"
 #include "supervise/process.hpp"
 
 namespace pp {
