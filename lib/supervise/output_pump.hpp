@@ -1,7 +1,8 @@
 // One output stream of a child (stdout or stderr): reads its descriptor as it
-// becomes readable and hands on each whole line, never a byte of a file. Reading
-// on readiness, rather than with a pending asynchronous read, means no bytes can
-// sit inside a pending operation when the exit is recorded (docs/architecture.md#life-of-a-process).
+// becomes readable and hands each whole line to a sink; where lines are written
+// is the sink's business. Reading on readiness, rather than with a pending
+// asynchronous read, means no bytes can sit inside a pending operation when the
+// exit is recorded (docs/architecture.md#life-of-a-process).
 #pragma once
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
