@@ -32,8 +32,10 @@ struct RunOptions {
   OnExit on_exit = OnExit::ask;
 };
 
-// Returns the exit code for `run` (the process's own, 128+signal for a signal
-// death, 0 after detach/stop, 1 on failure, 3 without a server).
+// Returns the exit code for `run` (docs/cli.md#run-exit; core/exit_codes.hpp): the
+// process's own, 128+signal for a signal death, 0 after detach or stop, 1 on a
+// failure, 2 without a PROGRAM, 3 without a server, 130 when interrupted before the
+// process was known. The steps are client/run_machine.hpp's.
 int run_command(const RunOptions& opts);
 
 }  // namespace pp::client

@@ -22,6 +22,15 @@ std::string escape_command(const std::string& line) {
   return out;
 }
 
+const std::string& LogPaths::of(Stream s) const {
+  switch (s) {
+    case Stream::out: return stdout_path;
+    case Stream::err: return stderr_path;
+    case Stream::combined: break;
+  }
+  return combined_path;
+}
+
 LogPaths log_paths_for(const std::string& dir, int pid, const std::vector<std::string>& command) {
   std::string base = dir + "/" + std::to_string(pid) + "." + escape_command(shell_join(command));
   return {base + ".stdout", base + ".stderr", base + ".combined"};

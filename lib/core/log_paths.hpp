@@ -7,8 +7,13 @@
 
 namespace pp {
 
+// A process's two output streams, and the log that holds both in the order read.
+enum class Stream { out, err, combined };
+
 struct LogPaths {
   std::string stdout_path, stderr_path, combined_path;
+  // The file that holds `s`.
+  const std::string& of(Stream s) const;
 };
 
 // The command line with whitespace runs turned into '_', everything but

@@ -10,7 +10,7 @@ const char* kEventNames[] = {"started", "exited", "restarted", "restart_failed"}
 }  // namespace
 
 json::object lifecycle_data(const Lifecycle& e) {
-  const Instance& p = e.instance;
+  const Process& p = e.process;
   json::array cmd;
   for (const auto& a : p.spec().command) cmd.emplace_back(a);
   json::object d{{"event", kEventNames[e.kind]},
@@ -24,7 +24,7 @@ json::object lifecycle_data(const Lifecycle& e) {
   if (e.kind == Lifecycle::restarted) d["previous_pid"] = e.previous_pid;
   if (e.kind == Lifecycle::restart_failed) d["error"] = e.error;
   // An exit on the way to a restart: a restarted (or restart_failed) event follows.
-  if (e.kind == Lifecycle::exited) d["restarting"] = p.restarting();
+  if (e.kind == Lifecycle::exited) d["restarting"] = e.restarting;
   if (e.kind == Lifecycle::exited && p.exit_code().value_or(0) != 0)
     d["output"] = combined_tail(p, kExitTail, true);  // the exit line is the log's last line now
   return d;
@@ -33,8 +33,8 @@ json::object lifecycle_data(const Lifecycle& e) {
 int lifecycle_level(const Lifecycle& e) {
   if (e.kind == Lifecycle::restart_failed) return 4;          // error
   if (e.kind != Lifecycle::exited) return 1;                  // info
-  if (e.instance.status() == Status::terminated) return 2;  // notice: stopped on request
-  return e.instance.exit_code().value_or(0) == 0 ? 1 : 4;   // info, or error for a crash
+  if (e.process.status() == Status::terminated) return 2;  // notice: stopped on request
+  return e.process.exit_code().value_or(0) == 0 ? 1 : 4;   // info, or error for a crash
 }
 
 void publish_lifecycle(Supervisor& sup, Server& server) {

@@ -10,10 +10,10 @@
 
 namespace pp::mcp {
 
-json::array combined_tail(const Instance& p, std::uint64_t n, bool before_exit_line) {
+json::array combined_tail(const Process& p, std::uint64_t n, bool before_exit_line) {
   ReadQuery q;
   q.lines = n + (before_exit_line ? 1 : 0);
-  ReadResult r = read_log(p.log(Stream::combined), q);
+  ReadResult r = p.read(Stream::combined, q);
   if (before_exit_line && !r.lines.empty() &&
       std::string_view(r.lines.back()).substr(kStampLen).starts_with(" [SYSTEM] "))
     r.lines.pop_back();
@@ -41,7 +41,7 @@ void add_live_facts(json::object& e, const std::vector<int>& members, const List
 
 LiveFacts read_live_facts() { return {live_groups(), listening_sockets()}; }
 
-json::object process_entry(const Instance& p, const LiveFacts& facts) {
+json::object process_entry(const Process& p, const LiveFacts& facts) {
   json::array cmd;
   for (const auto& a : p.spec().command) cmd.emplace_back(a);
   auto end = p.end_time();

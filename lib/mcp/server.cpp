@@ -24,6 +24,13 @@ std::string notification(int level, const std::string& logger, json::value data)
 
 Reply json_reply(int status, const json::value& v) { return {status, json::serialize(v), std::nullopt}; }
 
+// o[key] when it is an object, `absent` when it is missing or null, else null.
+const json::object* object_member(const json::object& o, const char* key, const json::object& absent) {
+  auto* v = o.if_contains(key);
+  if (!v || v->is_null()) return &absent;
+  return v->is_object() ? &v->as_object() : nullptr;
+}
+
 bool is_initialize(const json::value& v) {
   if (!v.is_object()) return false;
   auto* m = v.as_object().if_contains("method");
@@ -156,14 +163,10 @@ boost::asio::awaitable<std::optional<json::object>> Server::handle(const json::v
   if (!method->is_string()) co_return make_error(reply_id, kInvalidRequest, "Invalid Request: method must be a string");
   std::string name(method->as_string());
   json::object empty;
-  const json::object* params = &empty;
-  if (auto* p = o.if_contains("params")) {
-    if (p->is_object())
-      params = &p->as_object();
-    else if (!p->is_null())
-      co_return id ? std::optional<json::object>(make_error(reply_id, kInvalidParams, "params must be an object"))
-                   : std::nullopt;
-  }
+  const json::object* params = object_member(o, "params", empty);
+  if (!params)
+    co_return id ? std::optional<json::object>(make_error(reply_id, kInvalidParams, "params must be an object"))
+                 : std::nullopt;
   if (!id) {  // notification: nothing to answer
     if (name == "notifications/initialized" && h.session_id)
       if (auto* s = sessions_.find(*h.session_id)) s->initialized = true;
@@ -244,13 +247,8 @@ boost::asio::awaitable<json::object> Server::call_tool(const json::object& param
     if (t.name == n->as_string()) tool = &t;
   if (!tool) throw RpcError{kInvalidParams, "Unknown tool: " + std::string(n->as_string())};
   json::object no_args;
-  const json::object* args = &no_args;
-  if (auto* a = params.if_contains("arguments")) {
-    if (a->is_object())
-      args = &a->as_object();
-    else if (!a->is_null())
-      co_return invalid_arguments("arguments must be an object");
-  }
+  const json::object* args = object_member(params, "arguments", no_args);
+  if (!args) co_return invalid_arguments("arguments must be an object");
   std::optional<std::string> invalid;
   try {
     co_return tool_result(co_await tool->call(*args));

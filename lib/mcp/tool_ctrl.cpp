@@ -10,7 +10,7 @@ namespace pp::mcp {
 namespace {
 
 json::object ctrl_result(const std::string& action, const CtrlOutcome& r) {
-  const Instance* p = r.instance.get();
+  const Process* p = r.process.get();
   // A stop reports the stopped process; start/restart report the new one.
   bool show_logs = p && r.error.empty();
   return {
@@ -37,7 +37,7 @@ std::string seconds_text(double s) {
 // Adds what wait_for found to a start/restart result: the matching line, or an
 // error and the instance's last lines so the caller sees why.
 boost::asio::awaitable<void> await_ready(json::object& result, std::shared_ptr<ReadyWatch> watch,
-                                         std::shared_ptr<Instance> inst, const Pattern& pattern, double seconds) {
+                                         std::shared_ptr<Process> inst, const Pattern& pattern, double seconds) {
   auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
   ReadyOutcome r = co_await watch->wait(inst, timeout);
   if (r.kind == ReadyOutcome::matched) {
@@ -156,8 +156,8 @@ Tool make_ctrl_tool(Supervisor& sup) {
       outcome = co_await sup.restart(target, watch);
     }
     json::object result = ctrl_result(*action, outcome);
-    if (watch && outcome.instance && outcome.error.empty())
-      co_await await_ready(result, watch, outcome.instance, *pattern, wait_seconds);
+    if (watch && outcome.process && outcome.error.empty())
+      co_await await_ready(result, watch, outcome.process, *pattern, wait_seconds);
     co_return result;
   };
   return t;

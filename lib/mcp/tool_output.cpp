@@ -101,9 +101,8 @@ Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
                                        : read_log(self.log_path, nullptr, q));
     }
     auto found = sup.find(target);
-    if (!found.instance) co_return output_error(found.error);
-    const Instance& p = *found.instance;
-    co_return output_result(read_log(p.log(which), q));
+    if (!found.process) co_return output_error(found.error);
+    co_return output_result(found.process->read(which, q));
   };
   return t;
 }

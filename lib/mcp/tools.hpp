@@ -52,11 +52,11 @@ struct LiveFacts {
 LiveFacts read_live_facts();
 
 // Shared pieces of the tools' JSON.
-json::object process_entry(const Instance& p, const LiveFacts& facts);
+json::object process_entry(const Process& p, const LiveFacts& facts);
 json::object server_entry(const ServerSelf& self);
 // The last `n` lines of p's combined log, as strings with their stamps; with
 // `before_exit_line`, the n before its final [SYSTEM] line (the exit line, once it exited).
-json::array combined_tail(const Instance& p, std::uint64_t n, bool before_exit_line = false);
+json::array combined_tail(const Process& p, std::uint64_t n, bool before_exit_line = false);
 json::value nullable(const std::optional<std::string>& s);
 json::value nullable(const std::optional<int>& n);
 // A schema fragment for "<type> or null".

@@ -1,20 +1,13 @@
 #include "supervise/instance.hpp"
 
-#include <fcntl.h>
 #include <signal.h>
-#include <sys/ioctl.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <sys/wait.h>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include "core/eintr.hpp"
+#include "core/background.hpp"
 #include "core/logger.hpp"
 #include "core/shell_words.hpp"
 #include "core/system_lines.hpp"
@@ -24,211 +17,65 @@
 namespace pp {
 
 namespace asio = boost::asio;
-using namespace std::chrono_literals;
 
-namespace {
-constexpr std::size_t kReadChunk = 64 * 1024;
-// A partial line (no newline yet) is written once its stream has been quiet this long.
-constexpr auto kQuietFlush = 50ms;
-}  // namespace
-
-const char* to_string(Status s) {
-  switch (s) {
-    case Status::running: return "running";
-    case Status::exited: return "exited";
-    case Status::terminated: return "terminated";
-    case Status::failed: return "failed";
-  }
-  return "unknown";
-}
-
-Instance::Instance(const asio::any_io_executor& ex, ProcessSpec spec)
-    : ex_(ex),
-      spec_(std::move(spec)),
-      quiet_timers_{asio::steady_timer(ex), asio::steady_timer(ex)},
+Instance::Instance(Passkey, const asio::any_io_executor& ex, ProcessSpec spec, Spawned& child)
+    : spec_(std::move(spec)),
+      child_(std::move(child.proc)),
+      pid_(child_.id()),
+      start_ticks_(process_start_ticks(pid_).value_or(0)),  // unreaped: the pid is still this child
+      logs_(ex),
+      start_(logs_.next_stamp()),
+      out_(std::move(child.out), sink_for(Stream::out)),
+      err_(std::move(child.err), sink_for(Stream::err)),
       reaped_(ex),
-      exited_(ex),
-      appended_(ex) {}
+      exited_(ex) {}
 
 Instance::~Instance() {
   // The table only drops ended instances; a running one here means the server is
   // going away without shutdown(): never leave the group behind.
-  if (child_ && !reaped_.is_set()) ::killpg(pid_, SIGKILL);
-}
-
-const std::string& Instance::log_path(Stream s) const {
-  switch (s) {
-    case Stream::out: return paths_.stdout_path;
-    case Stream::err: return paths_.stderr_path;
-    default: return paths_.combined_path;
-  }
+  if (!reaped_.is_set()) ::killpg(pid_, SIGKILL);
 }
 
 Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec spec, const std::string& log_dir,
                                   std::function<void(Instance&)> on_exit) {
-  auto inst = std::make_shared<Instance>(ex, std::move(spec));
-  SpawnOutcome sp = spawn_child(ex, {inst->spec_.command, inst->spec_.cwd, inst->spec_.env});
+  SpawnOutcome sp = spawn_child(ex, {spec.command, spec.cwd, spec.env});
   if (!sp.child) return {nullptr, sp.error};
-  inst->child_ = std::move(sp.child);
-  inst->pid_ = inst->child_->proc.id();
-  inst->start_ticks_ = process_start_ticks(inst->pid_).value_or(0);  // unreaped: the pid is still this child
-  inst->start_ = inst->last_stamp_ = now_ms();
-  inst->on_exit_ = std::move(on_exit);
-  inst->paths_ = log_paths_for(log_dir, inst->pid_, inst->spec_.command);
-  std::string err;
-  for (int i = 0; i < 3 && err.empty(); ++i) err = inst->files_[i].open(inst->log_path(static_cast<Stream>(i)));
-  if (!err.empty()) {
+  auto inst = std::make_shared<Instance>(Passkey{}, ex, std::move(spec), *sp.child);
+  if (std::string err = inst->logs_.open(log_paths_for(log_dir, inst->pid_, inst->spec_.command)); !err.empty()) {
     // No half-registered entry: take the child down again and report.
     ::killpg(inst->pid_, SIGKILL);
     boost::system::error_code ec;
-    inst->child_->proc.wait(ec);
-    inst->status_ = Status::failed;
+    inst->child_.wait(ec);
+    inst->reaped_.set();
     return {nullptr, err};
   }
-  inst->system_line(started_text(inst->pid_, shell_join(inst->spec_.command), inst->spec_.cwd));
-  for (int w = 0; w < 2; ++w) asio::co_spawn(ex, inst->pump(w), asio::detached);
-  asio::co_spawn(ex, inst->watch_exit(), asio::detached);
+  inst->on_exit_ = std::move(on_exit);
+  inst->logs_.system_line(started_text(inst->pid_, shell_join(inst->spec_.command), inst->spec_.cwd));
+  std::string who = "PID " + std::to_string(inst->pid_) + " (" + inst->spec_.label + ")";
+  inst->out_.start(inst, "stdout of " + who);
+  inst->err_.start(inst, "stderr of " + who);
+  run_in_background(ex, inst->watch_exit(), "awaiting the exit of " + who, inst);
   return {inst, ""};
 }
 
-std::shared_ptr<Instance> Instance::left_over(const asio::any_io_executor& ex, ProcessSpec spec, int pid, Millis start,
-                                              const LogPaths& logs, std::string note) {
-  auto inst = std::make_shared<Instance>(ex, std::move(spec));
-  inst->left_over_ = true;
-  inst->pid_ = pid;
-  inst->start_ = inst->last_stamp_ = start;
-  inst->end_ = std::max(start, now_ms());
-  inst->status_ = Status::terminated;
-  inst->note_ = std::move(note);
-  inst->paths_ = logs;
-  for (int i = 0; i < 3; ++i) inst->files_[i].adopt(inst->log_path(static_cast<Stream>(i)));
-  inst->stream_open_[0] = inst->stream_open_[1] = false;
-  inst->finalized_ = true;
-  inst->reaped_.set();
-  inst->exited_.set();
-  return inst;
+OutputPump::Sink Instance::sink_for(Stream s) {
+  // The pumps live in this instance, and their coroutines keep it alive.
+  return {[this] { return logs_.next_stamp(); },
+          [this, s](std::string_view line, Millis stamp) { logs_.write_line(s, line, stamp); },
+          [this] { logs_.flush(); }, [this] { maybe_close_logs(); }};
 }
 
-Millis Instance::next_stamp() {
-  // Never go backwards within an instance: readers binary-search by time.
-  last_stamp_ = std::max(last_stamp_, now_ms());
-  return last_stamp_;
+const std::string& Instance::note() const {
+  static const std::string none;
+  return none;
 }
 
-void Instance::write_line(int which, std::string_view line, Millis stamp) {
-  files_[which].append(stamp, line);
-  if (needs_escape(line))
-    files_[2].append(stamp, "\\" + std::string(line));  // only [SYSTEM] lines of our own are real
-  else
-    files_[2].append(stamp, line);
-  if (watchers_.empty()) return;
-  std::erase_if(watchers_, [](const auto& w) { return w.expired(); });
-  for (const auto& w : watchers_)
-    if (auto sp = w.lock()) sp->on_line(line, stamp);
-}
-
-void Instance::system_line(const std::string& text) {
-  files_[2].append(next_stamp(), "[SYSTEM] " + text);
-  files_[2].flush();
-}
-
-void Instance::take(int which, std::string_view bytes) {
-  Millis stamp = next_stamp();
-  splitters_[which].feed(bytes, [&](std::string_view line) { write_line(which, line, stamp); });
-  files_[which].flush();
-  files_[2].flush();
-  appended_.notify();
-  if (splitters_[which].has_partial() && stream_open_[which]) {
-    quiet_timers_[which].expires_after(kQuietFlush);  // re-arming restarts the quiet period
-    if (!quiet_waiting_[which]) {
-      quiet_waiting_[which] = true;
-      asio::co_spawn(ex_, flush_when_quiet(which), asio::detached);
-    }
-  }
-}
-
-asio::awaitable<void> Instance::flush_when_quiet(int which) {
-  auto self = shared_from_this();
-  for (;;) {
-    auto [ec] = co_await quiet_timers_[which].async_wait(asio::as_tuple(asio::use_awaitable));
-    if (ec) {
-      // Re-armed by new data (or cancelled): wait again while a partial line remains.
-      if (stream_open_[which] && splitters_[which].has_partial()) continue;
-      break;
-    }
-    if (stream_open_[which] && splitters_[which].has_partial()) {
-      Millis stamp = next_stamp();
-      splitters_[which].flush([&](std::string_view line) { write_line(which, line, stamp); });
-      files_[which].flush();
-      files_[2].flush();
-      appended_.notify();
-    }
-    break;
-  }
-  quiet_waiting_[which] = false;
-}
-
-bool Instance::read_available(int which, int max_reads) {
-  auto& d = which == 0 ? child_->out : child_->err;
-  char buf[kReadChunk];
-  for (int i = 0; i < max_reads; ++i) {
-    ssize_t n = retry_eintr([&] { return ::read(d.native_handle(), buf, sizeof buf); });
-    if (n > 0) {
-      take(which, {buf, static_cast<std::size_t>(n)});
-      continue;
-    }
-    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);  // 0 is end of stream
-  }
-  return true;
-}
-
-void Instance::read_pending(int which) {
-  auto& d = which == 0 ? child_->out : child_->err;
-  int pending = 0;
-  if (::ioctl(d.native_handle(), FIONREAD, &pending) != 0 || pending <= 0) return;
-  char buf[kReadChunk];
-  while (pending > 0) {
-    ssize_t n = retry_eintr(
-        [&] { return ::read(d.native_handle(), buf, std::min<std::size_t>(sizeof buf, static_cast<std::size_t>(pending))); });
-    if (n <= 0) break;
-    take(which, {buf, static_cast<std::size_t>(n)});
-    pending -= static_cast<int>(n);
-  }
-}
-
-void Instance::close_stream(int which) {
-  if (!stream_open_[which]) return;
-  stream_open_[which] = false;
-  quiet_timers_[which].cancel();
-  Millis stamp = next_stamp();
-  splitters_[which].flush([&](std::string_view line) { write_line(which, line, stamp); });
-  files_[which].flush();
-  files_[2].flush();
-  appended_.notify();
-  boost::system::error_code ignore;
-  (which == 0 ? child_->out : child_->err).close(ignore);
-  maybe_close_files();
-}
-
-asio::awaitable<void> Instance::pump(int which) {
-  auto self = shared_from_this();
-  auto& d = which == 0 ? child_->out : child_->err;
-  // Reads until every writer is gone, also after the leader exited: the rest of its
-  // group may still write (a pipeline's last stage, a shutdown message) and must
-  // neither lose that output nor die of SIGPIPE.
-  while (stream_open_[which]) {
-    auto [ec] = co_await d.async_wait(asio::posix::descriptor_base::wait_read, asio::as_tuple(asio::use_awaitable));
-    if (ec || !stream_open_[which]) break;
-    // At most 1 MiB per turn, so one chatty child cannot starve the rest of the server.
-    if (!read_available(which, 16)) close_stream(which);
-  }
-}
+ReadResult Instance::read(Stream s, const ReadQuery& q) const { return read_log(logs_.file(s), q); }
 
 asio::awaitable<void> Instance::watch_exit() {
-  auto self = shared_from_this();
-  auto [ec, code] = co_await child_->proc.async_wait(asio::as_tuple(asio::use_awaitable));
-  // proc.async_wait() hands back the translated code; the raw status tells signal from exit.
-  int raw = child_->proc.native_exit_code();
+  auto [ec, code] = co_await child_.async_wait(asio::as_tuple(asio::use_awaitable));
+  // async_wait() hands back the translated code; the raw status tells signal from exit.
+  int raw = child_.native_exit_code();
   if (WIFSIGNALED(raw))
     exit_code_ = -WTERMSIG(raw);
   else if (WIFEXITED(raw))
@@ -237,63 +84,50 @@ asio::awaitable<void> Instance::watch_exit() {
     exit_code_ = ec ? -1 : code;
   // Reaped: the pid may be reused from now on, so the handle must forget it (its
   // destructor would otherwise kill whatever process gets that number next).
-  child_->proc.detach();
+  child_.detach();
   reaped_.set();
   // A stop in progress records the exit itself, once the whole group is gone.
   if (stops_active_ == 0) finalize();
 }
 
 void Instance::finalize() {
-  if (finalized_) return;
-  finalized_ = true;
+  // Nothing below calls back into finalize() before exited_ is set.
+  if (exited_.is_set()) return;
   // In this one handler: what the pipes hold now, the exit line, then the status, so
   // a client that sees the new status also sees every line written before the exit.
-  for (int w = 0; w < 2; ++w) {
-    if (!stream_open_[w]) continue;
-    read_pending(w);
-    Millis stamp = next_stamp();
-    splitters_[w].flush([&](std::string_view line) { write_line(w, line, stamp); });
-  }
-  end_ = next_stamp();
+  // (Waiters on `appended` and `exited` resume after this handler, not inside it.)
+  out_.drain();
+  err_.drain();
+  end_ = logs_.next_stamp();
   status_ = stop_requested_ ? Status::terminated : Status::exited;
   int c = *exit_code_;
-  system_line(exit_text(c, restarting_));
+  logs_.system_line(exit_text(c, restarting_));
   logger::info("PID " + std::to_string(pid_) + " (" + spec_.label + ") " + to_string(status_) + ", exit code " +
                std::to_string(c));
   exited_.set();
-  appended_.notify();
-  maybe_close_files();
+  maybe_close_logs();
   if (on_exit_) on_exit_(*this);
 }
 
-void Instance::maybe_close_files() {
-  if (!finalized_ || stream_open_[0] || stream_open_[1] || restarting_) return;
-  for (auto& f : files_) f.close();
+void Instance::maybe_close_logs() {
+  if (exited_.is_set() && !out_.open() && !err_.open() && !restarting_) logs_.close();
 }
 
-void Instance::set_max_log_size(std::uint64_t bytes) {
-  for (auto& f : files_) f.set_max_size(bytes);
-}
-
-bool Instance::group_alive() const {
-  // A left-over's group, if any, is not known to be the one we were told of.
-  if (left_over_) return false;
-  return !reaped_.is_set() || !group_members(pid_).empty();
-}
+bool Instance::group_alive() const { return !reaped_.is_set() || !group_members(pid_).empty(); }
 
 void Instance::note_restart(const std::string& text) {
   if (!restarting_) return;
-  system_line(text);
+  logs_.system_line(text);
   restarting_ = false;
-  appended_.notify();
-  maybe_close_files();
+  maybe_close_logs();
 }
 
 asio::awaitable<void> Instance::stop(bool force, StopTimings t) {
   auto self = shared_from_this();
   if (!group_alive()) co_return;
+  auto ex = co_await asio::this_coro::executor;
   ++stops_active_;
-  if (!finalized_) {
+  if (!exited_.is_set()) {
     stop_requested_ = true;
     logger::info("stopping PID " + std::to_string(pid_) + " (" + spec_.label + ")" + (force ? " with SIGKILL" : ""));
   }
@@ -304,7 +138,7 @@ asio::awaitable<void> Instance::stop(bool force, StopTimings t) {
   };
   auto wait_all = [&](std::chrono::steady_clock::time_point deadline) -> asio::awaitable<void> {
     co_await reaped_.wait_until(deadline);
-    co_await await_exit(ex_, group_members(pid_), deadline);
+    co_await await_exit(ex, group_members(pid_), deadline);
   };
   signal_group(force ? SIGKILL : SIGTERM);
   co_await wait_all(std::chrono::steady_clock::now() + (force ? t.kill_wait : t.grace));

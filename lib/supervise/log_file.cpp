@@ -41,14 +41,6 @@ std::string LogFile::open(const std::string& path) {
   return "";
 }
 
-void LogFile::adopt(const std::string& path) {
-  close();
-  path_ = path;
-  index_ = {};
-  backup_ = {};
-  has_backup_ = false;
-}
-
 void LogFile::close() {
   if (fd_ < 0) return;
   flush();

@@ -39,9 +39,6 @@ class LogFile {
   // same name; returns an error message or "".
   std::string open(const std::string& path);
   void close();
-  // Names a log written by someone else (an earlier server) for reading only: no
-  // writes, an empty index, so readers scan it.
-  void adopt(const std::string& path);
   bool is_open() const { return fd_ >= 0; }
   const std::string& path() const { return path_; }
   const LogIndex& index() const { return index_; }

@@ -1,250 +1,128 @@
 #include "supervise/log_reader.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
+#include <iterator>
+#include <string_view>
 
-#include "core/log_paths.hpp"
-#include "core/posix_io.hpp"
-#include "core/same_file.hpp"
-#include "core/unique_fd.hpp"
+#include "supervise/backward_lines.hpp"
+#include "supervise/log_range.hpp"
 
 namespace pp {
 
 namespace {
 
+// The tail and the index lookups read 64 KiB at a time: the last 100 lines, or a
+// stretch between two checkpoints, is about one block.
 constexpr std::size_t kBlock = 64 * 1024;
-
-// Reads [off, off+len) fully (short only at end of file).
-std::string pread_all(int fd, std::uint64_t off, std::size_t len) {
-  std::string out(len, '\0');
-  out.resize(pread_full(fd, out.data(), len, off));
-  return out;
-}
-
-// Builds an index for a file we did not write, by one forward scan.
-LogIndex scan_index(int fd, std::uint64_t size) {
-  LogIndex idx;
-  std::uint64_t off = 0, line_start = 0, next_cp = 0;
-  bool at_line_start = true;
-  while (off < size) {
-    std::string block = pread_all(fd, off, static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, size - off)));
-    if (block.empty()) break;
-    for (std::size_t i = 0; i < block.size(); ++i) {
-      if (at_line_start) {
-        line_start = off + i;
-        if (line_start >= next_cp) {
-          std::string head = pread_all(fd, line_start, kStampLen);
-          idx.checkpoints.push_back({line_start, idx.lines, parse_line_stamp(head).value_or(0)});
-          next_cp = line_start + LogFile::kCheckpointBytes;
-        }
-        at_line_start = false;
-      }
-      if (block[i] == '\n') {
-        ++idx.lines;
-        at_line_start = true;
-      }
-    }
-    off += block.size();
-  }
-  idx.size = off;
-  return idx;
-}
-
-class Reader {
- public:
-  Reader(int fd, const LogIndex& idx) : fd_(fd), idx_(idx) {}
-
-  // Number of lines that start before `off` (a line start or the end).
-  std::uint64_t line_number(std::uint64_t off) const {
-    if (off >= idx_.size) return idx_.lines;
-    const Checkpoint* cp = checkpoint_at_or_before(off);
-    if (!cp) return 0;
-    std::uint64_t n = cp->line;
-    for (std::uint64_t p = cp->offset; p < off;) {
-      std::string block = pread_all(fd_, p, static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, off - p)));
-      if (block.empty()) break;
-      n += static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
-      p += block.size();
-    }
-    return n;
-  }
-
-  // Offset of the first line stamped at or after `t` (the end when none is).
-  std::uint64_t first_at_or_after(Millis t) const {
-    const auto& cps = idx_.checkpoints;
-    auto it = std::lower_bound(cps.begin(), cps.end(), t, [](const Checkpoint& c, Millis v) { return c.stamp < v; });
-    if (it == cps.begin()) return cps.empty() ? idx_.size : 0;
-    std::uint64_t from = std::prev(it)->offset;
-    std::uint64_t to = it == cps.end() ? idx_.size : it->offset;
-    // Scan the lines in [from, to) for the first stamp >= t.
-    std::uint64_t p = from;
-    std::string carry;
-    while (p < to) {
-      std::string block = pread_all(fd_, p, static_cast<std::size_t>(std::min<std::uint64_t>(kBlock, to - p)));
-      if (block.empty()) break;
-      std::uint64_t base = p - carry.size();
-      carry += block;
-      p += block.size();
-      std::size_t start = 0;
-      for (std::size_t nl; (nl = carry.find('\n', start)) != std::string::npos; start = nl + 1) {
-        auto stamp = parse_line_stamp(std::string_view(carry).substr(start, nl - start));
-        if (stamp && *stamp >= t) return base + start;
-      }
-      carry.erase(0, start);
-    }
-    return to;
-  }
-
- private:
-  const Checkpoint* checkpoint_at_or_before(std::uint64_t off) const {
-    const auto& cps = idx_.checkpoints;
-    auto it = std::upper_bound(cps.begin(), cps.end(), off, [](std::uint64_t v, const Checkpoint& c) { return v < c.offset; });
-    return it == cps.begin() ? nullptr : &*std::prev(it);
-  }
-
-  int fd_;
-  const LogIndex& idx_;
-};
-
-// The backup and the current file as one byte sequence: offsets and line numbers of
-// the current file come after those of the backup. Rotation happens between lines,
-// so no line spans the two.
-class JoinedLog {
- public:
-  struct Part {
-    int fd;
-    const LogIndex* index;
-    std::uint64_t base_offset;
-    std::uint64_t base_line;
-  };
-
-  void add(int fd, const LogIndex& idx) {
-    parts_.push_back({fd, &idx, size(), lines()});
-    readers_.emplace_back(fd, idx);
-  }
-  std::uint64_t size() const { return parts_.empty() ? 0 : parts_.back().base_offset + parts_.back().index->size; }
-  std::uint64_t lines() const { return parts_.empty() ? 0 : parts_.back().base_line + parts_.back().index->lines; }
-
-  // Reads [off, off+len) across the parts into `dst`; returns the bytes read.
-  std::size_t read_into(std::uint64_t off, char* dst, std::size_t len) const {
-    std::size_t done = 0;
-    for (const Part& p : parts_) {
-      std::uint64_t end = p.base_offset + p.index->size;
-      if (off >= end || done >= len) continue;
-      auto n = static_cast<std::size_t>(std::min<std::uint64_t>(len - done, end - off));
-      std::size_t got = pread_full(p.fd, dst + done, n, off - p.base_offset);
-      done += got;
-      off += got;
-      if (got < n) break;
-    }
-    return done;
-  }
-
-  // Reads [off, off+len) across the parts.
-  std::string pread(std::uint64_t off, std::size_t len) const {
-    std::string out;
-    for (const Part& p : parts_) {
-      std::uint64_t end = p.base_offset + p.index->size;
-      if (off >= end || out.size() >= len) continue;
-      std::uint64_t local = off - p.base_offset;
-      auto n = static_cast<std::size_t>(std::min<std::uint64_t>(len - out.size(), end - off));
-      std::string got = pread_all(p.fd, local, n);
-      out += got;
-      off += got.size();
-      if (got.size() < n) break;  // the file is shorter than its index says
-    }
-    return out;
-  }
-
-  std::uint64_t line_number(std::uint64_t off) const {
-    for (std::size_t i = 0; i < parts_.size(); ++i) {
-      const Part& p = parts_[i];
-      if (i + 1 == parts_.size() || off < p.base_offset + p.index->size)
-        return p.base_line + readers_[i].line_number(off - std::min(off, p.base_offset));
-    }
-    return 0;
-  }
-
-  std::uint64_t first_at_or_after(Millis t) const {
-    for (std::size_t i = 0; i < parts_.size(); ++i) {
-      std::uint64_t local = readers_[i].first_at_or_after(t);
-      if (local < parts_[i].index->size) return parts_[i].base_offset + local;
-    }
-    return size();
-  }
-
- private:
-  std::vector<Part> parts_;
-  std::vector<Reader> readers_;
-};
-
-// The writer's index when it still describes the file, else one built by a scan.
-const LogIndex& usable_index(int fd, const LogIndex* index, LogIndex& scanned) {
-  struct stat st {};
-  ::fstat(fd, &st);
-  auto size = static_cast<std::uint64_t>(st.st_size);
-  if (index && index->size == size) return *index;
-  scanned = scan_index(fd, size);
-  return scanned;
-}
-
-// Matching lines of [from, to): whole blocks of lines are read backwards, and a
-// block the pattern cannot match anywhere is skipped without splitting it.
+// A search reads 1 MiB at a time: most blocks are then skipped whole by the
+// pattern's quick test, at the speed of the test rather than of splitting lines.
 constexpr std::size_t kGrepBlock = 1024 * 1024;
+
+// The part of the log that holds `off` (the last one for the end).
+const LogRange::Part& part_at(const LogRange& log, std::uint64_t off) {
+  for (const LogRange::Part& p : log.parts())
+    if (off < p.end()) return p;
+  return log.parts().back();
+}
+
+// Number of lines that start before `off` (a line start or the end): the nearest
+// checkpoint's line number plus the newlines between it and `off`.
+std::uint64_t line_number(const LogRange& log, std::uint64_t off) {
+  const LogRange::Part& p = part_at(log, off);
+  const LogIndex& idx = p.index();
+  std::uint64_t local = off - std::min(off, p.offset);
+  if (local >= idx.size) return p.line + idx.lines;
+  const auto& cps = idx.checkpoints;
+  auto cp = std::upper_bound(cps.begin(), cps.end(), local, [](std::uint64_t v, const Checkpoint& c) { return v < c.offset; });
+  if (cp == cps.begin()) return p.line;
+  --cp;
+  std::uint64_t n = p.line + cp->line;
+  BackwardLines lines(log, p.offset + cp->offset, p.offset + local, kBlock);
+  for (std::string_view block; !(block = lines.next()).empty();)
+    n += static_cast<std::uint64_t>(std::count(block.begin(), block.end(), '\n'));
+  return n;
+}
+
+// Offset in part `p` of its first line stamped at or after `t` (its end when none
+// is): a binary search over the checkpoints' stamps, then the stretch before the
+// first checkpoint at or after `t` is read for the line.
+std::uint64_t first_in_part_at_or_after(const LogRange& log, const LogRange::Part& p, Millis t) {
+  const LogIndex& idx = p.index();
+  const auto& cps = idx.checkpoints;
+  auto it = std::lower_bound(cps.begin(), cps.end(), t, [](const Checkpoint& c, Millis v) { return c.stamp < v; });
+  if (it == cps.begin()) return cps.empty() ? idx.size : 0;
+  std::uint64_t from = std::prev(it)->offset;
+  std::uint64_t to = it == cps.end() ? idx.size : it->offset;
+  // Walked from the end, the earliest line that qualifies is the last one seen. A
+  // last piece without its newline is no line yet: lines are counted by newlines.
+  std::uint64_t first = p.offset + to;
+  BackwardLines lines(log, p.offset + from, p.offset + to, kBlock);
+  for (std::string_view block; !(block = lines.next()).empty();) {
+    while (!block.empty()) {
+      std::string_view line = pop_last_line(block);
+      auto stamp = parse_line_stamp(line);
+      if (line.back() == '\n' && stamp && *stamp >= t) first = lines.offset_of(line);
+    }
+  }
+  return first - p.offset;
+}
+
+// Offset of the first line stamped at or after `t` (the end when none is).
+std::uint64_t first_at_or_after(const LogRange& log, Millis t) {
+  for (const LogRange::Part& p : log.parts()) {
+    std::uint64_t local = first_in_part_at_or_after(log, p, t);
+    if (local < p.index().size) return p.offset + local;
+  }
+  return log.size();
+}
+
+// The last q.lines lines of [floor, end), within the byte budget.
+ReadResult tail(const LogRange& log, std::uint64_t floor, std::uint64_t end, const ReadQuery& q) {
+  std::vector<std::string> rev;
+  std::uint64_t first = end, bytes = 0;
+  bool full = q.lines == 0;
+  BackwardLines lines(log, floor, end, kBlock);
+  for (std::string_view block; !full && !(block = lines.next()).empty();) {
+    while (!full && !block.empty()) {
+      std::string_view line = pop_last_line(block);
+      // The first line always comes, however long; one past the budget ends the answer.
+      full = !rev.empty() && bytes + line.size() > q.max_bytes;
+      if (full) break;
+      bytes += line.size();
+      rev.emplace_back(line);
+      first = lines.offset_of(line);
+      full = rev.size() >= q.lines;
+    }
+  }
+  ReadResult r;
+  r.lines.assign(std::make_move_iterator(rev.rbegin()), std::make_move_iterator(rev.rend()));
+  r.lines_before = line_number(log, first);
+  r.lines_after = log.lines() - line_number(log, end);
+  return r;
+}
 
 std::string_view text_of(std::string_view line) {
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
   return line.size() > kStampLen ? line.substr(kStampLen + 1) : std::string_view();
 }
 
-// Calls on_match(line) for each matching line of [from, to), last first. One
-// buffer is reused for every block: fresh megabyte allocations would cost a page
-// fault per page, several times the search itself.
+// Calls on_match(line) for each line of [from, to) whose text matches, last first.
+// A block the pattern cannot match anywhere is skipped without splitting it.
 template <class F>
-void grep_backwards(const JoinedLog& log, std::uint64_t from, std::uint64_t to, const Pattern& pattern, F on_match) {
-  std::vector<char> buf;
-  std::string carry;  // the start of a line that begins in an earlier block (usually short)
-  std::uint64_t pos = to;
-  while (pos > from || !carry.empty()) {
-    std::uint64_t start = pos - std::min<std::uint64_t>(kGrepBlock, pos - from);
-    auto n = static_cast<std::size_t>(pos - start);
-    if (buf.size() < n + carry.size()) buf.resize(std::max(n + carry.size(), kGrepBlock + 4096));
-    if (n > 0 && log.read_into(start, buf.data(), n) < n) return;  // shorter than its index says
-    std::memcpy(buf.data() + n, carry.data(), carry.size());
-    std::string_view block(buf.data(), n + carry.size());
-    pos = start;
-    carry.clear();
-    // Keep back a partial first line unless this block starts at `from`.
-    std::size_t cut = 0;
-    if (pos > from) {
-      std::size_t nl = block.find('\n');
-      if (nl == std::string_view::npos || nl + 1 == block.size()) {  // one long line: read further back
-        carry.assign(block);
-        continue;
-      }
-      cut = nl + 1;
-      carry.assign(block.substr(0, cut));
-    }
-    std::string_view lines = block.substr(cut);
-    if (lines.empty() || !pattern.may_match_some_line(lines)) continue;
-    std::size_t end = lines.size();
-    while (end > 0) {
-      std::size_t begin = end >= 2 ? lines.rfind('\n', end - 2) : std::string_view::npos;
-      begin = begin == std::string_view::npos ? 0 : begin + 1;
-      std::string_view line = lines.substr(begin, end - begin);
-      if (pattern.search(text_of(line)))
-        if (!on_match(line)) return;
-      end = begin;
+void grep_backwards(const LogRange& log, std::uint64_t from, std::uint64_t to, const Pattern& pattern, F on_match) {
+  BackwardLines lines(log, from, to, kGrepBlock);
+  for (std::string_view block; !(block = lines.next()).empty();) {
+    if (!pattern.may_match_some_line(block)) continue;
+    while (!block.empty()) {
+      std::string_view line = pop_last_line(block);
+      if (pattern.search(text_of(line))) on_match(line);
     }
   }
 }
 
-ReadResult grep_log(const JoinedLog& log, std::uint64_t floor, std::uint64_t end, const ReadQuery& q) {
+// The last q.lines matches in [floor, end), within the byte budget; the counts are
+// of matches.
+ReadResult grep(const LogRange& log, std::uint64_t floor, std::uint64_t end, const ReadQuery& q) {
   ReadResult r;
   std::vector<std::string> rev;
   std::uint64_t bytes = 0;
@@ -258,14 +136,9 @@ ReadResult grep_log(const JoinedLog& log, std::uint64_t floor, std::uint64_t end
       full = true;
       ++r.lines_before;
     }
-    return true;
   });
   r.lines.assign(std::make_move_iterator(rev.rbegin()), std::make_move_iterator(rev.rend()));
-  if (end < log.size())
-    grep_backwards(log, end, log.size(), *q.pattern, [&](std::string_view) {
-      ++r.lines_after;
-      return true;
-    });
+  if (end < log.size()) grep_backwards(log, end, log.size(), *q.pattern, [&](std::string_view) { ++r.lines_after; });
   return r;
 }
 
@@ -277,55 +150,15 @@ ReadResult read_log(const LogFile& log, const ReadQuery& q) {
 
 ReadResult read_log(const std::string& path, const LogIndex* index, const ReadQuery& q,
                     const LogIndex* backup_index) {
-  ReadResult r;
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) {
-    r.error = "cannot read log file " + path + ": " + std::strerror(errno);
+  LogRange log;
+  if (std::string error = log.open(path, index, backup_index); !error.empty()) {
+    ReadResult r;
+    r.error = std::move(error);
     return r;
   }
-  // Opened second. A writer in this process cannot rotate in between; should one in
-  // another process do so, the backup is the file already open, and is left out.
-  UniqueFd backup(::open(backup_path(path).c_str(), O_RDONLY | O_CLOEXEC));
-  LogIndex scanned[2];
-  JoinedLog log;
-  if (backup.get() >= 0 && !same_file(backup.get(), fd.get()))
-    log.add(backup.get(), usable_index(backup.get(), backup_index, scanned[0]));
-  log.add(fd.get(), usable_index(fd.get(), index, scanned[1]));
-
-  std::uint64_t end = q.before ? log.first_at_or_after(*q.before) : log.size();
-  std::uint64_t floor = q.since ? std::min(log.first_at_or_after(*q.since), end) : 0;
-  if (q.pattern) return grep_log(log, floor, end, q);
-
-  // Walk back from `end`, block by block, taking whole lines that start at or after `floor`.
-  std::vector<std::string> rev;
-  std::string tail;  // bytes [pos, pos + tail.size()) not yet turned into lines
-  std::uint64_t pos = end, first = end, bytes = 0;
-  while (rev.size() < q.lines) {
-    std::size_t search_end = tail.size() >= 2 ? tail.size() - 2 : std::string::npos;
-    std::size_t k = tail.size() >= 2 ? tail.rfind('\n', search_end) : std::string::npos;
-    if (k != std::string::npos) {
-      bytes += tail.size() - (k + 1);
-      if (!rev.empty() && bytes > q.max_bytes) break;
-      rev.push_back(tail.substr(k + 1));
-      tail.resize(k + 1);
-      first = pos + k + 1;
-      continue;
-    }
-    if (pos <= floor) {
-      if (!tail.empty() && (rev.empty() || bytes + tail.size() <= q.max_bytes)) {
-        rev.push_back(std::move(tail));
-        first = pos;
-      }
-      break;
-    }
-    std::uint64_t from = pos - std::min<std::uint64_t>(kBlock, pos - floor);
-    tail.insert(0, log.pread(from, static_cast<std::size_t>(pos - from)));
-    pos = from;
-  }
-  r.lines.assign(std::make_move_iterator(rev.rbegin()), std::make_move_iterator(rev.rend()));
-  r.lines_before = log.line_number(first);
-  r.lines_after = log.lines() - log.line_number(end);
-  return r;
+  std::uint64_t end = q.before ? first_at_or_after(log, *q.before) : log.size();
+  std::uint64_t floor = q.since ? std::min(first_at_or_after(log, *q.since), end) : 0;
+  return q.pattern ? grep(log, floor, end, q) : tail(log, floor, end, q);
 }
 
 }  // namespace pp

@@ -29,6 +29,8 @@ struct ReadResult {
   std::vector<std::string> lines;  // each with its stamp and trailing '\n'
   std::uint64_t lines_before = 0;  // lines of the file before the first returned one
   std::uint64_t lines_after = 0;   // lines of the file after the last returned one
+  // Why the log could not be read: a file that cannot be opened or examined
+  // (fstat); then nothing else is set. A missing `.1` backup is no error.
   std::string error;
 };
 

@@ -9,10 +9,10 @@ void ReadyWatch::on_line(std::string_view line, Millis stamp) {
   stamp_ = stamp;
 }
 
-boost::asio::awaitable<ReadyOutcome> ReadyWatch::wait(std::shared_ptr<Instance> inst,
+boost::asio::awaitable<ReadyOutcome> ReadyWatch::wait(std::shared_ptr<Process> inst,
                                                         std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  // The instance pulses `appended` after every batch of lines (on_line ran for each
+  // A process pulses `appended` after every batch of lines (on_line ran for each
   // first) and once more when its exit is recorded.
   for (;;) {
     if (matched_) co_return ReadyOutcome{ReadyOutcome::matched, line_, stamp_ - inst->start_time()};

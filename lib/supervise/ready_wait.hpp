@@ -8,7 +8,8 @@
 #include <string>
 
 #include "core/pattern.hpp"
-#include "supervise/instance.hpp"
+#include "supervise/log_set.hpp"
+#include "supervise/process.hpp"
 
 namespace pp {
 
@@ -26,7 +27,7 @@ class ReadyWatch : public LineWatcher {
   // line goes by unseen.
   void on_line(std::string_view line, Millis stamp) override;
 
-  boost::asio::awaitable<ReadyOutcome> wait(std::shared_ptr<Instance> inst, std::chrono::milliseconds timeout);
+  boost::asio::awaitable<ReadyOutcome> wait(std::shared_ptr<Process> inst, std::chrono::milliseconds timeout);
 
  private:
   std::shared_ptr<const Pattern> pattern_;

@@ -3,7 +3,6 @@
 #include <signal.h>
 #include <unistd.h>
 
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <memory>
 
@@ -121,9 +120,7 @@ asio::awaitable<RecoveryReport> recover_left_overs(Supervisor& sup, RecoveryOpti
       case Fate::not_stopped: ++report.not_stopped; break;
     }
     std::string note = note_for(f);
-    auto entry = Instance::left_over(ex, p.spec, p.pid, p.start_time, p.logs, note);
-    entry->set_restarts(p.restarts);
-    sup.adopt(entry);
+    sup.adopt(std::make_shared<LeftOver>(ex, p, note));
     std::string line = "left-over PID " + std::to_string(p.pid) + " (" + p.spec.label + "): " + note;
     if (f == Fate::not_stopped)
       logger::error(line);
@@ -141,10 +138,10 @@ asio::awaitable<RecoveryReport> recover_left_overs(Supervisor& sup, RecoveryOpti
       }
       ProcessSpec spec = p.spec;
       CtrlOutcome started = sup.start(spec);
-      if (started.instance) {
+      if (started.process) {
         ++report.restored;
         logger::info("restored PID " + std::to_string(p.pid) + " (" + p.spec.label + ") as PID " +
-                     std::to_string(started.instance->pid()));
+                     std::to_string(started.process->pid()));
       } else {
         ++report.restore_failed;
         logger::warning("could not restore PID " + std::to_string(p.pid) + " (" + p.spec.label +

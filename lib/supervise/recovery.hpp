@@ -29,7 +29,7 @@ struct RecoveryReport {
 };
 
 // Reads the state file and deals with every process it lists as running; each one
-// ends up in `sup`'s table as a terminated left-over entry (Instance::left_over),
+// ends up in `sup`'s table as a terminated left-over entry (LeftOver),
 // whose old logs stay readable by pid. Returns once all of it is done.
 boost::asio::awaitable<RecoveryReport> recover_left_overs(Supervisor& sup, RecoveryOptions opts);
 

@@ -152,7 +152,7 @@ SpawnOutcome spawn_child(const boost::asio::any_io_executor& ex, const SpawnRequ
     return out;
   }
   // Our side reads by readiness plus non-blocking read(), so no bytes ever sit
-  // inside a pending asynchronous operation (see Instance::drain).
+  // inside a pending asynchronous operation (see OutputPump).
   int fds[2] = {rout.release(), rerr.release()};
   for (int fd : fds) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   out.child = std::unique_ptr<Spawned>(new Spawned{std::move(proc), boost::asio::posix::stream_descriptor(ex, fds[0]),

@@ -95,7 +95,7 @@ SavedProcess process_from(const json::object& o) {
 
 }  // namespace
 
-SavedState snapshot(const std::vector<std::shared_ptr<Instance>>& table) {
+SavedState snapshot(const std::vector<std::shared_ptr<Process>>& table) {
   SavedState s;
   s.server_pid = static_cast<int>(::getpid());
   s.server_start_ticks = process_start_ticks(s.server_pid).value_or(0);

@@ -4,13 +4,14 @@
 // ticks) and to start it again as it was (command, cwd, environment, label).
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/log_paths.hpp"
 #include "core/timestamp.hpp"
-#include "supervise/instance.hpp"
+#include "supervise/process.hpp"
 
 namespace pp {
 
@@ -33,7 +34,7 @@ struct SavedState {
 
 
 // This server (pid, start ticks, boot id) and every running instance of `table`.
-SavedState snapshot(const std::vector<std::shared_ptr<Instance>>& table);
+SavedState snapshot(const std::vector<std::shared_ptr<Process>>& table);
 
 // Replaces `path` atomically (a temporary file in the same directory, then rename)
 // with mode 0600, since environments may hold secrets. Returns an error or "".

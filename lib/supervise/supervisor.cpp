@@ -1,8 +1,6 @@
 #include "supervise/supervisor.hpp"
 
 #include <algorithm>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 
 #include "core/dir_path.hpp"
 #include "core/join.hpp"
@@ -14,6 +12,12 @@ namespace pp {
 
 namespace asio = boost::asio;
 
+namespace {
+// The lifecycle behind a table entry. Only this server's own instances have one, and
+// only they run or have a live group: a left-over is never signalled.
+Instance& lifecycle(Process& p) { return dynamic_cast<Instance&>(p); }
+}  // namespace
+
 std::string default_label(const std::vector<std::string>& command, const std::string& cwd) {
   return shell_join(command) + " in " + cwd;
 }
@@ -24,24 +28,25 @@ Supervisor::Supervisor(asio::any_io_executor ex, std::string log_dir, StopTiming
 Supervisor::~Supervisor() = default;
 
 CtrlOutcome Supervisor::start(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher) {
-  CtrlOutcome out = launch(std::move(spec), std::move(watcher));
-  if (out.instance) lifecycle_({Lifecycle::started, *out.instance, 0, ""});
-  return out;
+  auto started = launch(std::move(spec), std::move(watcher));
+  if (!started.instance) return {nullptr, std::nullopt, started.error};
+  lifecycle_({Lifecycle::started, *started.instance, 0, ""});
+  return {started.instance, std::nullopt, ""};
 }
 
 void Supervisor::ended(Instance& inst) {
-  lifecycle_({Lifecycle::exited, inst, 0, ""});
+  lifecycle_({Lifecycle::exited, inst, 0, "", inst.restarting()});
   trim_ended();
 }
 
-CtrlOutcome Supervisor::launch(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher) {
-  if (shutting_down_) return {nullptr, std::nullopt, "The server is shutting down; not starting anything new."};
-  if (spec.command.empty()) return {nullptr, std::nullopt, "Empty command"};
+Instance::Started Supervisor::launch(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher) {
+  if (shutting_down_) return {nullptr, "The server is shutting down; not starting anything new."};
+  if (spec.command.empty()) return {nullptr, "Empty command"};
   spec.cwd = normalize_dir(spec.cwd);
   if (spec.label.empty()) spec.label = default_label(spec.command, spec.cwd);
   for (const auto& p : table_) {
     if (p->running() && p->spec().label == spec.label)
-      return {nullptr, std::nullopt,
+      return {nullptr,
               "Process with label '" + spec.label + "' already running with PID " + std::to_string(p->pid()) + "."};
   }
   std::string what = shell_join(spec.command) + " in " + spec.cwd;
@@ -51,7 +56,7 @@ CtrlOutcome Supervisor::launch(ProcessSpec spec, std::shared_ptr<LineWatcher> wa
   });
   if (!started.instance) {
     logger::warning("could not start " + what + ": " + started.error);
-    return {nullptr, std::nullopt, started.error};
+    return started;
   }
   // Before anything yields: the instance's readers have not run yet.
   if (watcher) started.instance->add_line_watcher(watcher);
@@ -59,7 +64,7 @@ CtrlOutcome Supervisor::launch(ProcessSpec spec, std::shared_ptr<LineWatcher> wa
   table_.push_back(started.instance);
   started.instance->set_max_log_size(max_log_size_);  // nothing has yielded: no output read yet
   changed_();
-  return {started.instance, std::nullopt, ""};
+  return started;
 }
 
 Supervisor::Found Supervisor::find(const Target& t) const {
@@ -76,7 +81,7 @@ Supervisor::Found Supervisor::find(const Target& t) const {
 
   auto split = shell_split(key);
   auto matching = [&](bool running) {
-    std::vector<std::shared_ptr<Instance>> hits;
+    std::vector<std::shared_ptr<Process>> hits;
     for (const auto& p : table_)
       if (p->running() == running && p->spec().label == key && (!dir || p->spec().cwd == *dir)) hits.push_back(p);
     if (hits.empty() && split.error.empty())
@@ -85,7 +90,7 @@ Supervisor::Found Supervisor::find(const Target& t) const {
           hits.push_back(p);
     return hits;
   };
-  std::vector<std::shared_ptr<Instance>> hits = matching(true);
+  std::vector<std::shared_ptr<Process>> hits = matching(true);
   if (hits.empty()) {
     // The crash fallback: the most recently ended match (the table is in start order).
     auto ended = matching(false);
@@ -107,7 +112,7 @@ Supervisor::Found Supervisor::find(const Target& t) const {
   return {nullptr, msg};
 }
 
-std::vector<std::shared_ptr<Instance>> Supervisor::list(const Target& f) const {
+std::vector<std::shared_ptr<Process>> Supervisor::list(const Target& f) const {
   std::optional<std::vector<std::string>> argv;
   if (f.command_or_label) {
     auto split = shell_split(*f.command_or_label);
@@ -115,7 +120,7 @@ std::vector<std::shared_ptr<Instance>> Supervisor::list(const Target& f) const {
   }
   std::optional<std::string> dir;
   if (f.working_directory && !f.working_directory->empty()) dir = normalize_dir(*f.working_directory);
-  std::vector<std::shared_ptr<Instance>> out;
+  std::vector<std::shared_ptr<Process>> out;
   for (const auto& p : table_) {
     if (f.pid && p->pid() != *f.pid) continue;
     if (f.command_or_label && p->spec().label != *f.command_or_label && !(argv && p->spec().command == *argv))
@@ -128,13 +133,13 @@ std::vector<std::shared_ptr<Instance>> Supervisor::list(const Target& f) const {
 
 asio::awaitable<CtrlOutcome> Supervisor::stop(const Target& t, bool force) {
   auto found = find(t);
-  if (!found.instance) co_return CtrlOutcome{nullptr, std::nullopt, found.error};
-  auto inst = found.instance;
+  if (!found.process) co_return CtrlOutcome{nullptr, std::nullopt, found.error};
+  auto inst = found.process;
   if (!inst->running())
     co_return CtrlOutcome{inst, inst->exit_code(),
                           "Process " + std::to_string(inst->pid()) + " is not running (" + to_string(inst->status()) +
                               ")."};
-  co_await inst->stop(force, timings_);
+  co_await lifecycle(*inst).stop(force, timings_);
   if (inst->running())
     co_return CtrlOutcome{inst, std::nullopt,
                           "Process " + std::to_string(inst->pid()) + " did not exit after SIGKILL."};
@@ -143,51 +148,52 @@ asio::awaitable<CtrlOutcome> Supervisor::stop(const Target& t, bool force) {
 
 asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t, std::shared_ptr<LineWatcher> watcher) {
   auto found = find(t);
-  if (!found.instance) co_return CtrlOutcome{nullptr, std::nullopt, found.error};
-  auto old = found.instance;
-  bool was_running = old->running();
-  if (was_running) {
-    old->mark_restarting(true);
-    co_await old->stop(false, timings_);
-    if (old->running()) {
-      old->mark_restarting(false);
+  if (!found.process) co_return CtrlOutcome{nullptr, std::nullopt, found.error};
+  auto old = found.process;
+  // Only a running entry is an instance of ours to stop: an ended one, or a
+  // left-over, is simply started again.
+  Instance* running = old->running() ? &lifecycle(*old) : nullptr;
+  if (running) {
+    running->mark_restarting(true);
+    co_await running->stop(false, timings_);
+    if (running->running()) {
+      running->mark_restarting(false);
       co_return CtrlOutcome{old, std::nullopt,
                             "Process " + std::to_string(old->pid()) + " did not exit after SIGKILL; not restarted."};
     }
   }
-  std::optional<int> old_code = old->exit_code();
-  CtrlOutcome started;
+  Instance::Started started;
   try {
     started = launch(old->spec(), watcher);
     if (started.instance) started.instance->set_restarts(old->restarts() + 1);
   } catch (const std::exception& e) {
     started.error = std::string("Cannot start: ") + e.what();  // and the old log must still say so
   }
-  started.exit_code = old_code;
   // Sent after the old instance's exit (marked restarting), so a client that saw
   // that exit learns how the restart went.
   lifecycle_(started.instance ? Lifecycle{Lifecycle::restarted, *started.instance, old->pid(), ""}
                               : Lifecycle{Lifecycle::restart_failed, *old, 0, started.error});
-  if (was_running)
-    old->note_restart(started.instance ? restarted_text(started.instance->pid(), started.instance->logs().combined_path)
-                                       : restart_failed_text(started.error));
-  co_return started;
+  if (running)
+    running->note_restart(started.instance
+                              ? restarted_text(started.instance->pid(), started.instance->logs().combined_path)
+                              : restart_failed_text(started.error));
+  co_return CtrlOutcome{started.instance, old->exit_code(), started.error};
 }
 
 asio::awaitable<void> Supervisor::shutdown(bool force) {
   shutting_down_ = true;
   // Every group with a live process, including ended entries whose leader left
   // children behind: nothing managed survives the server.
-  std::vector<std::shared_ptr<Instance>> running;
+  std::vector<std::shared_ptr<Process>> running;
   for (const auto& p : table_)
     if (p->group_alive()) running.push_back(p);
   std::vector<asio::awaitable<void>> stops;
-  for (const auto& p : running) stops.push_back(p->stop(force, timings_));
+  for (const auto& p : running) stops.push_back(lifecycle(*p).stop(force, timings_));
   co_await join_all(std::move(stops), "stopping at shutdown");
 }
 
 void Supervisor::trim_ended() {
-  std::vector<std::shared_ptr<Instance>> ended;
+  std::vector<std::shared_ptr<Process>> ended;
   for (const auto& p : table_)
     if (!p->running()) ended.push_back(p);
   if (ended.size() <= kKeepEnded) return;
@@ -199,8 +205,8 @@ void Supervisor::trim_ended() {
   });
 }
 
-void Supervisor::adopt(std::shared_ptr<Instance> inst) {
-  table_.push_back(std::move(inst));
+void Supervisor::adopt(std::shared_ptr<LeftOver> left_over) {
+  table_.push_back(std::move(left_over));
   trim_ended();
 }
 

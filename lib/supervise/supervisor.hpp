@@ -11,6 +11,7 @@
 
 #include "core/listeners.hpp"
 #include "supervise/instance.hpp"
+#include "supervise/left_over.hpp"
 
 namespace pp {
 
@@ -22,17 +23,18 @@ struct Target {
 };
 
 struct CtrlOutcome {
-  std::shared_ptr<Instance> instance;  // the started one (start/restart) or the stopped one (stop)
-  std::optional<int> exit_code;        // how the stopped one ended (stop/restart)
-  std::string error;                   // "" on success
+  std::shared_ptr<Process> process;  // the started one (start/restart) or the stopped one (stop)
+  std::optional<int> exit_code;      // how the stopped one ended (stop/restart)
+  std::string error;                 // "" on success
 };
 
 // What clients are told about as it happens (MCP notifications).
 struct Lifecycle {
   enum Kind { started, exited, restarted, restart_failed } kind;
-  const Instance& instance;  // the one started or exited; restarted: the new one; restart_failed: the old one
-  int previous_pid = 0;      // restarted: the instance it replaces
-  std::string error;         // restart_failed: why the new instance did not start
+  const Process& process;   // the one started or exited; restarted: the new one; restart_failed: the old one
+  int previous_pid = 0;     // restarted: the instance it replaces
+  std::string error;        // restart_failed: why the new instance did not start
+  bool restarting = false;  // exited: on the way to a restart (restarted or restart_failed follows)
 };
 
 class Supervisor {
@@ -51,7 +53,7 @@ class Supervisor {
   boost::asio::awaitable<CtrlOutcome> restart(const Target& t, std::shared_ptr<LineWatcher> watcher = nullptr);
 
   struct Found {
-    std::shared_ptr<Instance> instance;
+    std::shared_ptr<Process> process;
     std::string error;
   };
   // Lookup (docs/mcp.md#lookup): pid wins, then an exact label among running processes, then
@@ -61,7 +63,7 @@ class Supervisor {
   Found find(const Target& t) const;
 
   // Every entry that matches all the given filters, oldest first.
-  std::vector<std::shared_ptr<Instance>> list(const Target& filter) const;
+  std::vector<std::shared_ptr<Process>> list(const Target& filter) const;
 
   // Stops every running group in parallel; `force` skips the grace period. Returns
   // when all have exited. Calling it again while it runs escalates to SIGKILL.
@@ -77,21 +79,20 @@ class Supervisor {
   // running (start, exit, restart): where the state file is kept up to date.
   void on_change(std::function<void()> f) { changed_.add(std::move(f)); }
 
-  // Puts an entry made elsewhere (a process left over by an earlier server,
-  // Instance::left_over) into the table, as the newest.
-  void adopt(std::shared_ptr<Instance> inst);
+  // Puts a process left over by an earlier server into the table, as the newest.
+  void adopt(std::shared_ptr<LeftOver> left_over);
   const StopTimings& timings() const { return timings_; }
 
  private:
-  CtrlOutcome launch(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher);
+  Instance::Started launch(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher);
   void ended(Instance& inst);
   void trim_ended();
 
   boost::asio::any_io_executor ex_;
   std::string log_dir_;
   StopTimings timings_;
-  std::vector<std::shared_ptr<Instance>> table_;  // in start order
-  bool shutting_down_ = false;                    // no new starts once shutdown() began
+  std::vector<std::shared_ptr<Process>> table_;  // in start order
+  bool shutting_down_ = false;                   // no new starts once shutdown() began
   Listeners<Lifecycle> lifecycle_;
   Listeners<> changed_;
   std::uint64_t max_log_size_ = LogFile::kNoLimit;

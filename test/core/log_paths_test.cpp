@@ -87,6 +87,13 @@ TEST(LogPathsFor, NamesThreeFilesAfterPidAndEscapedCommand) {
   EXPECT_EQ(p.combined_path, "/data/process_logs/1234.npm_run_dev.combined");
 }
 
+TEST(LogPathsFor, EachStreamNamesItsFile) {
+  LogPaths p = log_paths_for("/logs", 7, {"ls"});
+  EXPECT_EQ(&p.of(Stream::out), &p.stdout_path);
+  EXPECT_EQ(&p.of(Stream::err), &p.stderr_path);
+  EXPECT_EQ(&p.of(Stream::combined), &p.combined_path);
+}
+
 TEST(LogPathsFor, ArgumentsWithSpacesAndQuotesAreEscapedLikeTheCommandLine) {
   LogPaths p = log_paths_for("/logs", 7, {"echo", "a b", "it's"});
   EXPECT_EQ(p.stdout_path, "/logs/7.echo_a_b_its.stdout");

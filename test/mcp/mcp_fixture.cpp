@@ -60,9 +60,9 @@ int McpFixture::start_helper(std::vector<std::string> actions, json::object extr
   return r["pid"].is_int64() ? static_cast<int>(r["pid"].as_int64()) : -1;
 }
 
-std::shared_ptr<Instance> McpFixture::instance(int pid) {
+std::shared_ptr<Process> McpFixture::instance(int pid) {
   auto f = sup->find(Target{pid, std::nullopt, std::nullopt});
-  return f.instance;
+  return f.process;
 }
 
 std::string McpFixture::combined(int pid) { return read_file(instance(pid)->logs().combined_path); }

@@ -41,7 +41,7 @@ class McpFixture : public ::testing::Test {
   // Starts the test helper with `actions`; returns its pid (fails the test on error).
   int start_helper(std::vector<std::string> actions, json::object extra = {});
 
-  std::shared_ptr<Instance> instance(int pid);
+  std::shared_ptr<Process> instance(int pid);
   // Awaits a line whose text is exactly `needle` in the combined log of `pid` (on the appended pulse).
   void await_output(int pid, const std::string& needle);
   // Awaits the exit event of `pid`.

@@ -48,17 +48,17 @@ class LogRetention : public ::testing::Test {
   static bool exists(const std::string& path) { return std::filesystem::exists(path); }
 
   // A listed instance whose log files are all (made) older than the retention.
-  std::shared_ptr<Instance> old_listed_instance() {
+  std::shared_ptr<Process> old_listed_instance() {
     ProcessSpec spec{{test::kHelper, "pause"}, data.path(), {}, ""};
     auto started = sup->start(std::move(spec));
     EXPECT_EQ(started.error, "");
     // It writes nothing after its start line, and the io_context does not run until
     // the sweep: its files keep the age given here.
-    for (const std::string& p : {started.instance->logs().stdout_path, started.instance->logs().stderr_path,
-                                 started.instance->logs().combined_path})
+    for (const std::string& p : {started.process->logs().stdout_path, started.process->logs().stderr_path,
+                                 started.process->logs().combined_path})
       age(p, 30 * kDay);
-    age(backup_path(started.instance->logs().combined_path), 30 * kDay);
-    return started.instance;
+    age(backup_path(started.process->logs().combined_path), 30 * kDay);
+    return started.process;
   }
 
   asio::io_context ioc;

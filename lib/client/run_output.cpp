@@ -1,0 +1,44 @@
+#include "client/run_output.hpp"
+
+#include "core/posix_io.hpp"
+#include "core/system_lines.hpp"
+#include "core/timestamp.hpp"
+
+namespace pp::client {
+
+// Writes fail only when stdout or stderr is gone: nothing sensible to do but carry on.
+void note(std::string_view text) {
+  std::string s = "persistproc: ";
+  s.append(text);
+  s.push_back('\n');
+  write_all(2, s);
+}
+
+std::string describe_exit(int code) {
+  return code < 0 ? "was terminated by signal " + std::to_string(-code) : "exited with code " + std::to_string(code);
+}
+
+void RunOutput::line(std::string_view logged) {
+  if (raw_) return show(logged);
+  std::string_view text = logged;
+  if (parse_line_stamp(logged) && logged.size() > kStampLen) text.remove_prefix(kStampLen + 1);
+  if (!parse_system_text(text)) show(unescape_output(text));
+}
+
+void RunOutput::show(std::string_view text) {
+  std::string s(text);
+  s.push_back('\n');
+  if (holding_)
+    held_ += s;
+  else
+    write_all(1, s);
+}
+
+void RunOutput::release() {
+  holding_ = false;
+  if (held_.empty()) return;
+  write_all(1, held_);
+  held_.clear();
+}
+
+}  // namespace pp::client

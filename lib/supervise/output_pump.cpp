@@ -1,0 +1,122 @@
+#include "supervise/output_pump.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "core/background.hpp"
+#include "core/eintr.hpp"
+
+namespace pp {
+
+namespace asio = boost::asio;
+using namespace std::chrono_literals;
+
+namespace {
+constexpr std::size_t kReadChunk = 64 * 1024;
+// At most 1 MiB per turn, so one chatty child cannot starve the rest of the server.
+constexpr int kReadsPerTurn = 16;
+// A partial line (no newline yet) is handed on once its stream has been quiet this long.
+constexpr auto kQuietFlush = 50ms;
+}  // namespace
+
+OutputPump::OutputPump(asio::posix::stream_descriptor fd, Sink sink)
+    : fd_(std::move(fd)), sink_(std::move(sink)), quiet_(fd_.get_executor()) {
+  boost::system::error_code ignore;  // then read() fails with EBADF and the stream ends
+  fd_.non_blocking(true, ignore);
+}
+
+void OutputPump::start(const std::shared_ptr<const void>& owner, std::string name) {
+  owner_ = owner;
+  name_ = std::move(name);
+  run_in_background(fd_.get_executor(), pump(), "reading " + name_, owner);
+}
+
+asio::awaitable<void> OutputPump::pump() {
+  while (open_) {
+    auto [ec] = co_await fd_.async_wait(asio::posix::descriptor_base::wait_read, asio::as_tuple(asio::use_awaitable));
+    if (ec || !open_) break;
+    if (!read_available(kReadsPerTurn)) close();
+  }
+}
+
+bool OutputPump::read_available(int max_reads) {
+  char buf[kReadChunk];
+  for (int i = 0; i < max_reads; ++i) {
+    ssize_t n = retry_eintr([&] { return ::read(fd_.native_handle(), buf, sizeof buf); });
+    if (n > 0) {
+      take({buf, static_cast<std::size_t>(n)});
+      continue;
+    }
+    return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);  // 0 is end of stream
+  }
+  return true;
+}
+
+void OutputPump::drain() {
+  if (!open_) return;
+  int pending = 0;
+  if (::ioctl(fd_.native_handle(), FIONREAD, &pending) == 0) {
+    char buf[kReadChunk];
+    while (pending > 0) {
+      ssize_t n = retry_eintr([&] {
+        return ::read(fd_.native_handle(), buf, std::min<std::size_t>(sizeof buf, static_cast<std::size_t>(pending)));
+      });
+      if (n <= 0) break;
+      take({buf, static_cast<std::size_t>(n)});
+      pending -= static_cast<int>(n);
+    }
+  }
+  hand_on_partial();
+}
+
+void OutputPump::take(std::string_view bytes) {
+  Millis stamp = sink_.stamp();
+  splitter_.feed(bytes, [&](std::string_view line) { sink_.line(line, stamp); });
+  sink_.batch();
+  if (!splitter_.has_partial() || !open_) return;
+  quiet_.expires_after(kQuietFlush);  // re-arming restarts the quiet period
+  if (quiet_waiting_) return;
+  if (auto owner = owner_.lock()) {
+    quiet_waiting_ = true;
+    run_in_background(fd_.get_executor(), flush_when_quiet(), "writing the partial line of " + name_,
+                      std::move(owner));
+  }
+}
+
+asio::awaitable<void> OutputPump::flush_when_quiet() {
+  for (;;) {
+    auto [ec] = co_await quiet_.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) {
+      // Re-armed by new data (or cancelled): wait again while a partial line remains.
+      if (open_ && splitter_.has_partial()) continue;
+      break;
+    }
+    if (open_ && splitter_.has_partial()) hand_on_partial();
+    break;
+  }
+  quiet_waiting_ = false;
+}
+
+void OutputPump::hand_on_partial() {
+  Millis stamp = sink_.stamp();
+  splitter_.flush([&](std::string_view line) { sink_.line(line, stamp); });
+  sink_.batch();
+}
+
+void OutputPump::close() {
+  if (!open_) return;
+  open_ = false;
+  quiet_.cancel();
+  hand_on_partial();
+  boost::system::error_code ignore;
+  fd_.close(ignore);
+  sink_.ended();
+}
+
+}  // namespace pp
