@@ -3,13 +3,13 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
-#include <cstdlib>
 #include <filesystem>
 
 #include "cli/argv_rewrite.hpp"
 #include "cli/global_options.hpp"
 #include "cli/tool_commands.hpp"
 #include "client/run_command.hpp"
+#include "core/env.hpp"
 #include "core/exit_codes.hpp"
 #include "core/shell_words.hpp"
 #include "core/token.hpp"
@@ -37,15 +37,15 @@ void add_global_options(CLI::App& app, GlobalOptions& g) {
       ->check(CLI::IsMember({"text", "json"}));
 }
 
-std::string env_or(const char* name, const char* fallback) {
-  const char* v = std::getenv(name);
-  return v ? v : fallback;
+void apply_environment(GlobalOptions& g) {
+  if (auto p = env::get(env::Var::port)) g.port = std::stoi(*p);
+  g.data_dir = env::get(env::Var::data_dir).value_or(g.data_dir);
+  g.format = env::get(env::Var::format).value_or(g.format);
 }
 
-void apply_environment(GlobalOptions& g) {
-  if (const char* p = std::getenv("PERSISTPROC_PORT")) g.port = std::stoi(p);
-  if (const char* d = std::getenv("PERSISTPROC_DATA_DIR")) g.data_dir = d;
-  if (const char* f = std::getenv("PERSISTPROC_FORMAT")) g.format = f;
+// A check from core/units: CLI11 reports the problem it names.
+CLI::Validator refusing(std::string (*problem)(std::string_view)) {
+  return CLI::Validator([problem](std::string& v) { return problem(v); }, "");
 }
 
 // Options of subcommands that take a value: needed to find where a `--` ends
@@ -86,7 +86,7 @@ CLI::Option* add_wd(CLI::App* sub, std::string& wd, const char* what) {
 }  // namespace
 
 int run_main(int argc, char** argv) {
-  if (std::string err = check_environment(); !err.empty()) {
+  if (std::string err = env::check_all(); !err.empty()) {
     std::fprintf(stderr, "persistproc: %s\n", err.c_str());
     return kExitUsage;
   }
@@ -112,24 +112,20 @@ int run_main(int argc, char** argv) {
   serve->add_flag("--no-auth,--no_auth", no_auth,
                   "Do not require the token (env PERSISTPROC_NO_AUTH=1); anyone who can reach the port can run "
                   "commands");
-  std::string max_log_size = env_or("PERSISTPROC_MAX_LOG_SIZE", "64M");
-  std::string log_retention = env_or("PERSISTPROC_LOG_RETENTION", "7d");
+  std::string max_log_size = env::get(env::Var::max_log_size).value_or("64M");
+  std::string log_retention = env::get(env::Var::log_retention).value_or("7d");
   serve->add_option("--max-log-size,--max_log_size", max_log_size,
                     "Past this size a log file rotates to one .1 backup; bytes, or with K, M, G (KiB, MiB, GiB); "
                     "0: no cap (env PERSISTPROC_MAX_LOG_SIZE)")
       ->capture_default_str()
       ->type_name("SIZE")
-      ->check(CLI::Validator([](std::string& v) {
-        return parse_byte_size(v) ? std::string() : "'" + v + "' is not a size (try 64M, 512K, 1G or bytes)";
-      }, ""));
+      ->check(refusing(byte_size_problem));
   serve->add_option("--log-retention,--log_retention", log_retention,
                     "Delete logs of processes no longer listed this long after their last write, at start-up and "
                     "daily: 7d, 12h, 30m, or a number of days; 0: never (env PERSISTPROC_LOG_RETENTION)")
       ->capture_default_str()
       ->type_name("DURATION")
-      ->check(CLI::Validator([](std::string& v) {
-        return parse_duration(v) ? std::string() : "'" + v + "' is not a duration (try 7d, 12h, 30m or days)";
-      }, ""));
+      ->check(refusing(duration_problem));
 
   auto* run = app.add_subcommand("run", "Run a program in the server and show its output here: run [options] "
                                         "PROGRAM [ARGS...] (implied: `persistproc npm run dev`)");
@@ -203,7 +199,7 @@ int run_main(int argc, char** argv) {
   }
 
   if (serve->parsed()) {
-    if (const char* v = std::getenv("PERSISTPROC_NO_AUTH"); v && std::string(v) == "1") no_auth = true;
+    if (env::get(env::Var::no_auth) == "1") no_auth = true;
     server::ServeOptions so{g.port, g.data_dir, g.verbose, g.quiet, no_auth, false};
     so.max_log_size = *parse_byte_size(max_log_size);  // checked while parsing
     so.log_retention = *parse_duration(log_retention);

@@ -15,7 +15,4 @@ struct GlobalOptions {
 // $XDG_DATA_HOME/persistproc, else ~/.local/share/persistproc.
 std::string default_data_dir();
 
-// Checks PERSISTPROC_* values before parsing; returns a message naming the bad variable, or "".
-std::string check_environment();
-
 }  // namespace pp::cli
