@@ -1,6 +1,10 @@
-// Options every subcommand accepts, with their environment variables (docs/cli.md#global-options).
+// Options every subcommand accepts, before or after its name (docs/cli.md#global-options).
 #pragma once
 #include <string>
+
+namespace CLI {
+class App;
+}
 
 namespace pp::cli {
 
@@ -11,6 +15,11 @@ struct GlobalOptions {
   bool quiet = false;
   std::string format = "text";
 };
+
+// Declares the global options on `app`, bound to `g`. They are declared on the
+// top-level app and again on every subcommand, bound to the same variables, so
+// they work before or after the subcommand's name.
+void add_global_options(CLI::App& app, GlobalOptions& g);
 
 // $XDG_DATA_HOME/persistproc, else ~/.local/share/persistproc.
 std::string default_data_dir();
