@@ -8,9 +8,9 @@
 namespace pp::cli {
 
 Parsed parse_command_line(CommandLine& cl, std::vector<std::string> args) {
-  args = rewrite_argv(std::move(args));
+  args = rewrite_argv(cl.app, std::move(args));
   Parsed p;
-  p.invocation.after_dashdash = split_dashdash(args);
+  p.invocation.after_dashdash = split_dashdash(cl.app, args);
   std::reverse(args.begin(), args.end());  // CLI11 takes the vector back to front
   try {
     cl.app.parse(args);
