@@ -1,38 +1,28 @@
 #include "cli/global_options.hpp"
 
-#include <cstdlib>
+#include <CLI/CLI.hpp>
 
-#include "core/units.hpp"
+#include "core/env.hpp"
 
 namespace pp::cli {
 
-std::string default_data_dir() {
-  if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg) return std::string(xdg) + "/persistproc";
-  const char* home = std::getenv("HOME");
-  return std::string(home && *home ? home : ".") + "/.local/share/persistproc";
+// capture_default_str(): --help shows the default, which the environment may have set.
+void add_global_options(CLI::App& app, GlobalOptions& g) {
+  app.add_option("--port", g.port, "Server port; 0 with serve picks a free one (env PERSISTPROC_PORT)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  app.add_option("--data-dir", g.data_dir, "Where logs and server state live (env PERSISTPROC_DATA_DIR)")
+      ->capture_default_str();
+  app.add_flag("-v,--verbose", g.verbose, "More console output (repeatable)");
+  app.add_flag("-q,--quiet", g.quiet, "Less console output");
+  app.add_option("--format", g.format, "Output of client commands: text or json (env PERSISTPROC_FORMAT)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"text", "json"}));
 }
 
-std::string check_environment() {
-  if (const char* p = std::getenv("PERSISTPROC_PORT")) {
-    std::string v = p;
-    bool digits = !v.empty() && v.size() <= 5 && v.find_first_not_of("0123456789") == std::string::npos;
-    if (!digits || std::stoi(v) > 65535)
-      return "PERSISTPROC_PORT='" + v + "' is not a port number (0-65535)";
-  }
-  if (const char* f = std::getenv("PERSISTPROC_FORMAT")) {
-    std::string v = f;
-    if (v != "text" && v != "json") return "PERSISTPROC_FORMAT='" + v + "' must be text or json";
-  }
-  if (const char* d = std::getenv("PERSISTPROC_DATA_DIR"); d && !*d) return "PERSISTPROC_DATA_DIR is set but empty";
-  if (const char* n = std::getenv("PERSISTPROC_NO_AUTH")) {
-    std::string v = n;
-    if (v != "0" && v != "1" && !v.empty()) return "PERSISTPROC_NO_AUTH='" + v + "' must be 1 or 0";
-  }
-  if (const char* m = std::getenv("PERSISTPROC_MAX_LOG_SIZE"); m && !parse_byte_size(m))
-    return "PERSISTPROC_MAX_LOG_SIZE='" + std::string(m) + "' is not a size (try 64M, 512K, 1G or bytes)";
-  if (const char* r = std::getenv("PERSISTPROC_LOG_RETENTION"); r && !parse_duration(r))
-    return "PERSISTPROC_LOG_RETENTION='" + std::string(r) + "' is not a duration (try 7d, 12h, 30m or days)";
-  return "";
+std::string default_data_dir() {
+  if (auto xdg = env::get_nonempty(env::Var::xdg_data_home)) return *xdg + "/persistproc";
+  return env::get_nonempty(env::Var::home).value_or(".") + "/.local/share/persistproc";
 }
 
 }  // namespace pp::cli

@@ -1,6 +1,10 @@
-// Options every subcommand accepts, with their environment variables (docs/cli.md#global-options).
+// Options every subcommand accepts, before or after its name (docs/cli.md#global-options).
 #pragma once
 #include <string>
+
+namespace CLI {
+class App;
+}
 
 namespace pp::cli {
 
@@ -12,10 +16,12 @@ struct GlobalOptions {
   std::string format = "text";
 };
 
+// Declares the global options on `app`, bound to `g`. They are declared on the
+// top-level app and again on every subcommand, bound to the same variables, so
+// they work before or after the subcommand's name.
+void add_global_options(CLI::App& app, GlobalOptions& g);
+
 // $XDG_DATA_HOME/persistproc, else ~/.local/share/persistproc.
 std::string default_data_dir();
-
-// Checks PERSISTPROC_* values before parsing; returns a message naming the bad variable, or "".
-std::string check_environment();
 
 }  // namespace pp::cli

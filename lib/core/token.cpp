@@ -7,8 +7,9 @@
 
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
+
+#include "core/env.hpp"
 
 namespace pp {
 
@@ -73,7 +74,7 @@ std::string ensure_token(const std::string& data_dir, std::string& error) {
 }
 
 std::optional<std::string> client_token(const std::string& data_dir) {
-  if (const char* t = std::getenv("PERSISTPROC_TOKEN"); t && *t) return std::string(t);
+  if (auto t = env::get_nonempty(env::Var::token)) return t;
   return read_token_file(data_dir + "/token");
 }
 

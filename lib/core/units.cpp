@@ -67,4 +67,12 @@ std::optional<std::chrono::seconds> parse_duration(std::string_view text) {
   return std::chrono::seconds(static_cast<std::int64_t>(*v * unit));
 }
 
+std::string byte_size_problem(std::string_view text) {
+  return parse_byte_size(text) ? "" : "'" + std::string(text) + "' is not a size (try 64M, 512K, 1G or bytes)";
+}
+
+std::string duration_problem(std::string_view text) {
+  return parse_duration(text) ? "" : "'" + std::string(text) + "' is not a duration (try 7d, 12h, 30m or days)";
+}
+
 }  // namespace pp

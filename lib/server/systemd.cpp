@@ -8,6 +8,8 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "core/env.hpp"
+
 namespace pp::server {
 
 namespace {
@@ -22,10 +24,10 @@ int& listen_fd() {
 }  // namespace
 
 void take_systemd_environment() {
-  if (const char* n = std::getenv("NOTIFY_SOCKET")) notify_socket() = n;
-  const char* fds = std::getenv("LISTEN_FDS");
-  const char* pid = std::getenv("LISTEN_PID");
-  if (fds && pid && std::atoi(pid) == static_cast<int>(::getpid()) && std::atoi(fds) >= 1) {
+  if (auto n = env::get(env::Var::notify_socket)) notify_socket() = *n;
+  auto fds = env::get(env::Var::listen_fds);
+  auto pid = env::get(env::Var::listen_pid);
+  if (fds && pid && std::atoi(pid->c_str()) == static_cast<int>(::getpid()) && std::atoi(fds->c_str()) >= 1) {
     listen_fd() = 3;  // SD_LISTEN_FDS_START
     ::fcntl(3, F_SETFD, FD_CLOEXEC);
   }

@@ -46,5 +46,13 @@ TEST(ParseDuration, RejectsNonsense) {
     EXPECT_FALSE(parse_duration(bad)) << bad;
 }
 
+// The flag and its environment variable refuse a value in the same words.
+TEST(UnitProblems, QuoteTheValueAndShowWhatWouldDo) {
+  EXPECT_EQ(byte_size_problem("64M"), "");
+  EXPECT_EQ(byte_size_problem("huge"), "'huge' is not a size (try 64M, 512K, 1G or bytes)");
+  EXPECT_EQ(duration_problem("7d"), "");
+  EXPECT_EQ(duration_problem("forever"), "'forever' is not a duration (try 7d, 12h, 30m or days)");
+}
+
 }  // namespace
 }  // namespace pp

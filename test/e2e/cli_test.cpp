@@ -76,6 +76,18 @@ TEST_F(Cli, DashDashEndsPersistprocOptions) {
   EXPECT_EQ(l.at("processes").at(0).at("command"), (json::array{kHelper, "out:--port", "pause"}));
 }
 
+// Also after an option that takes a value: `output --grep ERROR -- 12345` was once a
+// usage error, since the list of such options was kept by hand and lacked --grep.
+TEST_F(Cli, DashDashAfterAnOptionWithAValue) {
+  auto r = s.cli({"start", "--wait-for", "^ready$", "--label", "dd", "--", kHelper, "out:ERROR x", "ready", "pause"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto o = s.cli({"output", "--grep", "ERROR", "--", "dd"});
+  EXPECT_EQ(o.exit_code, 0) << o.err;
+  EXPECT_TRUE(o.out.ends_with("Z ERROR x\n")) << o.out;
+  r = s.cli({"restart", "--wait-for", "^ready$", "--", "dd"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
 TEST_F(Cli, ListTextForm) {
   EXPECT_EQ(s.cli({"list"}).out, "No processes running\n");
   int a = start({"pause"}, {"--label", "first"});
