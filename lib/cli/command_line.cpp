@@ -149,6 +149,14 @@ void define_list_output_shutdown(CommandLine& cl) {
   add_subcommand(cl, "shutdown", "Stop the server and every process it manages", shutdown_subcommand, Words::none);
 }
 
+void define_mcp(CommandLine& cl) {
+  auto* mcp = add_subcommand(cl, "mcp",
+                             "An MCP server on stdin/stdout that bridges to the running server, for clients that "
+                             "start servers as commands",
+                             mcp_subcommand, Words::none);
+  mcp->add_flag("--start", cl.mcp.start, "Start the server (serve --detach) when none answers on the port");
+}
+
 }  // namespace
 
 Runner CommandLine::runner_for(const CLI::App* subcommand) const {
@@ -166,6 +174,7 @@ std::unique_ptr<CommandLine> define_command_line() {
   define_run(*cl);
   define_start_stop_restart(*cl);
   define_list_output_shutdown(*cl);
+  define_mcp(*cl);
   for (CLI::App* sub : cl->app.get_subcommands(nullptr)) add_global_options(*sub, cl->global);
   return cl;
 }

@@ -20,6 +20,10 @@ struct ServeArgs {
   std::string max_log_size = "64M", log_retention = "7d";  // checked while parsing
 };
 
+struct McpArgs {
+  bool start = false;  // --start: serve --detach first when no server answers
+};
+
 struct RunArgs {
   client::RunOptions options;  // fresh and raw; the rest is filled in when it runs
   std::string on_exit = "ask";
@@ -44,6 +48,7 @@ struct CommandLine {
   GlobalOptions global;
   ServeArgs serve;
   RunArgs run;
+  McpArgs mcp;
   ToolRequest tool;                                         // start, stop, restart, ctrl, list, output
   std::vector<std::pair<const CLI::App*, Runner>> runners;  // one per subcommand
 

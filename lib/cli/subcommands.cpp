@@ -1,7 +1,12 @@
 #include "cli/subcommands.hpp"
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <filesystem>
+
+#include "client/call.hpp"
+#include "client/stdio_bridge.hpp"
 
 #include "core/exit_codes.hpp"
 #include "core/shell_words.hpp"
@@ -103,6 +108,24 @@ int ctrl_subcommand(CommandLine& cl, const Invocation& inv) {
     return kExitUsage;
   }
   return call_tool(cl, inv);
+}
+
+int mcp_subcommand(CommandLine& cl, const Invocation&) {
+  if (refuse_port_zero(cl.global)) return kExitUsage;
+  client::Endpoint endpoint{cl.global.port, client_token(cl.global.data_dir)};
+  if (cl.mcp.start && client::ask_server_pid(endpoint).kind == client::CallOutcome::no_server) {
+    // stdout is the protocol: what serve --detach prints goes to stderr instead.
+    int saved = ::dup(1);
+    ::dup2(2, 1);
+    server::ServeOptions so{cl.global.port, cl.global.data_dir, cl.global.verbose, true, false, false};
+    int code = server::serve_detached(so);
+    std::fflush(stdout);
+    ::dup2(saved, 1);
+    ::close(saved);
+    if (code != kExitOk) return code;
+    endpoint.token = client_token(cl.global.data_dir);  // a new server wrote it
+  }
+  return client::run_stdio_bridge({endpoint});
 }
 
 int shutdown_subcommand(CommandLine& cl, const Invocation&) {

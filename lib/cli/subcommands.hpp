@@ -12,5 +12,7 @@ int run_subcommand(CommandLine& cl, const Invocation& inv);
 int tool_subcommand(CommandLine& cl, const Invocation& inv);
 int ctrl_subcommand(CommandLine& cl, const Invocation& inv);
 int shutdown_subcommand(CommandLine& cl, const Invocation& inv);
+// The stdio bridge (client/stdio_bridge.hpp); with --start, a server first.
+int mcp_subcommand(CommandLine& cl, const Invocation& inv);
 
 }  // namespace pp::cli
