@@ -3,7 +3,6 @@
 #include <boost/asio/as_tuple.hpp>
 #include <memory>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -12,6 +11,7 @@
 
 #include "core/event.hpp"
 #include "core/logger.hpp"
+#include "http/connections.hpp"
 
 namespace pp::http {
 
@@ -61,7 +61,7 @@ asio::awaitable<void> serve_events(beast::tcp_stream& stream, Response head, std
         done->set();
         ev->wake.notify();
       }(stream, events, reader_done),
-      asio::detached);
+      [](std::exception_ptr e) { logger::failure("reading an event stream's connection", e); });
   // A closed stream still writes what was queued (the exits of a shutdown); one
   // cut off, or whose client left, writes nothing more.
   while (!events->cut_off && !reader_done->is_set() && !(events->closed && events->pending.empty())) {
@@ -86,10 +86,21 @@ asio::awaitable<void> serve_events(beast::tcp_stream& stream, Response head, std
   }
 }
 
-asio::awaitable<void> session(tcp::socket socket, mcp::Server& mcp, const HttpConfig& config) {
+// Writes a refusal that ends the connection, then drains what the peer still sends.
+asio::awaitable<void> refuse_and_close(beast::tcp_stream& stream, Response res, const HttpConfig& config) {
+  res.keep_alive(false);
+  stream.expires_after(config.body_timeout);
+  co_await bh::async_write(stream, res, as_tuple(use_awaitable));
+  co_await linger(stream);
+}
+
+asio::awaitable<void> session(tcp::socket socket, mcp::Server& mcp, const HttpConfig& config,
+                              std::shared_ptr<Connections> conns) {
   beast::tcp_stream stream(std::move(socket));
+  ConnectionGuard registered(*conns, stream.socket());
   beast::flat_buffer buffer;
   bool first = true;
+  int sessions_started = 0;
   for (;;) {
     bh::request_parser<bh::string_body> parser;
     parser.body_limit(config.max_body);
@@ -99,6 +110,14 @@ asio::awaitable<void> session(tcp::socket socket, mcp::Server& mcp, const HttpCo
     first = false;
     auto [hec, hn] = co_await bh::async_read_header(stream, buffer, parser, as_tuple(use_awaitable));
     beast::error_code ec = hec;  // body_limit here: Content-Length alone was too large
+    if (!ec) {
+      if (std::string why = ambiguous_framing(parser.get()); !why.empty()) {
+        Request req;
+        req.version(11);
+        co_return co_await refuse_and_close(stream, plain(req, bh::status::bad_request, error_body("Bad Request: " + why)),
+                                            config);
+      }
+    }
     if (!ec && !parser.is_done()) {
       stream.expires_after(config.body_timeout);
       auto [bec, bn] = co_await bh::async_read(stream, buffer, parser, as_tuple(use_awaitable));
@@ -107,20 +126,24 @@ asio::awaitable<void> session(tcp::socket socket, mcp::Server& mcp, const HttpCo
     if (ec == bh::error::body_limit) {
       Request req;
       req.version(11);
-      Response res = plain(req, bh::status::payload_too_large, R"({"error":"Request body larger than 1 MiB"})");
-      res.keep_alive(false);
-      stream.expires_after(config.body_timeout);
-      co_await bh::async_write(stream, res, as_tuple(use_awaitable));
-      co_await linger(stream);
-      co_return;
+      co_return co_await refuse_and_close(
+          stream, plain(req, bh::status::payload_too_large, R"({"error":"Request body larger than 1 MiB"})"), config);
     }
-    if (ec) break;  // closed, timed out or malformed: nothing useful to answer
+    if (ec) {
+      // Malformed: a short answer saying why, as Beast's examples do; closed or timed out: nothing.
+      if (auto res = refuse_malformed(ec)) co_await refuse_and_close(stream, std::move(*res), config);
+      break;
+    }
     Request req = parser.release();
     stream.expires_never();  // a tool call may legitimately take a while (stop waits up to 10 s)
-    std::shared_ptr<mcp::EventStream> events;
-    Response res = co_await respond(req, mcp, config, &events);
-    if (events) {
-      co_await serve_events(stream, std::move(res), events, config);
+    Exchange x;
+    x.can_stream = true;
+    x.may_start_session = sessions_started < kMaxSessionsPerConnection;
+    Response res = co_await respond(req, mcp, config, &x);
+    if (x.trusted) registered.mark_trusted();
+    if (res.find("Mcp-Session-Id") != res.end()) ++sessions_started;
+    if (x.events) {
+      co_await serve_events(stream, std::move(res), x.events, config);
       break;
     }
     bool keep = res.keep_alive();
@@ -132,22 +155,21 @@ asio::awaitable<void> session(tcp::socket socket, mcp::Server& mcp, const HttpCo
   stream.socket().shutdown(tcp::socket::shutdown_send, ignore);
 }
 
-// Past the connection cap: a short 503 instead of leaving the peer in the backlog.
-asio::awaitable<void> refuse(tcp::socket socket) {
+// Past the connection cap with every connection trusted: a short 503 instead of
+// leaving the peer in the backlog.
+asio::awaitable<void> refuse(tcp::socket socket, const HttpConfig& config) {
   beast::tcp_stream stream(std::move(socket));
-  stream.expires_after(std::chrono::seconds(2));
   Request req;
   req.version(11);
-  Response res = plain(req, bh::status::service_unavailable, R"({"error":"Too many connections"})");
-  res.keep_alive(false);
-  co_await bh::async_write(stream, res, as_tuple(use_awaitable));
-  co_await linger(stream);
+  co_await refuse_and_close(stream, plain(req, bh::status::service_unavailable, R"({"error":"Too many connections"})"),
+                            config);
 }
 
 }  // namespace
 
 asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, mcp::Server& mcp, const HttpConfig& config) {
-  auto open = std::make_shared<std::size_t>(0);
+  // Shared with the sessions, which may outlive this loop (at shutdown).
+  auto conns = std::make_shared<Connections>();
   for (;;) {
     auto [ec, socket] = co_await acceptor.async_accept(as_tuple(use_awaitable));
     if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
@@ -158,13 +180,13 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, mcp::Server& mcp, con
       co_await backoff.async_wait(as_tuple(use_awaitable));
       continue;
     }
-    if (*open >= config.max_connections) {
-      asio::co_spawn(acceptor.get_executor(), refuse(std::move(socket)), asio::detached);
+    if (conns->open() >= config.max_connections && !conns->evict_oldest_untrusted()) {
+      asio::co_spawn(acceptor.get_executor(), refuse(std::move(socket), config),
+                     [](std::exception_ptr e) { logger::failure("refusing a connection", e); });
       continue;
     }
-    ++*open;
-    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), mcp, config),
-                   [open](std::exception_ptr) { --*open; });
+    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), mcp, config, conns),
+                   [](std::exception_ptr e) { logger::failure("an HTTP connection", e); });
   }
 }
 

@@ -14,6 +14,8 @@ enum ErrorCode : int {
   kMethodNotFound = -32601,
   kInvalidParams = -32602,
   kInternalError = -32603,
+  // Implementation-defined server error: the server is at a limit (too many sessions).
+  kServerBusy = -32000,
 };
 
 json::object make_result(const json::value& id, json::value result);

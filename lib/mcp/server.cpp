@@ -170,7 +170,7 @@ boost::asio::awaitable<std::optional<json::object>> Server::handle(const json::v
     co_return std::nullopt;
   }
   try {
-    if (name == "initialize") co_return make_result(reply_id, initialize(*params, new_session));
+    if (name == "initialize") co_return make_result(reply_id, initialize(*params, h, new_session));
     if (name == "ping") co_return make_result(reply_id, json::object{});
     if (name == "tools/list") co_return make_result(reply_id, list_tools());
     if (name == "tools/call") co_return make_result(reply_id, co_await call_tool(*params));
@@ -184,12 +184,20 @@ boost::asio::awaitable<std::optional<json::object>> Server::handle(const json::v
   }
 }
 
-json::object Server::initialize(const json::object& params, std::optional<std::string>& new_session) {
+json::object Server::initialize(const json::object& params, const RequestHeaders& h,
+                                std::optional<std::string>& new_session) {
   auto* v = params.if_contains("protocolVersion");
   if (!v || !v->is_string()) throw RpcError{kInvalidParams, "initialize needs protocolVersion (a string)"};
+  // One response carries one Mcp-Session-Id: a batch starts at most one session.
+  if (new_session) throw RpcError{kInvalidRequest, "Invalid Request: one initialize per batch"};
+  if (!h.may_start_session)
+    throw RpcError{kServerBusy, "Too many sessions started on this connection; reuse one (or DELETE those you left)"};
   std::string requested(v->as_string());
   std::string agreed = supported(requested) ? requested : kProtocolVersions[0];
-  new_session = sessions_.create(agreed);
+  const std::string* id = sessions_.create(agreed);
+  if (!id)
+    throw RpcError{kServerBusy, "Too many active sessions: every one was used within the last minute; try again later"};
+  new_session = *id;
   return {
       {"protocolVersion", agreed},
       {"capabilities", {{"tools", {{"listChanged", false}}}, {"logging", json::object{}}}},

@@ -26,6 +26,7 @@ struct Reply {
 struct RequestHeaders {
   std::optional<std::string> session_id;        // Mcp-Session-Id
   std::optional<std::string> protocol_version;  // MCP-Protocol-Version
+  bool may_start_session = true;                // false: initialize is refused (the connection made too many)
 };
 
 class Server {
@@ -57,7 +58,7 @@ class Server {
   // Handles one JSON-RPC message; nullopt for notifications and responses.
   boost::asio::awaitable<std::optional<json::object>> handle(const json::value& msg, const RequestHeaders& h,
                                                              std::optional<std::string>& new_session);
-  json::object initialize(const json::object& params, std::optional<std::string>& new_session);
+  json::object initialize(const json::object& params, const RequestHeaders& h, std::optional<std::string>& new_session);
   json::object list_tools() const;
   json::object set_level(const json::object& params, const RequestHeaders& h);
   boost::asio::awaitable<json::object> call_tool(const json::object& params);

@@ -4,23 +4,24 @@
 
 namespace pp::mcp {
 
-
-void SessionTable::sweep() {
+bool SessionTable::make_room() {
   auto now = std::chrono::steady_clock::now();
   std::erase_if(sessions_, [&](const auto& kv) { return now - kv.second.last_used >= idle_expiry_; });
   while (sessions_.size() >= max_sessions_) {  // full of live sessions: the least recently used goes
     auto oldest = sessions_.begin();
     for (auto it = sessions_.begin(); it != sessions_.end(); ++it)
       if (it->second.use_order < oldest->second.use_order) oldest = it;
+    if (now - oldest->second.last_used < protect_recent_) return false;
     sessions_.erase(oldest);
   }
+  return true;
 }
 
-const std::string& SessionTable::create(std::string protocol_version) {
-  sweep();
+const std::string* SessionTable::create(std::string protocol_version) {
+  if (!make_room()) return nullptr;
   std::string id = random_hex(16);
   auto [it, _] = sessions_.emplace(id, Session{std::move(protocol_version), false, std::chrono::steady_clock::now(), ++uses_});
-  return it->first;
+  return &it->first;
 }
 
 const Session* SessionTable::peek(const std::string& id) const {

@@ -20,15 +20,19 @@ struct Session {
 
 // Idle sessions expire and the table is capped, so clients that never say
 // goodbye cannot grow it without bound. Expiry is checked when sessions are
-// used or created: no timer needed.
+// used or created: no timer needed. A full table makes room by dropping the
+// least recently used session, but never one used within `protect_recent`: a
+// flood of new sessions cannot end the ones clients are using.
 class SessionTable {
  public:
   explicit SessionTable(std::chrono::steady_clock::duration idle_expiry = std::chrono::hours(24),
-                        std::size_t max_sessions = 1024)
-      : idle_expiry_(idle_expiry), max_sessions_(max_sessions) {}
+                        std::size_t max_sessions = 1024,
+                        std::chrono::steady_clock::duration protect_recent = std::chrono::minutes(1))
+      : idle_expiry_(idle_expiry), max_sessions_(max_sessions), protect_recent_(protect_recent) {}
 
-  // Creates a session with a fresh unguessable id (128 random bits, hex).
-  const std::string& create(std::string protocol_version);
+  // Creates a session with a fresh unguessable id (128 random bits, hex); null
+  // when the table is full of sessions used within `protect_recent`.
+  const std::string* create(std::string protocol_version);
   // The live session with this id (and marks it used), or null.
   Session* find(const std::string& id);
   // The live session with this id without marking it used, or null.
@@ -37,9 +41,12 @@ class SessionTable {
   std::size_t size() const { return sessions_.size(); }
 
  private:
-  void sweep();
+  // Drops expired sessions, then least recently used ones not used lately until
+  // there is room; false when there is none.
+  bool make_room();
   std::chrono::steady_clock::duration idle_expiry_;
   std::size_t max_sessions_;
+  std::chrono::steady_clock::duration protect_recent_;
   std::uint64_t uses_ = 0;
   std::unordered_map<std::string, Session> sessions_;
 };

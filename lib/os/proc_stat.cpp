@@ -8,7 +8,13 @@
 
 namespace pp {
 
-std::optional<std::uint64_t> process_start_ticks(int pid) {
+namespace {
+struct StatFields {
+  char state = 0;
+  std::uint64_t start_ticks = 0;
+};
+
+std::optional<StatFields> read_stat(int pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string text;
   if (!std::getline(in, text)) return std::nullopt;
@@ -17,14 +23,28 @@ std::optional<std::uint64_t> process_start_ticks(int pid) {
   auto close = text.rfind(')');
   if (close == std::string::npos) return std::nullopt;
   std::istringstream rest(text.substr(close + 1));
+  StatFields out;
   std::string field;
-  for (int i = 3; i <= 22; ++i)
+  if (!(rest >> out.state)) return std::nullopt;  // field 3
+  for (int i = 4; i <= 22; ++i)
     if (!(rest >> field)) return std::nullopt;
   try {
-    return std::stoull(field);
+    out.start_ticks = std::stoull(field);
   } catch (...) {
     return std::nullopt;
   }
+  return out;
+}
+}  // namespace
+
+std::optional<std::uint64_t> process_start_ticks(int pid) {
+  auto s = read_stat(pid);
+  return s ? std::optional<std::uint64_t>(s->start_ticks) : std::nullopt;
+}
+
+bool process_is_live(int pid) {
+  auto s = read_stat(pid);
+  return s && s->state != 'Z' && s->state != 'X';
 }
 
 std::uint64_t rss_bytes(const std::vector<int>& pids) {

@@ -12,6 +12,10 @@ namespace pp {
 // is reused gets a different value. nullopt when the process does not exist.
 std::optional<std::uint64_t> process_start_ticks(int pid);
 
+// The process exists and is not a zombie (state Z) or dead (X): a zombie has
+// ended, even while its parent has not reaped it yet.
+bool process_is_live(int pid);
+
 // Sum of the resident set sizes of `pids` in bytes (from /proc/<pid>/statm);
 // processes that are gone count 0.
 std::uint64_t rss_bytes(const std::vector<int>& pids);

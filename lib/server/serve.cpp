@@ -41,11 +41,25 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-std::string make_dirs(const std::string& dir) {
+// A directory only this user may write to: created 0700 when missing (logs and
+// environments hold secrets); an existing one is used as it is, never chmodded
+// (pointed at /tmp, the server must not take /tmp private), but refused when
+// another user could write to it and so swap the token or the state file.
+std::string private_dir(const std::string& dir) {
+  std::filesystem::path p(dir);
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) return "cannot create " + dir + ": " + ec.message();
-  ::chmod(dir.c_str(), 0700);  // logs may hold secrets printed by the processes
+  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) return "cannot create " + dir + ": " + std::strerror(errno);
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0) return "cannot use " + dir + ": " + std::strerror(errno);
+  if (!S_ISDIR(st.st_mode)) return dir + " is not a directory";
+  if (st.st_uid != ::geteuid()) return dir + " belongs to another user (uid " + std::to_string(st.st_uid) + ")";
+  if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    return "other users can write to " + dir + " (mode " + mode +
+           "), so they could replace the token or the state file; use a directory of your own";
+  }
   if (::access(dir.c_str(), W_OK | X_OK) != 0) return "cannot write to " + dir + ": " + std::strerror(errno);
   return "";
 }
@@ -85,11 +99,11 @@ int serve(const ServeOptions& opts) {
   raise_fd_limit();
   std::string data_dir = absolute_dir(opts.data_dir);
   std::string log_dir = data_dir + "/process_logs";
-  if (std::string err = make_dirs(data_dir); !err.empty()) {
+  if (std::string err = private_dir(data_dir); !err.empty()) {
     std::fprintf(stderr, "persistproc: data directory unusable: %s\n", err.c_str());
     return kExitDataDir;
   }
-  if (std::string err = make_dirs(log_dir); !err.empty()) {
+  if (std::string err = private_dir(log_dir); !err.empty()) {
     std::fprintf(stderr, "persistproc: data directory unusable: %s\n", err.c_str());
     return kExitDataDir;
   }

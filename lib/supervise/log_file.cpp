@@ -1,6 +1,7 @@
 #include "supervise/log_file.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,8 +15,12 @@
 namespace pp {
 
 namespace {
+// Private (0600): programs print secrets, and log files get copied out of the
+// private data directory. fchmod too, for a file that existed with another mode.
 int open_fresh(const std::string& path) {
-  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
+  if (fd >= 0) ::fchmod(fd, 0600);
+  return fd;
 }
 }  // namespace
 

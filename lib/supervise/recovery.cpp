@@ -58,7 +58,8 @@ asio::awaitable<void> stop_foreign_group(int pgid, StopTimings t, Fate& fate) {
   if (group_members(pgid).empty()) fate = Fate::stopped;
 }
 
-// Is the process recorded as (pid, ticks) in `boot` still that very process?
+// Is the process recorded as (pid, ticks) in `boot` still that very process? (A
+// zombie still is: its group may have live members to stop.)
 bool same_process(int pid, std::uint64_t ticks, const std::string& boot, const std::string& current_boot) {
   if (boot != current_boot || ticks == 0) return false;
   auto now = process_start_ticks(pid);
@@ -81,7 +82,8 @@ asio::awaitable<RecoveryReport> recover_left_overs(Supervisor& sup, RecoveryOpti
   const SavedState& saved = *loaded.state;
   std::string boot = current_boot_id();
   if (saved.server_pid != static_cast<int>(::getpid()) &&
-      same_process(saved.server_pid, saved.server_start_ticks, saved.boot_id, boot)) {
+      same_process(saved.server_pid, saved.server_start_ticks, saved.boot_id, boot) &&
+      process_is_live(saved.server_pid)) {  // a crashed server its parent has not reaped yet is a zombie: ended
     report.other_server = true;
     logger::warning(opts.state_path + " belongs to the server with PID " + std::to_string(saved.server_pid) +
                     ", which still runs: its processes are left alone, and this server does not record its own");

@@ -155,6 +155,27 @@ TEST_F(CrashRecovery, RestoreStartsThemAgainWithTheirLabelCwdAndEnvironment) {
   EXPECT_TRUE(state.at("processes").as_array().empty());
 }
 
+// Issue reproduction: a crashed server its parent had not reaped yet (a zombie)
+// was taken to "still run", so --restore left its processes running, untracked.
+TEST_F(CrashRecovery, AZombieServerCountsAsEnded) {
+  Server first(Server::OnDataDir(data), {"-q"});
+  json::object old = start(first, {"--label", "web", kHelper, "ready", "pause"});
+  first.crash_unreaped();
+  ASSERT_FALSE(process_is_live(first.pid()));
+  ASSERT_TRUE(pid_alive(pid_of(old)));
+
+  Server second(Server::OnDataDir(data), {"-q", "--restore"});
+  EXPECT_TRUE(await_pid_exit(pid_of(old)));
+  auto procs = listed(second);
+  ASSERT_EQ(procs.size(), 2u);
+  EXPECT_EQ(str(procs.at(pid_of(old)), "status"), "terminated");
+  for (const auto& [pid, p] : procs) {
+    if (pid != pid_of(old)) {
+      EXPECT_EQ(str(p, "status"), "running");
+    }
+  }
+}
+
 TEST_F(CrashRecovery, ARecycledPidIsNeverSignalled) {
   // A live process of this test, in a group of its own, named in a state file with
   // a start time that is not its own: as if its pid had been reused.

@@ -143,5 +143,35 @@ TEST_F(Protocol, BatchesAnswerEachRequest) {
   EXPECT_EQ(arr[1].at("error").at("code"), -32601);
 }
 
+// Issue reproduction: one batch of 1,025 initialize calls used to evict every
+// other session. A batch now starts at most one session, and the fixture's own
+// session (just used) survives.
+TEST_F(Protocol, ABatchOfInitializesStartsOneSessionAndEvictsNoOne) {
+  std::string batch = "[";
+  for (int i = 0; i < 1025; ++i)
+    batch += std::string(i ? "," : "") + R"({"jsonrpc":"2.0","id":)" + std::to_string(i) +
+             R"(,"method":"initialize","params":{"protocolVersion":"2025-06-18"}})";
+  batch += "]";
+  auto r = post(batch);
+  ASSERT_EQ(r.status, 200);
+  auto arr = json::parse(r.body).as_array();
+  ASSERT_EQ(arr.size(), 1025u);
+  EXPECT_TRUE(arr[0].as_object().contains("result"));
+  EXPECT_EQ(arr[1].at("error").at("code"), -32600);
+  EXPECT_TRUE(arr[1024].as_object().contains("error"));
+  EXPECT_TRUE(r.session_id.has_value());
+  EXPECT_EQ(post(R"({"jsonrpc":"2.0","id":1,"method":"ping"})").status, 200);  // ours still lives
+}
+
+TEST_F(Protocol, AConnectionPastItsSessionQuotaGetsAnErrorNotASession) {
+  mcp::RequestHeaders h;
+  h.may_start_session = false;
+  auto r = run_co(ioc, server->post(h, R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}})"));
+  EXPECT_FALSE(r.session_id.has_value());
+  auto reply = json::parse(r.body).as_object();
+  EXPECT_EQ(reply.at("error").at("code"), -32000);
+  EXPECT_NE(std::string(reply.at("error").at("message").as_string()).find("Too many sessions"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace pp::test

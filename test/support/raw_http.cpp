@@ -18,12 +18,10 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bh = boost::beast::http;
 
-HttpResult http_request(int port, const std::string& method, const std::string& target, const std::string& body,
-                        const std::map<std::string, std::string>& headers) {
-  asio::io_context ioc;
-  beast::tcp_stream stream(ioc);
-  stream.expires_after(std::chrono::seconds(30));
-  stream.connect(asio::ip::tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(port)));
+namespace {
+
+bh::request<bh::string_body> make_request(int port, const std::string& method, const std::string& target,
+                                          const std::string& body, const std::map<std::string, std::string>& headers) {
   bh::request<bh::string_body> req{bh::string_to_verb(method), target, 11};
   req.set(bh::field::host, "127.0.0.1:" + std::to_string(port));
   req.set(bh::field::content_type, "application/json");
@@ -36,9 +34,12 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
   }
   req.body() = body;
   req.prepare_payload();
+  return req;
+}
+
+HttpResult exchange(beast::tcp_stream& stream, beast::flat_buffer& buf, const bh::request<bh::string_body>& req) {
   beast::error_code ec;
   bh::write(stream, req, ec);  // a refused upload may end early; the answer is still there to read
-  beast::flat_buffer buf;
   bh::response<bh::string_body> res;
   bh::read(stream, buf, res, ec);
   HttpResult r;
@@ -47,6 +48,78 @@ HttpResult http_request(int port, const std::string& method, const std::string& 
   for (const auto& f : res) r.headers[std::string(f.name_string())] = std::string(f.value());
   r.body = res.body();
   return r;
+}
+
+asio::ip::tcp::endpoint loopback(int port) {
+  return {asio::ip::make_address_v4("127.0.0.1"), static_cast<unsigned short>(port)};
+}
+
+}  // namespace
+
+HttpResult http_request(int port, const std::string& method, const std::string& target, const std::string& body,
+                        const std::map<std::string, std::string>& headers) {
+  asio::io_context ioc;
+  beast::tcp_stream stream(ioc);
+  stream.expires_after(std::chrono::seconds(30));
+  stream.connect(loopback(port));
+  beast::flat_buffer buf;
+  return exchange(stream, buf, make_request(port, method, target, body, headers));
+}
+
+struct KeepAliveClient::Impl {
+  asio::io_context ioc;
+  beast::tcp_stream stream{ioc};
+  beast::flat_buffer buf;
+  int port;
+};
+
+KeepAliveClient::KeepAliveClient(int port) : impl_(new Impl) {
+  impl_->port = port;
+  beast::error_code ec;
+  impl_->stream.connect(loopback(port), ec);
+}
+
+KeepAliveClient::~KeepAliveClient() { delete impl_; }
+
+HttpResult KeepAliveClient::request(const std::string& method, const std::string& target, const std::string& body,
+                                    const std::map<std::string, std::string>& headers) {
+  return exchange(impl_->stream, impl_->buf, make_request(impl_->port, method, target, body, headers));
+}
+
+int connect_loopback(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  timeval bound{20, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &bound, sizeof bound);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+    ::close(fd);
+    return -1;
+  }
+  return fd;
+}
+
+std::string raw_exchange(int port, const std::string& bytes) {
+  int fd = connect_loopback(port);
+  if (fd < 0) return "";
+  ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+  ::shutdown(fd, SHUT_WR);
+  std::string reply;
+  char buf[4096];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) reply.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  return reply;
+}
+
+bool closed_by_server(int fd) {
+  char buf[256];
+  ssize_t n;
+  while ((n = ::recv(fd, buf, sizeof buf, 0)) > 0) {
+  }
+  return n == 0;
 }
 
 SseClient::SseClient(int port, const std::map<std::string, std::string>& headers) {

@@ -15,6 +15,30 @@ struct HttpResult {
 HttpResult http_request(int port, const std::string& method, const std::string& target, const std::string& body = "",
                         const std::map<std::string, std::string>& headers = {});
 
+// A blocking loopback TCP connection (reads bounded at 20 s by SO_RCVTIMEO); -1 on failure.
+int connect_loopback(int port);
+// Sends `bytes` on a new connection, ends the sending side and returns everything
+// the server answers until it closes.
+std::string raw_exchange(int port, const std::string& bytes);
+// Whether the server closes `fd` (a read ends with no data) within 20 s.
+bool closed_by_server(int fd);
+
+// One kept-alive connection for several requests in a row.
+class KeepAliveClient {
+ public:
+  explicit KeepAliveClient(int port);
+  ~KeepAliveClient();
+  KeepAliveClient(const KeepAliveClient&) = delete;
+  KeepAliveClient& operator=(const KeepAliveClient&) = delete;
+  // status 0 when the connection failed or was closed.
+  HttpResult request(const std::string& method, const std::string& target, const std::string& body = "",
+                     const std::map<std::string, std::string>& headers = {});
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
 // A GET on /mcp/ held open to read its event stream. Reads block with a 20 s
 // failure bound (SO_RCVTIMEO); events are awaited, never polled for.
 class SseClient {

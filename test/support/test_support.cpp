@@ -248,6 +248,12 @@ void Server::crash() {
   pid_ = -1;
 }
 
+void Server::crash_unreaped() {
+  ::kill(pid_, SIGKILL);
+  siginfo_t info{};
+  ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOWAIT);  // dead, still a zombie
+}
+
 std::string Server::read_stderr() {
   std::string out;
   char buf[4096];

@@ -56,7 +56,12 @@ class Server {
   // On a data dir the caller keeps (a second server on a first one's data).
   struct OnDataDir {
     explicit OnDataDir(const TempDir& dir) : path(dir.path()) {}
+    // A path that may not exist yet (the server creates it).
+    static OnDataDir at(std::string dir) { return OnDataDir(std::move(dir), 0); }
     std::string path;
+
+   private:
+    OnDataDir(std::string dir, int) : path(std::move(dir)) {}
   };
   explicit Server(OnDataDir data_dir, std::vector<std::string> extra_args = {},
                   std::map<std::string, std::string> env = {});
@@ -74,6 +79,9 @@ class Server {
   int terminate(std::chrono::milliseconds bound = 30s);
   // SIGKILL, as a crash would end it (no shutdown runs); returns once it is reaped.
   void crash();
+  // SIGKILL, and left unreaped: a zombie until this object goes (its parent, a
+  // supervisor, has not called wait yet). Returns once it has died.
+  void crash_unreaped();
   bool alive() const { return pid_ > 0; }
   // Waits for the server process to exit by itself; returns its exit code.
   int wait_exit(std::chrono::milliseconds bound = 30s);
