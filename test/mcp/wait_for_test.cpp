@@ -122,7 +122,7 @@ TEST_F(WaitFor, InvalidPatternQuotesRe2AndStartsNothing) {
 
 TEST_F(WaitFor, WaitOptionsAreCheckedLikeOtherArguments) {
   auto bad = rpc("tools/call", {{"name", "ctrl"}, {"arguments", {{"action", "stop"}, {"pid", 1}, {"wait_for", "x"}}}});
-  EXPECT_EQ(bad.at("error").at("message"), std::string("'wait_for' applies to start and restart only"));
+  EXPECT_EQ(bad.at("error").at("message"), std::string("'wait_for' applies to start, restart and input only"));
   bad = rpc("tools/call", {{"name", "ctrl"},
                            {"arguments", {{"action", "start"}, {"command_or_label", "true"}, {"working_directory", dir.path()},
                                           {"wait_for", "x"}, {"wait_timeout", 601}}}});
