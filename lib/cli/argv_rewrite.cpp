@@ -3,7 +3,7 @@
 namespace pp::cli {
 
 bool is_subcommand(const std::string& w) {
-  for (const char* s : {"serve", "run", "start", "stop", "restart", "ctrl", "list", "ls", "output", "shutdown"})
+  for (const char* s : {"serve", "run", "start", "stop", "restart", "ctrl", "list", "ls", "output", "input", "shutdown"})
     if (w == s) return true;
   return false;
 }

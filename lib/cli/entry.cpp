@@ -147,6 +147,12 @@ int run_main(int argc, char** argv) {
   add_wd(start, req.working_directory, "Working directory (default: the current one)");
   start->add_option("--environment", req.environment, "Extra environment as a JSON object of strings");
   start->add_option("--label", req.label, "Custom label (default: '<command> in <directory>')");
+  auto add_tty = [&req](CLI::App* sub) {
+    sub->add_flag("--tty", req.tty, "Run on a pseudo-terminal (output logged as plain text, raw in the .tty log)");
+    sub->add_option("--columns", req.columns, "Terminal width with --tty (default 200)")->check(CLI::Range(1, 10000));
+    sub->add_option("--rows", req.rows, "Terminal height with --tty (default 50)")->check(CLI::Range(1, 10000));
+  };
+  add_tty(start);
 
   auto add_wait = [&req](CLI::App* sub) {
     sub->add_option("--wait-for,--wait_for", req.wait_for,
@@ -171,6 +177,11 @@ int run_main(int argc, char** argv) {
   ctrl->add_flag("--force", req.force, "SIGKILL at once (stop)");
   ctrl->add_option("--label", req.label, "Custom label (start)");
   add_wait(ctrl);
+  add_tty(ctrl);
+
+  auto* input = app.add_subcommand("input", "Type into a process: input [options] TARGET TEXT ($'r\\n' for keys)");
+  add_wd(input, req.working_directory, "Narrow a command match to this directory");
+  add_wait(input);
 
   auto* list = app.add_subcommand("list", "List processes (alias: ls)");
   list->alias("ls");
@@ -187,12 +198,13 @@ int run_main(int argc, char** argv) {
   output->add_option("--since-time,--since_time", req.since_time, "Only lines at or after this ISO-8601 time");
   output->add_option("--before-time,--before_time", req.before_time, "Only lines before this ISO-8601 time");
   output->add_option("--grep,--pattern", req.grep, "Only lines matching this regular expression (RE2); --lines counts matches");
+  output->add_flag("--raw", req.raw, "The raw terminal output of a --tty process (colours kept, no stamps)");
   add_wd(output, req.working_directory, "Narrow a command match to this directory");
 
   auto* shutdown = app.add_subcommand("shutdown", "Stop the server and every process it manages");
 
-  for (auto* sub : {serve, run, start, stop, restart, ctrl, list, output, shutdown}) add_global_options(*sub, g);
-  for (auto* sub : {run, start, stop, restart, ctrl, output}) sub->prefix_command();
+  for (auto* sub : {serve, run, start, stop, restart, ctrl, list, output, input, shutdown}) add_global_options(*sub, g);
+  for (auto* sub : {run, start, stop, restart, ctrl, output, input}) sub->prefix_command();
 
   std::reverse(args.begin(), args.end());  // CLI11 takes the vector back to front
   try {
@@ -245,7 +257,7 @@ int run_main(int argc, char** argv) {
   if (shutdown->parsed()) return shutdown_command(g);
 
   CLI::App* chosen = nullptr;
-  for (auto* sub : {start, stop, restart, ctrl, list, output})
+  for (auto* sub : {start, stop, restart, ctrl, list, output, input})
     if (sub->parsed()) chosen = sub;
   if (!chosen) return kExitUsage;
   req.command = chosen == list ? "list" : chosen->get_name();

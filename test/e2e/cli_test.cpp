@@ -194,7 +194,7 @@ TEST_F(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(r.err, "persistproc: --port 0 only makes sense with serve\n");
   r = s.cli({"ctrl", "--wait-for", "ready", "stop", "web"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "persistproc ctrl: --wait-for applies to start and restart only\n");
+  EXPECT_EQ(r.err, "persistproc ctrl: --wait-for applies to start, restart and input only\n");
   r = s.cli({"ctrl", "stop", "--force", "web"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "persistproc ctrl: options go before the action: ctrl [options] stop TARGET (got --force after "
