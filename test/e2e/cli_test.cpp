@@ -281,5 +281,28 @@ TEST(CliList, TextShowsPortsAndMemoryOfARunningProcess) {
   EXPECT_NE(l.out.find(" MiB\n"), std::string::npos) << l.out;
 }
 
+TEST_F(Cli, InputReachesTheProcess) {
+  int pid = start({"out:ready", "readline"}, {"--label", "repl"});
+  await_line("ready");
+  auto r = s.cli({"input", "--wait-for", "^read: hi$", "repl", "hi\n"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Sent to process with PID: " + std::to_string(pid)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("read: hi"), std::string::npos) << r.out;
+  r = s.cli({"input", "repl"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+}
+
+TEST_F(Cli, TtyStartAndRawOutput) {
+  // "\e[32mgreen\e[0m"
+  start({"isatty", "hex:1b5b33326d677265656e1b5b306d0a", "out:ready", "pause"}, {"--tty", "--label", "tui"});
+  await_line("ready");
+  auto plain = s.cli({"output", "--stream", "stdout", "tui"});
+  EXPECT_NE(plain.out.find(" isatty 111\n"), std::string::npos) << plain.out;
+  EXPECT_NE(plain.out.find(" green\n"), std::string::npos) << plain.out;
+  auto raw = s.cli({"output", "--raw", "tui"});
+  EXPECT_EQ(raw.exit_code, 0) << raw.err;
+  EXPECT_NE(raw.out.find("\x1b[32mgreen"), std::string::npos) << raw.out;
+}
+
 }  // namespace
 }  // namespace pp::test

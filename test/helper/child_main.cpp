@@ -9,6 +9,7 @@
 //   exit:CODE  kill-self:SIG  pause   end now / by a signal / wait for a signal forever
 //   usr1:TEXT     from now on, print TEXT as a line on every SIGUSR1
 //   usr1-lines:N  from now on, print the next N numbered lines ("line K", counting on) on every SIGUSR1
+//   close-stdin   close descriptor 0
 //   stdin-mode    print "stdin blocking" or "stdin non-blocking"
 //   copy-stdin    copy stdin to stdout until end of input
 //   isatty        print "isatty XYZ", X/Y/Z 1 or 0 for stdin/stdout/stderr being a terminal
@@ -239,6 +240,8 @@ int main(int argc, char** argv) {
         line.clear();
       }
       write_all(1, "eof\n");
+    } else if (verb == "close-stdin") {
+      ::close(0);
     } else if (verb == "stdin-mode") {
       write_all(1, (::fcntl(0, F_GETFL) & O_NONBLOCK) ? "stdin non-blocking\n" : "stdin blocking\n");
     } else if (verb == "usr1") {

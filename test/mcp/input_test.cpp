@@ -79,6 +79,15 @@ TEST_F(Input, ToAProcessThatDoesNotReadIsAnErrorPastTheBuffer) {
   EXPECT_TRUE(instance(pid)->running());
 }
 
+TEST_F(Input, ToAProcessThatClosedItsInputIsAnError) {
+  int pid = start_helper({"close-stdin", "out:ready", "pause"});
+  await_output(pid, "ready");
+  auto r = input(pid, "anyone?\n");  // EPIPE, not SIGPIPE
+  ASSERT_TRUE(r.at("error").is_string()) << json::serialize(r);
+  EXPECT_NE(std::string(r.at("error").as_string()).find("closed its input"), std::string::npos);
+  EXPECT_TRUE(instance(pid)->running());
+}
+
 TEST_F(Input, TextGoesWithInputOnly) {
   auto code = [&](json::object args) {
     auto r = rpc("tools/call", {{"name", "ctrl"}, {"arguments", std::move(args)}});

@@ -108,6 +108,15 @@ TEST_F(Tty, InputReachesTheChildAndItsStdinStaysOpen) {
   EXPECT_EQ(r.at("matched_line"), std::string("read: hello")) << json::serialize(r);
 }
 
+TEST_F(Tty, CtrlCAsInputInterruptsTheChild) {
+  int pid = start_tty({"out:ready", "pause"});
+  await_output(pid, "ready");
+  auto r = call("ctrl", {{"action", "input"}, {"pid", pid}, {"text", "\x03"}});
+  EXPECT_TRUE(r.at("error").is_null()) << json::serialize(r);
+  await_exit(pid);
+  EXPECT_EQ(instance(pid)->exit_code(), -2);  // the terminal turned the key into SIGINT
+}
+
 TEST_F(Tty, ResizeReachesTheChild) {
   int pid = start_tty({"winch", "out:ready", "pause"});
   await_output(pid, "ready");
