@@ -98,7 +98,10 @@ TEST_F(Tty, AnUnattachedChildWritingTenMegabytesDoesNotBlock) {
   await_exit(pid);
   EXPECT_EQ(instance(pid)->exit_code(), 0);
   auto r = call("output", {{"pid", pid}, {"stream", "stdout"}, {"lines", 1}});
-  EXPECT_EQ(r.at("lines_before").as_int64(), 100000);
+  // Every line is there. (At least: a writer descheduled for over 50 ms in the
+  // middle of a line has it logged in two parts, by design, docs/logs.md#lines.)
+  EXPECT_GE(r.at("lines_before").as_int64(), 100000);
+  EXPECT_TRUE(r.at("output").as_array().at(0).as_string().ends_with(" finished\n")) << json::serialize(r);
 }
 
 TEST_F(Tty, InputReachesTheChildAndItsStdinStaysOpen) {
