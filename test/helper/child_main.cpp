@@ -12,10 +12,7 @@
 //   close-stdin   close descriptor 0
 //   stdin-mode    print "stdin blocking" or "stdin non-blocking"
 //   copy-stdin    copy stdin to stdout until end of input
-//   isatty        print "isatty XYZ", X/Y/Z 1 or 0 for stdin/stdout/stderr being a terminal
-//   winsize       print "winsize COLSxROWS" of the terminal on stdout
-//   winch         from now on, print "winsize COLSxROWS" on every SIGWINCH
-//   readline      print "read: LINE" for each line of stdin; at end of input print "eof" and go on
+//   isatty winsize winch readline   terminals and input: see terminal_actions.hpp
 //   listen        listen on an ephemeral TCP port of 127.0.0.1, print "listening on <port>"
 //   fork-listen   the same in a forked grandchild that then waits forever
 //   fds           print "fds:" and the numbers of this process's open descriptors
@@ -23,7 +20,6 @@
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <signal.h>
 #include <sys/types.h>
@@ -35,6 +31,8 @@
 #include <cstring>
 #include <ctime>
 #include <string>
+
+#include "helper/terminal_actions.hpp"
 
 namespace {
 
@@ -85,26 +83,6 @@ void write_all(int fd, const std::string& s) {
     if (n <= 0) std::_Exit(99);
     done += static_cast<std::size_t>(n);
   }
-}
-
-// Async-signal-safe: ioctl, a hand-made number and write(2).
-void print_winsize(int = 0) {
-  winsize ws{};
-  char buf[64] = "winsize ";
-  std::size_t len = 8;
-  auto put_num = [&](unsigned v) {
-    char d[8];
-    int k = 0;
-    do d[k++] = static_cast<char>('0' + v % 10); while ((v /= 10) > 0 && k < 8);
-    while (k > 0) buf[len++] = d[--k];
-  };
-  if (::ioctl(1, TIOCGWINSZ, &ws) != 0) ws = {};
-  put_num(ws.ws_col);
-  buf[len++] = 'x';
-  put_num(ws.ws_row);
-  buf[len++] = '\n';
-  ssize_t ignored = ::write(1, buf, len);
-  (void)ignored;
 }
 
 void on_term(int) {
@@ -218,28 +196,7 @@ int main(int argc, char** argv) {
       char buf[4096];
       ssize_t n;
       while ((n = ::read(0, buf, sizeof buf)) > 0) write_all(1, std::string(buf, static_cast<std::size_t>(n)));
-    } else if (verb == "isatty") {
-      write_all(1, std::string("isatty ") + (::isatty(0) ? "1" : "0") + (::isatty(1) ? "1" : "0") +
-                       (::isatty(2) ? "1" : "0") + "\n");
-    } else if (verb == "winsize") {
-      print_winsize();
-    } else if (verb == "winch") {
-      struct sigaction sa {};
-      sa.sa_handler = print_winsize;
-      sa.sa_flags = SA_RESTART;
-      ::sigaction(SIGWINCH, &sa, nullptr);
-    } else if (verb == "readline") {
-      std::string line;
-      char c;
-      while (::read(0, &c, 1) == 1) {
-        if (c != '\n') {
-          line.push_back(c);
-          continue;
-        }
-        write_all(1, "read: " + line + "\n");
-        line.clear();
-      }
-      write_all(1, "eof\n");
+    } else if (pp::test::terminal_action(verb)) {  // done
     } else if (verb == "close-stdin") {
       ::close(0);
     } else if (verb == "stdin-mode") {
