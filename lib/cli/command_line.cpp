@@ -96,6 +96,12 @@ void add_wait(CLI::App* sub, ToolRequest& req) {
       ->check(CLI::Range(0.0, 600.0));
 }
 
+void add_tty(CLI::App* sub, ToolRequest& req) {
+  sub->add_flag("--tty", req.tty, "Run on a pseudo-terminal (output logged as plain text, raw in the .tty log)");
+  sub->add_option("--columns", req.columns, "Terminal width with --tty (default 200)")->check(CLI::Range(1, 10000));
+  sub->add_option("--rows", req.rows, "Terminal height with --tty (default 50)")->check(CLI::Range(1, 10000));
+}
+
 void define_start_stop_restart(CommandLine& cl) {
   ToolRequest& req = cl.tool;
   auto* start =
@@ -104,6 +110,7 @@ void define_start_stop_restart(CommandLine& cl) {
   start->add_option("--environment", req.environment, "Extra environment as a JSON object of strings");
   start->add_option("--label", req.label, "Custom label (default: '<command> in <directory>')");
   add_wait(start, req);
+  add_tty(start, req);
 
   auto* stop =
       add_subcommand(cl, "stop", "Stop a process: stop [options] TARGET [ARGS...]", tool_subcommand, Words::kept);
@@ -122,6 +129,12 @@ void define_start_stop_restart(CommandLine& cl) {
   ctrl->add_flag("--force", req.force, "SIGKILL at once (stop)");
   ctrl->add_option("--label", req.label, "Custom label (start)");
   add_wait(ctrl, req);
+  add_tty(ctrl, req);
+
+  auto* input = add_subcommand(cl, "input", "Type into a process: input [options] TARGET TEXT ($'r\\n' for keys)",
+                               tool_subcommand, Words::kept);
+  add_wd(input, req.working_directory, "Narrow a command match to this directory");
+  add_wait(input, req);
 }
 
 void define_list_output_shutdown(CommandLine& cl) {
@@ -144,6 +157,7 @@ void define_list_output_shutdown(CommandLine& cl) {
   output->add_option("--before-time,--before_time", req.before_time, "Only lines before this ISO-8601 time");
   output->add_option("--grep,--pattern", req.grep,
                      "Only lines matching this regular expression (RE2); --lines counts matches");
+  output->add_flag("--raw", req.raw, "The raw terminal output of a --tty process (colours kept, no stamps)");
   add_wd(output, req.working_directory, "Narrow a command match to this directory");
 
   add_subcommand(cl, "shutdown", "Stop the server and every process it manages", shutdown_subcommand, Words::none);

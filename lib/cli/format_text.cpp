@@ -27,6 +27,12 @@ std::string format_ctrl(const json::object& r) {
     if (std::string c = num(r, "exit_code"); !c.empty()) out += " (exit code " + c + ")";
     return out + "\n";
   }
+  if (action == "input") {
+    out = "Sent to process with PID: " + num(r, "pid") + "\n";
+    if (r.contains("matched_line") && !r.at("matched_line").is_null())
+      out += "After " + num(r, "ready_ms") + " ms: " + str(r, "matched_line") + "\n";
+    return out;
+  }
   if (action == "restart") {
     out = "Restarted process, new PID: " + num(r, "pid");
     if (std::string c = num(r, "exit_code"); !c.empty()) out += " (previous instance exit code " + c + ")";

@@ -65,8 +65,8 @@ std::string build(const ToolRequest& r, json::object& args) {
   std::vector<std::string> words = without_dashdash(r.words);
   std::string action = r.command;
   if (action == "ctrl") {
-    if (words.empty() || (words[0] != "start" && words[0] != "stop" && words[0] != "restart"))
-      throw UsageError{"ctrl needs an action: start, stop or restart"};
+    if (words.empty() || (words[0] != "start" && words[0] != "stop" && words[0] != "restart" && words[0] != "input"))
+      throw UsageError{"ctrl needs an action: start, stop, restart or input"};
     action = words[0];
     words = without_dashdash(std::vector<std::string>(words.begin() + 1, words.end()));
   }
@@ -77,6 +77,21 @@ std::string build(const ToolRequest& r, json::object& args) {
     args["working_directory"] = absolute_dir(r.working_directory);
     if (!r.environment.empty()) args["environment"] = parse_environment(r.environment);
     if (!r.label.empty()) args["label"] = r.label;
+    if ((r.columns || r.rows) && !r.tty) throw UsageError{"--columns and --rows go with --tty"};
+    if (r.tty) args["tty"] = true;
+    if (r.columns) args["columns"] = *r.columns;
+    if (r.rows) args["rows"] = *r.rows;
+    add_wait(args, r);
+    return "ctrl";
+  }
+  if (action == "input") {
+    // TARGET [ARGS...] TEXT: the last word is the text, as given (use $'...' for control keys).
+    if (words.size() < 2) throw UsageError{"input needs a TARGET and the TEXT to send"};
+    args["action"] = "input";
+    args["text"] = words.back();
+    words.pop_back();
+    add_target(args, words, "input");
+    if (!r.working_directory.empty()) args["working_directory"] = absolute_dir(r.working_directory);
     add_wait(args, r);
     return "ctrl";
   }
@@ -86,7 +101,7 @@ std::string build(const ToolRequest& r, json::object& args) {
     if (!r.working_directory.empty()) args["working_directory"] = absolute_dir(r.working_directory);
     if (action == "stop" && r.force) args["force"] = true;
     if (action == "stop" && (!r.wait_for.empty() || r.wait_timeout))
-      throw UsageError{"--wait-for applies to start and restart only"};
+      throw UsageError{"--wait-for applies to start, restart and input only"};
     add_wait(args, r);
     return "ctrl";
   }
@@ -101,7 +116,13 @@ std::string build(const ToolRequest& r, json::object& args) {
   add_target(args, words, "output");
   check_time("--since-time", r.since_time);
   check_time("--before-time", r.before_time);
-  args["stream"] = r.stream;
+  if (r.raw) {
+    if (r.stream != "combined" || !r.since_time.empty() || !r.before_time.empty() || !r.grep.empty())
+      throw UsageError{"--raw takes only --lines (the raw output has no streams or time stamps)"};
+    args["raw"] = true;
+  } else {
+    args["stream"] = r.stream;
+  }
   args["lines"] = r.lines;
   if (!r.since_time.empty()) args["since_time"] = r.since_time;
   if (!r.before_time.empty()) args["before_time"] = r.before_time;

@@ -1,5 +1,5 @@
 // The client subcommands that call one MCP tool (start, stop, restart, ctrl, list,
-// output) and `shutdown`: build the arguments, call, print, pick the exit code.
+// output, input) and `shutdown`: build the arguments, call, print, pick the exit code.
 #pragma once
 #include <optional>
 #include <string>
@@ -13,7 +13,7 @@
 namespace pp::cli {
 
 struct ToolRequest {
-  std::string command;             // start, stop, restart, ctrl, list, output
+  std::string command;             // start, stop, restart, ctrl, list, output, input
   std::vector<std::string> words;  // TARGET [ARGS...] (ctrl: ACTION TARGET [ARGS...])
   std::string working_directory;
   std::string environment;  // JSON object text
@@ -27,6 +27,9 @@ struct ToolRequest {
   int lines = 100;
   std::string wait_for;               // start/restart: regular expression to await
   std::optional<double> wait_timeout;  // seconds
+  bool tty = false;                    // start: on a pseudo-terminal
+  std::optional<int> columns, rows;    // start --tty: its size
+  bool raw = false;                    // output: the raw terminal output
 };
 
 // One tool call, ready to send: which tool, its arguments, and where to, with a

@@ -33,7 +33,14 @@ const std::string& LogPaths::of(Stream s) const {
 
 LogPaths log_paths_for(const std::string& dir, int pid, const std::vector<std::string>& command) {
   std::string base = dir + "/" + std::to_string(pid) + "." + escape_command(shell_join(command));
-  return {base + ".stdout", base + ".stderr", base + ".combined"};
+  return {base + ".stdout", base + ".stderr", base + ".combined", ""};
+}
+
+LogPaths with_tty_path(LogPaths paths) {
+  std::string_view base = paths.combined_path;
+  base.remove_suffix(std::string_view(".combined").size());
+  paths.tty_path = std::string(base) + ".tty";
+  return paths;
 }
 
 }  // namespace pp
@@ -60,7 +67,7 @@ bool is_process_log_name(std::string_view name) {
   name = without_backup_suffix(name);
   std::size_t digits = name.find_first_not_of("0123456789");
   if (digits == 0 || digits == std::string_view::npos || name[digits] != '.') return false;
-  for (std::string_view ext : {".stdout", ".stderr", ".combined"}) {
+  for (std::string_view ext : {".stdout", ".stderr", ".combined", ".tty"}) {
     if (!name.ends_with(ext)) continue;
     if (name.size() < digits + 1 + ext.size()) return false;
     // Between "<pid>." and the extension: the escaped command, [A-Za-z0-9_-] only.

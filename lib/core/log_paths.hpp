@@ -12,6 +12,7 @@ enum class Stream { out, err, combined };
 
 struct LogPaths {
   std::string stdout_path, stderr_path, combined_path;
+  std::string tty_path;  // the raw terminal bytes of a process on a PTY; "" for one on pipes
   // The file that holds `s`.
   const std::string& of(Stream s) const;
 };
@@ -22,6 +23,9 @@ std::string escape_command(const std::string& command_line);
 
 // <log_dir>/<pid>.<escaped>.{stdout,stderr,combined}
 LogPaths log_paths_for(const std::string& log_dir, int pid, const std::vector<std::string>& command);
+
+// `paths` with tty_path set: <log_dir>/<pid>.<escaped>.tty, beside the others.
+LogPaths with_tty_path(LogPaths paths);
 
 // <data_dir>/persistproc.run.<stamp>.log
 std::string server_log_path(const std::string& data_dir, const std::string& stamp);

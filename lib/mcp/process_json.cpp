@@ -57,6 +57,8 @@ json::object process_entry(const Process& p, const LiveFacts& facts) {
       {"log_stdout", p.logs().stdout_path},
       {"log_stderr", p.logs().stderr_path},
       {"log_combined", p.logs().combined_path},
+      {"tty", p.spec().tty},
+      {"log_tty", p.logs().tty_path.empty() ? json::value(nullptr) : json::value(p.logs().tty_path)},
       {"restarts", p.restarts()},
       {"note", p.note().empty() ? json::value(nullptr) : json::value(p.note())},
   };
@@ -85,6 +87,8 @@ json::object server_entry(const ServerSelf& self) {
       {"log_stdout", nullptr},
       {"log_stderr", nullptr},
       {"log_combined", self.log_path},
+      {"tty", false},
+      {"log_tty", nullptr},
       {"restarts", 0},
       {"note", nullptr},
   };

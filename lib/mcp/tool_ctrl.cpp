@@ -1,4 +1,10 @@
-// The `ctrl` tool: start, stop or restart a managed process.
+// The `ctrl` tool: start, stop or restart a managed process; write to its input,
+// resize its terminal, send it a signal.
+#include <signal.h>
+
+#include <array>
+#include <utility>
+
 #include "core/pattern.hpp"
 #include "core/shell_words.hpp"
 #include "mcp/args.hpp"
@@ -26,6 +32,19 @@ json::object ctrl_result(const std::string& action, const CtrlOutcome& r) {
 }
 
 constexpr double kDefaultWaitSeconds = 30, kMaxWaitSeconds = 600;
+constexpr std::int64_t kMaxTerminalSide = 10000;
+
+// The signals a client may pass on (Ctrl+C, a window change, a reload...), by name.
+constexpr std::array<std::pair<const char*, int>, 7> kSignals{{{"INT", SIGINT}, {"TERM", SIGTERM}, {"HUP", SIGHUP},
+                                                             {"QUIT", SIGQUIT}, {"USR1", SIGUSR1},
+                                                             {"USR2", SIGUSR2}, {"WINCH", SIGWINCH}}};
+
+int signal_number(std::string name) {
+  if (name.starts_with("SIG")) name.erase(0, 3);
+  for (const auto& [n, sig] : kSignals)
+    if (name == n) return sig;
+  throw RpcError{kInvalidParams, "'signal' must be one of INT, TERM, HUP, QUIT, USR1, USR2, WINCH"};
+}
 constexpr std::uint64_t kTailLines = 20;
 
 std::string seconds_text(double s) {
@@ -37,9 +56,10 @@ std::string seconds_text(double s) {
 // Adds what wait_for found to a start/restart result: the matching line, or an
 // error and the instance's last lines so the caller sees why.
 boost::asio::awaitable<void> await_ready(json::object& result, std::shared_ptr<ReadyWatch> watch,
-                                         std::shared_ptr<Process> inst, const Pattern& pattern, double seconds) {
+                                         std::shared_ptr<Process> inst, const Pattern& pattern, double seconds,
+                                         std::optional<Millis> from) {
   auto timeout = std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
-  ReadyOutcome r = co_await watch->wait(inst, timeout);
+  ReadyOutcome r = co_await watch->wait(inst, timeout, from);
   if (r.kind == ReadyOutcome::matched) {
     result["matched_line"] = r.line;
     result["ready_ms"] = r.ready_ms;
@@ -66,22 +86,31 @@ Tool make_ctrl_tool(Supervisor& sup) {
   // Starting runs a command and stopping ends one: never without approval.
   t.annotations = {{"readOnlyHint", false}, {"destructiveHint", true}, {"idempotentHint", false}};
   t.description =
-      "Start, stop or restart a long-running process (dev server, watcher, database).\n"
+      "Start, stop or restart a long-running process (dev server, watcher, database), or type into it.\n"
       "start: command_or_label is the command line (shell-split), working_directory is required, "
       "environment (object of strings) is laid over the server's environment, label is optional "
       "(default '<command> in <working_directory>').\n"
       "stop: SIGTERM to the process group, SIGKILL after 8 s; force=true sends SIGKILL at once.\n"
       "restart: stop, then start again with the same command, directory, environment and label; a process "
       "that has ended (crashed) is found by its label and simply started again.\n"
-      "wait_for (start/restart): a regular expression (RE2 syntax); the call returns once a line of the new "
-      "process's output matches it (adding matched_line and ready_ms), or fails if the process exits first or "
+      "tty (start): run it on a pseudo-terminal (columns x rows, default 200x50, TERM=xterm-256color): for "
+      "programs that want a terminal; its output is one stream, logged as plain text (colours and cursor movement "
+      "removed; output raw=true has the raw bytes).\n"
+      "resize: sets the terminal size of a tty process (columns, rows). signal: sends signal (INT, TERM, HUP, "
+      "QUIT, USR1, USR2, WINCH) to the process group.\n"
+      "input: writes text to the process's stdin (JSON escapes give \\r, \\u0003 and other control characters); "
+      "an error if the process has ended or is not reading its input (64 KiB already waiting).\n"
+      "wait_for (start/restart/input): a regular expression (RE2 syntax); the call returns once a line of the new "
+      "process's output (for input: a line after the write) matches it (adding matched_line and ready_ms), or "
+      "fails if the process exits first or "
       "wait_timeout seconds (default 30, at most 600) pass, with its last 20 lines in output.\n"
-      "Identify the process for stop/restart by pid, or by label or command (plus working_directory "
+      "Identify the process for stop/restart/input/resize/signal by pid, or by label or command (plus working_directory "
       "when several match).\n"
       "Example: {\"action\": \"start\", \"command_or_label\": \"npm run dev\", \"working_directory\": \"/home/me/app\"}\n"
-      "Example: {\"action\": \"restart\", \"command_or_label\": \"dev-server\", \"wait_for\": \"ready|listening on\"}";
+      "Example: {\"action\": \"restart\", \"command_or_label\": \"dev-server\", \"wait_for\": \"ready|listening on\"}\n"
+      "Example (send r to hot-reload): {\"action\": \"input\", \"command_or_label\": \"flutter run\", \"text\": \"r\"}";
   json::object props;
-  props["action"] = {{"type", "string"}, {"enum", json::array{"start", "stop", "restart"}}};
+  props["action"] = {{"type", "string"}, {"enum", json::array{"start", "stop", "restart", "input", "resize", "signal"}}};
   add_target_properties(props);
   props["environment"] = {{"type", json::array{"object", "null"}},
                           {"additionalProperties", {{"type", "string"}}},
@@ -89,9 +118,20 @@ Tool make_ctrl_tool(Supervisor& sup) {
   props["force"] = {{"type", json::array{"boolean", "null"}}, {"default", false},
                     {"description", "stop: SIGKILL at once instead of SIGTERM first."}};
   props["label"] = {{"type", json::array{"string", "null"}}, {"description", "Custom label for start."}};
+  props["tty"] = {{"type", json::array{"boolean", "null"}}, {"default", false},
+                  {"description", "start: run on a pseudo-terminal."}};
+  for (const char* side : {"columns", "rows"})
+    props[side] = {{"type", json::array{"integer", "null"}}, {"minimum", 1}, {"maximum", kMaxTerminalSide},
+                   {"description", "start (with tty) and resize: the terminal size (default 200x50)."}};
+  json::array names;
+  for (const auto& entry : kSignals) names.emplace_back(entry.first);
+  props["signal"] = {{"type", json::array{"string", "null"}}, {"enum", std::move(names)},
+                     {"description", "signal: the signal to send to the process group."}};
+  props["text"] = {{"type", json::array{"string", "null"}},
+                   {"description", "input: the text to write to the process's stdin."}};
   props["wait_for"] = {{"type", json::array{"string", "null"}},
                        {"maxLength", Pattern::kMaxLength},
-                       {"description", "start/restart: return once an output line matches this regular expression."}};
+                       {"description", "start/restart/input: return once an output line matches this regular expression."}};
   props["wait_timeout"] = {{"type", json::array{"number", "null"}}, {"minimum", 0}, {"maximum", kMaxWaitSeconds},
                            {"default", kDefaultWaitSeconds},
                            {"description", "Seconds to wait for wait_for (default 30)."}};
@@ -117,10 +157,22 @@ Tool make_ctrl_tool(Supervisor& sup) {
   t.call = [&sup](const json::object& o) -> boost::asio::awaitable<json::object> {
     Args a(o);
     a.only({"action", "pid", "command_or_label", "working_directory", "environment", "force", "label", "wait_for",
-            "wait_timeout"});
+            "wait_timeout", "text", "tty", "columns", "rows", "signal"});
     auto action = a.str("action");
-    if (!action || (*action != "start" && *action != "stop" && *action != "restart"))
-      throw RpcError{kInvalidParams, "'action' must be one of start, stop, restart"};
+    if (!action || (*action != "start" && *action != "stop" && *action != "restart" && *action != "input" &&
+                    *action != "resize" && *action != "signal"))
+      throw RpcError{kInvalidParams, "'action' must be one of start, stop, restart, input, resize, signal"};
+    bool tty = a.boolean("tty").value_or(false);
+    auto columns = a.integer("columns", 1, kMaxTerminalSide);
+    auto rows = a.integer("rows", 1, kMaxTerminalSide);
+    auto signal_name = a.str("signal");
+    if (*action == "resize" ? !columns || !rows : (columns || rows) && !(*action == "start" && tty))
+      throw RpcError{kInvalidParams, "'columns' and 'rows' go with resize, or with start and tty"};
+    if (signal_name.has_value() != (*action == "signal"))
+      throw RpcError{kInvalidParams, signal_name ? "'signal' goes with action signal only" : "signal needs 'signal'"};
+    auto text = a.str("text");
+    if (text.has_value() != (*action == "input"))
+      throw RpcError{kInvalidParams, text ? "'text' goes with action input only" : "input needs 'text'"};
     Target target = read_target(o);
     auto env = a.string_map("environment");
     bool force = a.boolean("force").value_or(false);
@@ -130,15 +182,24 @@ Tool make_ctrl_tool(Supervisor& sup) {
     std::shared_ptr<const Pattern> pattern;
     std::shared_ptr<ReadyWatch> watch;
     if (wait_for) {
-      if (*action == "stop") throw RpcError{kInvalidParams, "'wait_for' applies to start and restart only"};
+      if (*action != "start" && *action != "restart" && *action != "input")
+        throw RpcError{kInvalidParams, "'wait_for' applies to start, restart and input only"};
       std::string err;
       pattern = Pattern::compile(*wait_for, err);
       if (!pattern) co_return ctrl_result(*action, {nullptr, std::nullopt, "wait_for: " + err + "."});
       watch = std::make_shared<ReadyWatch>(pattern);
     }
 
+    if (*action == "resize")
+      co_return ctrl_result(*action, sup.resize(target, static_cast<unsigned short>(*columns),
+                                                static_cast<unsigned short>(*rows)));
+    if (*action == "signal") co_return ctrl_result(*action, sup.signal(target, signal_number(*signal_name)));
     CtrlOutcome outcome;
-    if (*action == "start") {
+    std::optional<Millis> written_at;
+    if (*action == "input") {
+      written_at = now_ms();
+      outcome = sup.input(target, *text, watch);
+    } else if (*action == "start") {
       if (!target.command_or_label || target.command_or_label->empty())
         co_return ctrl_result(*action, {nullptr, std::nullopt, "start needs command_or_label (the command line)."});
       if (!target.working_directory || target.working_directory->empty())
@@ -148,7 +209,9 @@ Tool make_ctrl_tool(Supervisor& sup) {
         co_return ctrl_result(*action, {nullptr, std::nullopt,
                                         "Cannot parse command '" + *target.command_or_label + "': " +
                                             (split.error.empty() ? "empty" : split.error) + "."});
-      ProcessSpec spec{split.words, *target.working_directory, env.value_or(EnvOverlay{}), label.value_or("")};
+      ProcessSpec spec{split.words, *target.working_directory, env.value_or(EnvOverlay{}), label.value_or(""), tty};
+      if (columns) spec.columns = static_cast<unsigned short>(*columns);
+      if (rows) spec.rows = static_cast<unsigned short>(*rows);
       outcome = sup.start(std::move(spec), watch);
     } else if (*action == "stop") {
       co_return ctrl_result(*action, co_await sup.stop(target, force));
@@ -157,7 +220,7 @@ Tool make_ctrl_tool(Supervisor& sup) {
     }
     json::object result = ctrl_result(*action, outcome);
     if (watch && outcome.process && outcome.error.empty())
-      co_await await_ready(result, watch, outcome.process, *pattern, wait_seconds);
+      co_await await_ready(result, watch, outcome.process, *pattern, wait_seconds, written_at);
     co_return result;
   };
   return t;

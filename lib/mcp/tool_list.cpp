@@ -18,6 +18,9 @@ json::object entry_schema() {
   p["end_time"] = nullable_type("string");
   p["exit_code"] = nullable_type("integer");
   for (const char* k : {"log_stdout", "log_stderr", "log_combined"}) p[k] = nullable_type("string");
+  p["tty"] = {{"type", "boolean"}, {"description", "Runs on a pseudo-terminal (started with tty: true)."}};
+  p["log_tty"] = {{"type", json::array{"string", "null"}},
+                  {"description", "On a pseudo-terminal: the raw terminal output, colours included (no stamps)."}};
   p["ports"] = {{"type", "array"}, {"items", {{"type", "integer"}}},
                 {"description", "TCP ports the process group listens on (running processes)."}};
   p["rss_bytes"] = nullable_type("integer");

@@ -2,6 +2,7 @@
 #include "mcp/args.hpp"
 #include "mcp/tools.hpp"
 #include "supervise/log_reader.hpp"
+#include "supervise/raw_log.hpp"
 
 namespace pp::mcp {
 
@@ -44,7 +45,8 @@ Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
       "lines_after count the lines outside the returned window, for paging; one answer holds at most 4 MiB of lines. "
       "pid 0 reads the server's own log. pattern (a regular expression, RE2 syntax) keeps only matching lines, "
       "searched from the end: the last `lines` matches, with lines_before/lines_after counting matches. A process "
-      "that has ended (crashed) is still found by its label.\n"
+      "that has ended (crashed) is still found by its label. raw=true (a process started with tty) reads the raw "
+      "terminal output instead, colours and all, without stamps: the last `lines` lines only (no times, no pattern).\n"
       "Example: {\"command_or_label\": \"npm run dev\", \"lines\": 50}\n"
       "Example: {\"command_or_label\": \"dev-server\", \"pattern\": \"(?i)error|warn\", \"lines\": 20}";
   json::object props;
@@ -57,6 +59,8 @@ Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
   props["pattern"] = {{"type", json::array{"string", "null"}},
                       {"maxLength", Pattern::kMaxLength},
                       {"description", "Only lines matching this regular expression (RE2), like grep."}};
+  props["raw"] = {{"type", json::array{"boolean", "null"}}, {"default", false},
+                  {"description", "A process on a terminal: its raw output (.tty file), escape sequences kept."}};
   add_target_properties(props);
   t.input_schema = {{"type", "object"}, {"properties", std::move(props)}, {"additionalProperties", false}};
   json::object out;
@@ -71,7 +75,8 @@ Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
   t.call = [&sup, &self](const json::object& o) -> boost::asio::awaitable<json::object> {
     Args a(o);
     a.only({"stream", "lines", "before_time", "since_time", "pid", "command_or_label", "working_directory",
-            "pattern"});
+            "pattern", "raw"});
+    bool raw = a.boolean("raw").value_or(false);
     std::string stream = a.str("stream").value_or("combined");
     Stream which;
     if (stream == "stdout")
@@ -102,6 +107,15 @@ Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
     }
     auto found = sup.find(target);
     if (!found.process) co_return output_error(found.error);
+    if (raw) {
+      const std::string& path = found.process->logs().tty_path;
+      if (path.empty())
+        co_return output_error("Process " + std::to_string(found.process->pid()) +
+                               " runs without a terminal: it has no raw output (start it with tty: true).");
+      if (q.since || q.before || q.pattern || a.str("stream"))
+        co_return output_error("raw output has no time stamps or streams: give only lines with raw.");
+      co_return output_result(read_raw_tail(path, q.lines));
+    }
     co_return output_result(found.process->read(which, q));
   };
   return t;

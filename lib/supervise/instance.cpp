@@ -13,6 +13,7 @@
 #include "core/system_lines.hpp"
 #include "os/proc_stat.hpp"
 #include "os/process_group.hpp"
+#include "os/pty.hpp"
 
 namespace pp {
 
@@ -27,6 +28,8 @@ Instance::Instance(Passkey, const asio::any_io_executor& ex, ProcessSpec spec, S
       start_(logs_.next_stamp()),
       out_(std::move(child.out), sink_for(Stream::out)),
       err_(std::move(child.err), sink_for(Stream::err)),
+      in_(std::move(child.in)),
+      tty_(std::move(child.tty)),
       reaped_(ex),
       exited_(ex) {}
 
@@ -38,10 +41,12 @@ Instance::~Instance() {
 
 Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec spec, const std::string& log_dir,
                                   std::function<void(Instance&)> on_exit) {
-  SpawnOutcome sp = spawn_child(ex, {spec.command, spec.cwd, spec.env});
+  SpawnOutcome sp = spawn_child(ex, {spec.command, spec.cwd, spec.env, spec.tty, spec.columns, spec.rows});
   if (!sp.child) return {nullptr, sp.error};
   auto inst = std::make_shared<Instance>(Passkey{}, ex, std::move(spec), *sp.child);
-  if (std::string err = inst->logs_.open(log_paths_for(log_dir, inst->pid_, inst->spec_.command)); !err.empty()) {
+  LogPaths paths = log_paths_for(log_dir, inst->pid_, inst->spec_.command);
+  if (inst->spec_.tty) paths = with_tty_path(std::move(paths));
+  if (std::string err = inst->logs_.open(paths); !err.empty()) {
     // No half-registered entry: take the child down again and report.
     ::killpg(inst->pid_, SIGKILL);
     boost::system::error_code ec;
@@ -60,14 +65,35 @@ Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec s
 
 OutputPump::Sink Instance::sink_for(Stream s) {
   // The pumps live in this instance, and their coroutines keep it alive.
-  return {[this] { return logs_.next_stamp(); },
-          [this, s](std::string_view line, Millis stamp) { logs_.write_line(s, line, stamp); },
-          [this] { logs_.flush(); }, [this] { maybe_close_logs(); }};
+  OutputPump::Sink sink{[this] { return logs_.next_stamp(); },
+                        [this, s](std::string_view line, Millis stamp) { logs_.write_line(s, line, stamp); },
+                        [this] { logs_.flush(); }, [this] { maybe_close_logs(); }};
+  if (spec_.tty && s == Stream::out) {
+    // A terminal's output: the bytes as read to the .tty file, the text a terminal
+    // would show to the logs agents read.
+    sink.raw = [this](std::string_view bytes) { logs_.write_raw(bytes); };
+    sink.terminal = true;
+  }
+  return sink;
+}
+
+std::string Instance::resize(unsigned short columns, unsigned short rows) {
+  std::string who = "Process " + std::to_string(pid_);
+  if (!spec_.tty) return who + " runs without a terminal (start it with tty: true to resize it).";
+  if (!running() || !tty_) return who + " is not running.";
+  if (!os::set_window_size(tty_.get(), columns, rows)) return who + ": cannot resize its terminal.";
+  spec_.columns = columns;
+  spec_.rows = rows;
+  return "";
 }
 
 const std::string& Instance::note() const {
   static const std::string none;
   return none;
+}
+
+InputFeed::Result Instance::write_input(std::string_view text) {
+  return in_.write(text, shared_from_this(), "PID " + std::to_string(pid_) + " (" + spec_.label + ")");
 }
 
 ReadResult Instance::read(Stream s, const ReadQuery& q) const { return read_log(logs_.file(s), q); }
@@ -98,6 +124,8 @@ void Instance::finalize() {
   // (Waiters on `appended` and `exited` resume after this handler, not inside it.)
   out_.drain();
   err_.drain();
+  in_.close();
+  tty_.reset();
   end_ = logs_.next_stamp();
   status_ = stop_requested_ ? Status::terminated : Status::exited;
   int c = *exit_code_;
@@ -122,6 +150,12 @@ void Instance::note_restart(const std::string& text) {
   maybe_close_logs();
 }
 
+void Instance::signal_group(int sig) {
+  // The group id stays ours while the leader is unreaped or any member lives.
+  if (!reaped_.is_set()) ::kill(pid_, sig);  // in case it left its group
+  if (group_alive()) ::killpg(pid_, sig);
+}
+
 asio::awaitable<void> Instance::stop(bool force, StopTimings t) {
   auto self = shared_from_this();
   if (!group_alive()) co_return;
@@ -131,16 +165,12 @@ asio::awaitable<void> Instance::stop(bool force, StopTimings t) {
     stop_requested_ = true;
     logger::info("stopping PID " + std::to_string(pid_) + " (" + spec_.label + ")" + (force ? " with SIGKILL" : ""));
   }
-  auto signal_group = [&](int sig) {
-    // The group id stays ours while the leader is unreaped or any member lives.
-    if (!reaped_.is_set()) ::kill(pid_, sig);  // in case it left its group
-    if (group_alive()) ::killpg(pid_, sig);
-  };
   auto wait_all = [&](std::chrono::steady_clock::time_point deadline) -> asio::awaitable<void> {
     co_await reaped_.wait_until(deadline);
     co_await await_exit(ex, group_members(pid_), deadline);
   };
   signal_group(force ? SIGKILL : SIGTERM);
+  in_.close();  // a stopped process gets no more input; one that ends at end of input may end sooner
   co_await wait_all(std::chrono::steady_clock::now() + (force ? t.kill_wait : t.grace));
   if (!force && group_alive()) {
     signal_group(SIGKILL);

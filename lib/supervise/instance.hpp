@@ -1,6 +1,6 @@
 // One run of a managed process, as a lifecycle: the child, its exit, its stop and
 // the bookkeeping of a restart. Its output pumps read the child's stdout and
-// stderr into its log set. A restart is a new Instance.
+// stderr into its log set; its input feed writes to its stdin. A restart is a new Instance.
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "core/event.hpp"
+#include "supervise/input_feed.hpp"
 #include "supervise/log_set.hpp"
 #include "supervise/output_pump.hpp"
 #include "supervise/process.hpp"
@@ -59,6 +60,14 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   void set_restarts(int n) { restarts_ = n; }
   void set_max_log_size(std::uint64_t bytes) { logs_.set_max_size(bytes); }
   void add_line_watcher(std::weak_ptr<LineWatcher> w) { logs_.add_line_watcher(std::move(w)); }
+  // Writes `text` to the process's stdin without blocking (InputFeed::write). The
+  // input is closed once the exit is recorded or a stop begins.
+  InputFeed::Result write_input(std::string_view text);
+  // The window size of its PTY (TIOCSWINSZ: the child gets SIGWINCH); an error
+  // message, or "". Kept in the spec, so a restart starts at this size.
+  std::string resize(unsigned short columns, unsigned short rows);
+  // Sends `sig` to the whole group (and to the leader, in case it left the group).
+  void signal_group(int sig);
 
   // SIGTERM (or SIGKILL when `force`) to the whole group, SIGKILL after the grace
   // period, then up to `kill_wait` more. Returns once the group is gone and the
@@ -91,6 +100,8 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   LogSet logs_;
   Millis start_;
   OutputPump out_, err_;
+  InputFeed in_;
+  UniqueFd tty_;  // the PTY master, for resizing; invalid on pipes
   Status status_ = Status::running;
   std::optional<Millis> end_;
   std::optional<int> exit_code_;

@@ -14,7 +14,6 @@
 
 namespace pp {
 
-namespace {
 // Private (0600): programs print secrets, and log files get copied out of the
 // private data directory. fchmod too, for a file that existed with another mode.
 int open_fresh(const std::string& path) {
@@ -22,7 +21,6 @@ int open_fresh(const std::string& path) {
   if (fd >= 0) ::fchmod(fd, 0600);
   return fd;
 }
-}  // namespace
 
 LogFile::~LogFile() { close(); }
 

@@ -25,6 +25,9 @@ struct LogIndex {
   std::uint64_t size = 0;               // bytes written so far
 };
 
+// Creates (truncates) a private (0600) log file for appending; -1 with errno on failure.
+int open_fresh(const std::string& path);
+
 class LogFile {
  public:
   static constexpr std::uint64_t kCheckpointBytes = 64 * 1024;

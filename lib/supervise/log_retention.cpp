@@ -18,6 +18,7 @@ namespace {
 std::set<std::string> logs_in_use(const RetentionPolicy& policy, const Supervisor& sup) {
   std::set<std::string> keep;
   auto add = [&keep](const std::string& path) {
+    if (path.empty()) return;  // no .tty file for a process on pipes
     keep.insert(path);
     keep.insert(backup_path(path));
   };
@@ -26,6 +27,7 @@ std::set<std::string> logs_in_use(const RetentionPolicy& policy, const Superviso
     add(p->logs().stdout_path);
     add(p->logs().stderr_path);
     add(p->logs().combined_path);
+    add(p->logs().tty_path);
   }
   if (!policy.current_server_log.empty()) add(policy.current_server_log);
   return keep;

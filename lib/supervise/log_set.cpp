@@ -14,15 +14,18 @@ std::string LogSet::open(const LogPaths& paths) {
   paths_ = paths;
   for (Stream s : kStreams)
     if (std::string err = at(s).open(paths_.of(s)); !err.empty()) return err;
+  if (!paths_.tty_path.empty()) return raw_.open(paths_.tty_path);
   return "";
 }
 
 void LogSet::close() {
   for (auto& f : files_) f.close();
+  raw_.close();
 }
 
 void LogSet::set_max_size(std::uint64_t bytes) {
   for (auto& f : files_) f.set_max_size(bytes);
+  raw_.set_max_size(bytes);
 }
 
 Millis LogSet::next_stamp() {
@@ -49,6 +52,7 @@ void LogSet::system_line(const std::string& text) {
 
 void LogSet::flush() {
   for (auto& f : files_) f.flush();
+  raw_.flush();
   appended_.notify();
 }
 

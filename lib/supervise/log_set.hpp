@@ -1,5 +1,5 @@
 // An instance's three log files (docs/logs.md#files): stdout, stderr and the
-// combined log of both. Each output line goes to its stream's file and then to the
+// combined log of both, and for a process on a PTY the raw `.tty` file. Each output line goes to its stream's file and then to the
 // combined one, so the combined log holds both streams in the order they were
 // read, and to the line watchers. Stamps never go backwards within a set.
 #pragma once
@@ -14,6 +14,7 @@
 #include "core/event.hpp"
 #include "core/log_paths.hpp"
 #include "supervise/log_file.hpp"
+#include "supervise/raw_log.hpp"
 
 namespace pp {
 
@@ -31,13 +32,13 @@ class LogSet {
   LogSet(const LogSet&) = delete;
   LogSet& operator=(const LogSet&) = delete;
 
-  // Creates the three files of `paths`; returns an error message or "".
+  // Creates the three files of `paths` (four with a tty_path); returns an error message or "".
   std::string open(const LogPaths& paths);
   // Flushes and closes the files; reading them goes on by path and index.
   void close();
   const LogPaths& paths() const { return paths_; }
   const LogFile& file(Stream s) const { return files_[static_cast<std::size_t>(s)]; }
-  // Caps each of the three files (LogFile::set_max_size).
+  // Caps each of the files (LogFile::set_max_size).
   void set_max_size(std::uint64_t bytes);
 
   // Now, or the last stamp handed out if the clock went back: readers
@@ -47,6 +48,8 @@ class LogSet {
   // backslash when it looks like a system line, docs/logs.md#lines), then to the
   // watchers. Buffered until flush().
   void write_line(Stream s, std::string_view line, Millis stamp);
+  // Bytes as read from the terminal, to the `.tty` file. Buffered until flush().
+  void write_raw(std::string_view bytes) { raw_.append(bytes); }
   // "[SYSTEM] <text>" to the combined log, stamped now, then flush().
   void system_line(const std::string& text);
   // Writes what the files buffer, then notifies `appended`: once per batch of lines.
@@ -60,6 +63,7 @@ class LogSet {
 
   LogPaths paths_;
   std::array<LogFile, 3> files_;  // indexed by Stream
+  RawLog raw_;                    // open for a process on a PTY only
   Millis last_stamp_ = 0;
   Pulse appended_;
   std::vector<std::weak_ptr<LineWatcher>> watchers_;

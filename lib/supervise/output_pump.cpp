@@ -34,6 +34,10 @@ OutputPump::OutputPump(asio::posix::stream_descriptor fd, Sink sink)
 void OutputPump::start(const std::shared_ptr<const void>& owner, std::string name) {
   owner_ = owner;
   name_ = std::move(name);
+  if (!fd_.is_open()) {  // stderr of a process on a PTY: it is all on stdout
+    close();
+    return;
+  }
   run_in_background(fd_.get_executor(), pump(), "reading " + name_, owner);
 }
 
@@ -77,9 +81,15 @@ void OutputPump::drain() {
 
 void OutputPump::take(std::string_view bytes) {
   Millis stamp = sink_.stamp();
+  if (sink_.raw) sink_.raw(bytes);
+  if (sink_.terminal) {
+    clean_.clear();
+    terminal_.feed(bytes, clean_);
+    bytes = clean_;
+  }
   splitter_.feed(bytes, [&](std::string_view line) { sink_.line(line, stamp); });
   sink_.batch();
-  if (!splitter_.has_partial() || !open_) return;
+  if (!has_partial() || !open_) return;
   quiet_.expires_after(kQuietFlush);  // re-arming restarts the quiet period
   if (quiet_waiting_) return;
   if (auto owner = owner_.lock()) {
@@ -94,10 +104,10 @@ asio::awaitable<void> OutputPump::flush_when_quiet() {
     auto [ec] = co_await quiet_.async_wait(asio::as_tuple(asio::use_awaitable));
     if (ec) {
       // Re-armed by new data (or cancelled): wait again while a partial line remains.
-      if (open_ && splitter_.has_partial()) continue;
+      if (open_ && has_partial()) continue;
       break;
     }
-    if (open_ && splitter_.has_partial()) hand_on_partial();
+    if (open_ && has_partial()) hand_on_partial();
     break;
   }
   quiet_waiting_ = false;
@@ -105,6 +115,11 @@ asio::awaitable<void> OutputPump::flush_when_quiet() {
 
 void OutputPump::hand_on_partial() {
   Millis stamp = sink_.stamp();
+  if (sink_.terminal) {
+    clean_.clear();
+    terminal_.flush(clean_);
+    splitter_.feed(clean_, [&](std::string_view line) { sink_.line(line, stamp); });
+  }
   splitter_.flush([&](std::string_view line) { sink_.line(line, stamp); });
   sink_.batch();
 }

@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "core/line_splitter.hpp"
+#include "core/terminal_text.hpp"
 #include "core/timestamp.hpp"
 
 namespace pp {
@@ -21,15 +22,19 @@ class OutputPump {
  public:
   // Where the lines go. All lines of one read share one stamp from `stamp`;
   // `batch` follows the lines of each read, and `ended` the last batch, once.
+  // `raw`, when set, sees each read's bytes as read; with `terminal`, lines are
+  // what a terminal would show (TerminalText), not the bytes (a PTY's output).
   struct Sink {
     std::function<Millis()> stamp;
     std::function<void(std::string_view line, Millis stamp)> line;
     std::function<void()> batch;
     std::function<void()> ended;
+    std::function<void(std::string_view bytes)> raw = nullptr;
+    bool terminal = false;
   };
 
   // Takes over `fd`, any readable descriptor (a pipe, a terminal), and makes it
-  // non-blocking.
+  // non-blocking. A closed `fd` is a stream that has ended already.
   OutputPump(boost::asio::posix::stream_descriptor fd, Sink sink);
   OutputPump(const OutputPump&) = delete;
   OutputPump& operator=(const OutputPump&) = delete;
@@ -51,12 +56,15 @@ class OutputPump {
   // Reads what the descriptor holds now, at most `max_reads` times; false at end of stream.
   bool read_available(int max_reads);
   void take(std::string_view bytes);
+  bool has_partial() const { return splitter_.has_partial() || terminal_.has_partial(); }
   void hand_on_partial();
   void close();
 
   boost::asio::posix::stream_descriptor fd_;
   Sink sink_;
   LineSplitter splitter_;
+  TerminalText terminal_;  // used when sink_.terminal
+  std::string clean_;      // terminal_'s output, reused
   boost::asio::steady_timer quiet_;  // a partial line is handed on once it runs out
   bool quiet_waiting_ = false;
   bool open_ = true;

@@ -33,6 +33,8 @@ struct ProcessSpec {
   std::string cwd;
   EnvOverlay env;
   std::string label;
+  bool tty = false;  // on a pseudo-terminal (SpawnRequest); kept by restarts
+  unsigned short columns = 200, rows = 50;
 };
 
 class Process {

@@ -5,6 +5,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "core/pattern.hpp"
@@ -16,7 +17,7 @@ namespace pp {
 struct ReadyOutcome {
   enum Kind { matched, exited, timed_out } kind = timed_out;
   std::string line;   // the matching line (matched)
-  Millis ready_ms = 0;  // from the instance's start to that line's stamp (matched)
+  Millis ready_ms = 0;  // from the instance's start (or `from`) to that line's stamp (matched)
 };
 
 class ReadyWatch : public LineWatcher {
@@ -27,7 +28,10 @@ class ReadyWatch : public LineWatcher {
   // line goes by unseen.
   void on_line(std::string_view line, Millis stamp) override;
 
-  boost::asio::awaitable<ReadyOutcome> wait(std::shared_ptr<Process> inst, std::chrono::milliseconds timeout);
+  // ready_ms counts from `from` when given (an input's write), else from the
+  // instance's start. (No default argument: g++ 12 mishandles them on coroutines.)
+  boost::asio::awaitable<ReadyOutcome> wait(std::shared_ptr<Process> inst, std::chrono::milliseconds timeout,
+                                            std::optional<Millis> from);
 
  private:
   std::shared_ptr<const Pattern> pattern_;

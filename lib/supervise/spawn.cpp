@@ -7,10 +7,12 @@
 #include <unistd.h>
 
 #include <boost/asio/readable_pipe.hpp>
+#include <boost/asio/writable_pipe.hpp>
 #include <boost/process/v2/stdio.hpp>
 #include <cstring>
 
 #include "os/close_fds.hpp"
+#include "os/pty.hpp"
 
 extern char** environ;
 
@@ -38,6 +40,7 @@ bool is_exec_file(const std::string& p, bool& denied) {
 // argv (argv[0] as the user wrote it) and environment before the fork.
 struct ChildSetup {
   const std::string& cwd;
+  bool tty;
   const char* const* argv;
   const char* const* envp;
 
@@ -51,6 +54,9 @@ struct ChildSetup {
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*) {
     // GCOVR_EXCL_START  the forked child
     if (::setsid() < 0) return {errno, bp::system_category()};
+    // Stdio is dup2()ed already (the stdio initializer runs first): on a tty, fd 0
+    // is the slave, which becomes the new session's controlling terminal.
+    if (tty && os::make_controlling_terminal(0) < 0) return {errno, bp::system_category()};
     if (::chdir(cwd.c_str()) < 0) return {errno, bp::system_category()};
     sigset_t none;
     sigemptyset(&none);
@@ -66,6 +72,11 @@ struct ChildSetup {
     // GCOVR_EXCL_STOP
   }
 };
+
+std::string launch_error(const bp::error_code& ec, const std::string& program) {
+  if (ec == std::errc::permission_denied) return "Permission denied: " + program;
+  return "Cannot start " + program + ": " + ec.message();
+}
 
 }  // namespace
 
@@ -119,6 +130,7 @@ SpawnOutcome spawn_child(const boost::asio::any_io_executor& ex, const SpawnRequ
     const char* eq = std::strchr(*e, '=');
     if (eq) env[std::string(*e, static_cast<std::size_t>(eq - *e))] = eq + 1;
   }
+  if (req.tty) env["TERM"] = "xterm-256color";  // what the terminal is; the request may say otherwise
   for (const auto& [k, v] : req.env) env[k] = v;
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
@@ -139,24 +151,54 @@ SpawnOutcome spawn_child(const boost::asio::any_io_executor& ex, const SpawnRequ
   for (const auto& a : req.argv) argv.push_back(a.c_str());
   argv.push_back(nullptr);
 
-  boost::asio::readable_pipe rout(ex), rerr(ex);
-  bp::error_code ec;
   // Flush our own stdio first: a failed exec exits the forked child through exit().
   std::fflush(nullptr);
+  ChildSetup setup{req.cwd, req.tty, argv.data(), envp.data()};
+  bp::error_code ec;
+  using boost::asio::posix::stream_descriptor;
+  if (req.tty) {
+    std::string err;
+    os::PtyPair pty = os::open_pty(req.columns, req.rows, err);
+    if (!pty.master) {
+      out.error = err;
+      return out;
+    }
+    int s = pty.slave.get();
+    bp::posix::default_launcher launcher;
+    bp::process proc = launcher(ex, ec, exe, std::vector<std::string>{}, bp::process_stdio{s, s, s}, setup);
+    if (ec) {
+      out.error = launch_error(ec, req.argv[0]);
+      return out;
+    }
+    // The slave closes here: once the child's group has closed it too, reading the
+    // master ends (EIO) and the stream is complete.
+    // Writing, reading and resizing each get their own descriptor of the master, so
+    // closing the input at a stop leaves the reading alone. (A failed dup: no input.)
+    int in = ::fcntl(pty.master.get(), F_DUPFD_CLOEXEC, 3);
+    UniqueFd control(::fcntl(pty.master.get(), F_DUPFD_CLOEXEC, 3));
+    out.child = std::unique_ptr<Spawned>(new Spawned{std::move(proc),
+                                                     in >= 0 ? stream_descriptor(ex, in) : stream_descriptor(ex),
+                                                     stream_descriptor(ex, pty.master.release()),
+                                                     stream_descriptor(ex), std::move(control)});
+    return out;
+  }
+  // Stdin is a pipe whose write end the server keeps open for the life of the child:
+  // programs that end at end of input (watchers) keep running (InputFeed).
+  boost::asio::writable_pipe win(ex);
+  boost::asio::readable_pipe rout(ex), rerr(ex);
   bp::posix::default_launcher launcher;
-  bp::process proc = launcher(ex, ec, exe, std::vector<std::string>{}, bp::process_stdio{nullptr, rout, rerr},
-                              ChildSetup{req.cwd, argv.data(), envp.data()});
+  bp::process proc = launcher(ex, ec, exe, std::vector<std::string>{}, bp::process_stdio{win, rout, rerr}, setup);
   if (ec) {
-    out.error = (ec == std::errc::permission_denied ? "Permission denied: " : "Cannot start " + req.argv[0] + ": ") +
-                (ec == std::errc::permission_denied ? req.argv[0] : ec.message());
+    out.error = launch_error(ec, req.argv[0]);
     return out;
   }
   // Our side reads by readiness plus non-blocking read(), so no bytes ever sit
   // inside a pending asynchronous operation (see OutputPump).
-  int fds[2] = {rout.release(), rerr.release()};
+  int fds[3] = {win.release(), rout.release(), rerr.release()};
   for (int fd : fds) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-  out.child = std::unique_ptr<Spawned>(new Spawned{std::move(proc), boost::asio::posix::stream_descriptor(ex, fds[0]),
-                                                   boost::asio::posix::stream_descriptor(ex, fds[1])});
+  out.child = std::unique_ptr<Spawned>(new Spawned{std::move(proc), stream_descriptor(ex, fds[0]),
+                                                   stream_descriptor(ex, fds[1]), stream_descriptor(ex, fds[2]),
+                                                   UniqueFd()});
   return out;
 }
 

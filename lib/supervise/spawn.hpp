@@ -1,5 +1,6 @@
 // Starting a child: checks that make failures clear errors, then fork+exec through
-// Boost.Process v2 in a new session, stdin from /dev/null, stdout/stderr on pipes.
+// Boost.Process v2 in a new session, stdin, stdout and stderr on pipes, or all
+// three on a pseudo-terminal that is the session's controlling terminal (`tty`).
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -13,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "core/unique_fd.hpp"
+
 namespace pp {
 
 using EnvOverlay = std::map<std::string, std::string>;
@@ -21,12 +24,17 @@ struct SpawnRequest {
   std::vector<std::string> argv;  // argv[0] is the program as the user wrote it
   std::string cwd;                // absolute
   EnvOverlay env;                 // laid over the server's own environment
+  bool tty = false;               // on a pseudo-terminal; TERM=xterm-256color unless `env` sets TERM
+  unsigned short columns = 200, rows = 50;  // its window size (tty only)
 };
 
-// The child and the read ends of its stdout/stderr pipes (non-blocking).
+// The child, the write end of its stdin pipe and the read ends of its stdout/stderr
+// pipes (all non-blocking). With a tty, `in` and `out` are the PTY master (two
+// descriptors of it), `err` is closed, and `tty` is a third, for resizing.
 struct Spawned {
   boost::process::v2::process proc;
-  boost::asio::posix::stream_descriptor out, err;
+  boost::asio::posix::stream_descriptor in, out, err;
+  UniqueFd tty;
 };
 
 struct SpawnOutcome {

@@ -38,6 +38,10 @@ json::object to_json(const SavedProcess& p) {
           {"log_stdout", p.logs.stdout_path},
           {"log_stderr", p.logs.stderr_path},
           {"log_combined", p.logs.combined_path},
+          {"log_tty", p.logs.tty_path.empty() ? json::value(nullptr) : json::value(p.logs.tty_path)},
+          {"tty", p.spec.tty},
+          {"columns", p.spec.columns},
+          {"rows", p.spec.rows},
           {"restarts", p.restarts}};
 }
 
@@ -90,6 +94,14 @@ SavedProcess process_from(const json::object& o) {
   p.logs.stderr_path = text(o, "log_stderr");
   p.logs.combined_path = text(o, "log_combined");
   p.restarts = number<int>(o, "restarts");
+  // Absent in files written before PTY mode: a process on pipes.
+  if (auto* tty = o.if_contains("tty")) {
+    if (!tty->is_bool()) throw std::runtime_error("'tty' is not a boolean");
+    p.spec.tty = tty->as_bool();
+    p.spec.columns = number<unsigned short>(o, "columns");
+    p.spec.rows = number<unsigned short>(o, "rows");
+    if (auto* log = o.if_contains("log_tty"); log && log->is_string()) p.logs.tty_path = std::string(log->as_string());
+  }
   return p;
 }
 

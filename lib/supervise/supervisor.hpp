@@ -52,6 +52,16 @@ class Supervisor {
   // ended one (found by the crash fallback of find()) is simply started again.
   boost::asio::awaitable<CtrlOutcome> restart(const Target& t, std::shared_ptr<LineWatcher> watcher = nullptr);
 
+  // Writes `text` to the stdin of the process `t` names, without blocking
+  // (InputFeed). An error when it has ended, is a left-over, closed its input, or
+  // has not read the input already waiting. `watcher`, when given, is attached
+  // before the write, so it sees every line that follows.
+  CtrlOutcome input(const Target& t, std::string_view text, std::shared_ptr<LineWatcher> watcher = nullptr);
+  // The window size of the PTY of the process `t` names (Instance::resize).
+  CtrlOutcome resize(const Target& t, unsigned short columns, unsigned short rows);
+  // Sends `sig` to the group of the running process `t` names.
+  CtrlOutcome signal(const Target& t, int sig);
+
   struct Found {
     std::shared_ptr<Process> process;
     std::string error;
@@ -84,6 +94,8 @@ class Supervisor {
   const StopTimings& timings() const { return timings_; }
 
  private:
+  // The running instance of this server that `t` names, or null with `error` set.
+  Instance* running_instance(const Target& t, CtrlOutcome& error) const;
   Instance::Started launch(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher);
   void ended(Instance& inst);
   void trim_ended();

@@ -31,7 +31,9 @@ std::string valid_value(const CLI::Option& o) {
                                                             {"--stream", "stdout"},
                                                             {"--pid", "1"},
                                                             {"--since-time", "2025-07-06T14:30:00Z"},
-                                                            {"--before-time", "2025-07-06T14:30:00Z"}};
+                                                            {"--before-time", "2025-07-06T14:30:00Z"},
+                                                            {"--columns", "120"},
+                                                            {"--rows", "40"}};
   auto it = values.find(o.get_name());
   return it == values.end() ? "x" : it->second;
 }
@@ -55,7 +57,7 @@ TEST(CommandLine, TheSubcommandsAreCli11sAndTheDocumentedOnes) {
   }
   // docs/cli.md#implicit-subcommands lists them; any other first word is a program.
   EXPECT_EQ(names, (std::set<std::string>{"serve", "run", "start", "stop", "restart", "ctrl", "list", "ls", "output",
-                                          "shutdown"}));
+                                          "input", "shutdown", "mcp"}));
   for (const auto& name : names) {
     EXPECT_NE(find_subcommand(cl->app, name), nullptr) << name;
     EXPECT_EQ(rewrite_argv(cl->app, {name, "x"}), (Words{name, "x"})) << name;

@@ -54,8 +54,48 @@ TEST_F(PreparedCallTest, WaitForOnStopIsAUsageError) {
   r.words = {"web"};
   r.wait_for = "ready";
   PreparedCall c = prepare_call(g, r);
-  EXPECT_EQ(c.usage_error, "--wait-for applies to start and restart only");
+  EXPECT_EQ(c.usage_error, "--wait-for applies to start, restart and input only");
   EXPECT_EQ(c.tool, "");
+}
+
+TEST_F(PreparedCallTest, InputSendsTheLastWordAsTextToTheTarget) {
+  ToolRequest r;
+  r.command = "input";
+  r.words = {"flutter run", "r"};
+  r.wait_for = "Reloaded";
+  PreparedCall c = prepare_call(g, r);
+  ASSERT_EQ(c.usage_error, "");
+  EXPECT_EQ(c.tool, "ctrl");
+  EXPECT_EQ(c.args.at("action"), "input");
+  EXPECT_EQ(c.args.at("command_or_label"), "flutter run");
+  EXPECT_EQ(c.args.at("text"), "r");
+  EXPECT_EQ(c.args.at("wait_for"), "Reloaded");
+  r.words = {"42"};
+  EXPECT_NE(prepare_call(g, r).usage_error, "");
+}
+
+TEST_F(PreparedCallTest, TtyAndItsSizeGoWithStart) {
+  ToolRequest r = start({"vite"});
+  r.tty = true;
+  r.columns = 100;
+  PreparedCall c = prepare_call(g, r);
+  ASSERT_EQ(c.usage_error, "");
+  EXPECT_EQ(c.args.at("tty"), true);
+  EXPECT_EQ(c.args.at("columns"), 100);
+  EXPECT_FALSE(c.args.contains("rows"));
+  r.tty = false;
+  EXPECT_EQ(prepare_call(g, r).usage_error, "--columns and --rows go with --tty");
+}
+
+TEST_F(PreparedCallTest, RawOutputSendsNoStream) {
+  ToolRequest r;
+  r.command = "output";
+  r.words = {"web"};
+  r.raw = true;
+  PreparedCall c = prepare_call(g, r);
+  ASSERT_EQ(c.usage_error, "");
+  EXPECT_EQ(c.args.at("raw"), true);
+  EXPECT_FALSE(c.args.contains("stream"));
 }
 
 }  // namespace

@@ -85,6 +85,8 @@ TEST(LogPathsFor, NamesThreeFilesAfterPidAndEscapedCommand) {
   EXPECT_EQ(p.stdout_path, "/data/process_logs/1234.npm_run_dev.stdout");
   EXPECT_EQ(p.stderr_path, "/data/process_logs/1234.npm_run_dev.stderr");
   EXPECT_EQ(p.combined_path, "/data/process_logs/1234.npm_run_dev.combined");
+  EXPECT_EQ(p.tty_path, "");
+  EXPECT_EQ(with_tty_path(p).tty_path, "/data/process_logs/1234.npm_run_dev.tty");
 }
 
 TEST(LogPathsFor, EachStreamNamesItsFile) {
@@ -128,8 +130,9 @@ TEST(LogNames, ServerLogPath) {
 }
 
 TEST(LogNames, ProcessLogsAndTheirBackupsAreRecognised) {
-  for (const auto& p : {log_paths_for("/d", 42, {"npm", "run", "dev"}), log_paths_for("/d", 7, {"!!"})})
-    for (const std::string& path : {p.stdout_path, p.stderr_path, p.combined_path}) {
+  for (const auto& p :
+       {with_tty_path(log_paths_for("/d", 42, {"npm", "run", "dev"})), with_tty_path(log_paths_for("/d", 7, {"!!"}))})
+    for (const std::string& path : {p.stdout_path, p.stderr_path, p.combined_path, p.tty_path}) {
       std::string name = path.substr(3);
       EXPECT_TRUE(is_process_log_name(name)) << name;
       EXPECT_TRUE(is_process_log_name(name + ".1")) << name;

@@ -206,7 +206,7 @@ TEST_F(Cli, UsageErrorsExitTwo) {
   EXPECT_EQ(r.err, "persistproc: --port 0 only makes sense with serve\n");
   r = s.cli({"ctrl", "--wait-for", "ready", "stop", "web"});
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_EQ(r.err, "persistproc ctrl: --wait-for applies to start and restart only\n");
+  EXPECT_EQ(r.err, "persistproc ctrl: --wait-for applies to start, restart and input only\n");
   r = s.cli({"ctrl", "stop", "--force", "web"});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_EQ(r.err, "persistproc ctrl: options go before the action: ctrl [options] stop TARGET (got --force after "
@@ -291,6 +291,29 @@ TEST(CliList, TextShowsPortsAndMemoryOfARunningProcess) {
   auto l = s.cli({"list"});
   EXPECT_NE(l.out.find("\n  Ports: " + port + "\n  Memory: "), std::string::npos) << l.out;
   EXPECT_NE(l.out.find(" MiB\n"), std::string::npos) << l.out;
+}
+
+TEST_F(Cli, InputReachesTheProcess) {
+  int pid = start({"out:ready", "readline"}, {"--label", "repl"});
+  await_line("ready");
+  auto r = s.cli({"input", "--wait-for", "^read: hi$", "repl", "hi\n"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("Sent to process with PID: " + std::to_string(pid)), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("read: hi"), std::string::npos) << r.out;
+  r = s.cli({"input", "repl"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+}
+
+TEST_F(Cli, TtyStartAndRawOutput) {
+  // "\e[32mgreen\e[0m"
+  start({"isatty", "hex:1b5b33326d677265656e1b5b306d0a", "out:ready", "pause"}, {"--tty", "--label", "tui"});
+  await_line("ready");
+  auto plain = s.cli({"output", "--stream", "stdout", "tui"});
+  EXPECT_NE(plain.out.find(" isatty 111\n"), std::string::npos) << plain.out;
+  EXPECT_NE(plain.out.find(" green\n"), std::string::npos) << plain.out;
+  auto raw = s.cli({"output", "--raw", "tui"});
+  EXPECT_EQ(raw.exit_code, 0) << raw.err;
+  EXPECT_NE(raw.out.find("\x1b[32mgreen"), std::string::npos) << raw.out;
 }
 
 }  // namespace

@@ -155,6 +155,26 @@ TEST_F(CrashRecovery, RestoreStartsThemAgainWithTheirLabelCwdAndEnvironment) {
   EXPECT_TRUE(state.at("processes").as_array().empty());
 }
 
+TEST_F(CrashRecovery, RestoreKeepsTheTerminalAndItsSize) {
+  {
+    Server first(Server::OnDataDir(data), {"-q"});
+    start(first, {"--label", "tui", "--tty", "--columns", "77", "--rows", "22", kHelper, "ready", "pause"});
+    first.crash();
+  }
+  Server second(Server::OnDataDir(data), {"-q", "--restore"});
+  json::object fresh;
+  for (const auto& [pid, p] : listed(second))
+    if (str(p, "status") == "running") fresh = p;
+  ASSERT_FALSE(fresh.empty());
+  EXPECT_TRUE(fresh.at("tty").as_bool());
+  EXPECT_TRUE(fresh.at("log_tty").is_string());
+  auto state = json::parse(read_file(data.path() + "/state.json")).as_object();
+  auto saved = state.at("processes").as_array().at(0).as_object();
+  EXPECT_TRUE(saved.at("tty").as_bool());
+  EXPECT_EQ(saved.at("columns").as_int64(), 77);
+  EXPECT_EQ(saved.at("rows").as_int64(), 22);
+}
+
 // Issue reproduction: a crashed server its parent had not reaped yet (a zombie)
 // was taken to "still run", so --restore left its processes running, untracked.
 TEST_F(CrashRecovery, AZombieServerCountsAsEnded) {

@@ -9,8 +9,10 @@
 //   exit:CODE  kill-self:SIG  pause   end now / by a signal / wait for a signal forever
 //   usr1:TEXT     from now on, print TEXT as a line on every SIGUSR1
 //   usr1-lines:N  from now on, print the next N numbered lines ("line K", counting on) on every SIGUSR1
+//   close-stdin   close descriptor 0
 //   stdin-mode    print "stdin blocking" or "stdin non-blocking"
 //   copy-stdin    copy stdin to stdout until end of input
+//   isatty winsize winch readline   terminals and input: see terminal_actions.hpp
 //   listen        listen on an ephemeral TCP port of 127.0.0.1, print "listening on <port>"
 //   fork-listen   the same in a forked grandchild that then waits forever
 //   fds           print "fds:" and the numbers of this process's open descriptors
@@ -29,6 +31,8 @@
 #include <cstring>
 #include <ctime>
 #include <string>
+
+#include "helper/terminal_actions.hpp"
 
 namespace {
 
@@ -192,6 +196,9 @@ int main(int argc, char** argv) {
       char buf[4096];
       ssize_t n;
       while ((n = ::read(0, buf, sizeof buf)) > 0) write_all(1, std::string(buf, static_cast<std::size_t>(n)));
+    } else if (pp::test::terminal_action(verb)) {  // done
+    } else if (verb == "close-stdin") {
+      ::close(0);
     } else if (verb == "stdin-mode") {
       write_all(1, (::fcntl(0, F_GETFL) & O_NONBLOCK) ? "stdin non-blocking\n" : "stdin blocking\n");
     } else if (verb == "usr1") {

@@ -17,6 +17,8 @@ function fail(message) {
 }
 
 const stdio = url.startsWith("stdio:");
+// Each run has a label of its own: the stdio run talks to a server an HTTP run used before.
+const label = stdio ? "sdk-test-stdio" : "sdk-test";
 let transport;
 if (stdio) {
   const [, bin, port, dataDir] = url.split(":");
@@ -89,11 +91,11 @@ const started = await call("ctrl", {
   action: "start",
   command_or_label: `${helper} out:hello-from-the-sdk pause`,
   working_directory: cwd,
-  label: "sdk-test",
+  label: label,
 });
 if (!Number.isInteger(started.pid)) fail(`start: ${JSON.stringify(started)}`);
 
-const listed = await call("list", { command_or_label: "sdk-test" });
+const listed = await call("list", { command_or_label: label });
 if (listed.processes.length !== 1 || listed.processes[0].status !== "running") fail(`list: ${JSON.stringify(listed)}`);
 
 // stop returns once the process has exited and its log is complete.
@@ -102,7 +104,7 @@ if (stopped.exit_code !== -15) fail(`stop: ${JSON.stringify(stopped)}`);
 
 try {
   const exited = await awaitEvent((d) => d.event === "exited" && d.pid === started.pid, "exited");
-  if (exited.exit_code !== -15 || exited.label !== "sdk-test") fail(`exited notification: ${JSON.stringify(exited)}`);
+  if (exited.exit_code !== -15 || exited.label !== label) fail(`exited notification: ${JSON.stringify(exited)}`);
   await awaitEvent((d) => d.event === "started" && d.pid === started.pid, "started");
 } catch (e) {
   fail(String(e));

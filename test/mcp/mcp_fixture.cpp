@@ -2,6 +2,7 @@
 
 #include "mcp/lifecycle_notes.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include "core/shell_words.hpp"
@@ -9,6 +10,8 @@
 namespace pp::test {
 
 void McpFixture::SetUp() {
+  // As the server does (serve.cpp): input to a process that closed its stdin is EPIPE, not death.
+  ::signal(SIGPIPE, SIG_IGN);
   // A short grace period keeps the TERM-ignoring cases quick; the 8 s default is
   // exercised end to end.
   sup = std::make_unique<Supervisor>(ioc.get_executor(), dir.path(), StopTimings{300ms, 5s});

@@ -125,7 +125,7 @@ TEST_F(WaitFor, WaitOptionsAreCheckedLikeOtherArguments) {
   auto bad = call_raw("ctrl", {{"action", "stop"}, {"pid", 1}, {"wait_for", "x"}});
   EXPECT_EQ(bad.at("isError"), true);
   EXPECT_EQ(bad.at("structuredContent").at("error"),
-            std::string("Invalid arguments: 'wait_for' applies to start and restart only"));
+            std::string("Invalid arguments: 'wait_for' applies to start, restart and input only"));
   bad = call_raw("ctrl", {{"action", "start"}, {"command_or_label", "true"}, {"working_directory", dir.path()},
                           {"wait_for", "x"}, {"wait_timeout", 601}});
   EXPECT_EQ(bad.at("structuredContent").at("error"),

@@ -42,6 +42,10 @@ void expect_same(const SavedProcess& a, const SavedProcess& b) {
   EXPECT_EQ(a.logs.stdout_path, b.logs.stdout_path);
   EXPECT_EQ(a.logs.stderr_path, b.logs.stderr_path);
   EXPECT_EQ(a.logs.combined_path, b.logs.combined_path);
+  EXPECT_EQ(a.logs.tty_path, b.logs.tty_path);
+  EXPECT_EQ(a.spec.tty, b.spec.tty);
+  EXPECT_EQ(a.spec.columns, b.spec.columns);
+  EXPECT_EQ(a.spec.rows, b.spec.rows);
   EXPECT_EQ(a.restarts, b.restarts);
 }
 
@@ -53,6 +57,11 @@ TEST(StateFile, WriteThenReadGivesBackEveryField) {
   s.server_start_ticks = 123456789;
   s.boot_id = current_boot_id();
   s.processes = {sample(100, dir.path()), sample(200, dir.path())};
+  // The second on a terminal: tty, its size and its raw log come back too.
+  s.processes[1].spec.tty = true;
+  s.processes[1].spec.columns = 132;
+  s.processes[1].spec.rows = 43;
+  s.processes[1].logs = with_tty_path(s.processes[1].logs);
   ASSERT_EQ(write_state(path, s), "");
 
   LoadedState back = read_state(path);
@@ -116,6 +125,11 @@ TEST(StateFile, ABadEntryIsSkippedAndTheOthersKept) {
   std::string path = dir.path() + "/state.json";
   SavedState s;
   s.processes = {sample(100, dir.path()), sample(200, dir.path())};
+  // The second on a terminal: tty, its size and its raw log come back too.
+  s.processes[1].spec.tty = true;
+  s.processes[1].spec.columns = 132;
+  s.processes[1].spec.rows = 43;
+  s.processes[1].logs = with_tty_path(s.processes[1].logs);
   ASSERT_EQ(write_state(path, s), "");
   std::string body = test::read_file(path);
   auto at = body.find("\"pid\":100");

@@ -1,0 +1,93 @@
+#include "supervise/raw_log.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include "core/log_paths.hpp"
+#include "core/posix_io.hpp"
+#include "core/unique_fd.hpp"
+#include "core/utf8.hpp"
+
+namespace pp {
+
+std::string RawLog::open(const std::string& path) {
+  close();
+  fd_ = open_fresh(path);
+  if (fd_ < 0) return "cannot open log file " + path + ": " + std::strerror(errno);
+  ::unlink(backup_path(path).c_str());
+  path_ = path;
+  size_ = 0;
+  return "";
+}
+
+void RawLog::close() {
+  if (fd_ < 0) return;
+  flush();
+  ::close(fd_);
+  fd_ = -1;
+}
+
+void RawLog::append(std::string_view bytes) {
+  if (fd_ < 0) return;
+  std::uint64_t offset = size_ + buf_.size();
+  if (offset > 0 && bytes.size() > max_size_ - std::min<std::uint64_t>(offset, max_size_)) rotate();
+  buf_.append(bytes);
+}
+
+void RawLog::rotate() {
+  flush();
+  bool moved = ::rename(path_.c_str(), backup_path(path_).c_str()) == 0;
+  if (!moved && errno != ENOENT) return;
+  int fd = open_fresh(path_);
+  if (fd < 0) return;  // keep writing the current one (or the renamed one): nothing is lost
+  ::close(fd_);
+  fd_ = fd;
+  size_ = 0;
+}
+
+void RawLog::flush() {
+  if (fd_ >= 0) size_ += write_all(fd_, buf_);
+  buf_.clear();
+}
+
+ReadResult read_raw_tail(const std::string& path, std::uint64_t lines) {
+  ReadResult r;
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  struct stat st {};
+  if (!fd || ::fstat(fd.get(), &st) != 0) {
+    r.error = "Cannot read " + path + ": " + std::strerror(errno);
+    return r;
+  }
+  auto size = static_cast<std::uint64_t>(st.st_size);
+  std::uint64_t from = size > kRawTailBytes ? size - kRawTailBytes : 0;
+  std::string tail(size - from, '\0');
+  tail.resize(pread_full(fd.get(), tail.data(), tail.size(), from));
+  std::string_view rest = tail;
+  if (from > 0) {  // the first line of the window is cut: leave it out
+    auto nl = rest.find('\n');
+    rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
+  }
+  std::vector<std::string_view> all;
+  while (!rest.empty()) {
+    auto nl = rest.find('\n');
+    std::size_t len = nl == std::string_view::npos ? rest.size() : nl + 1;
+    all.push_back(rest.substr(0, len));
+    rest.remove_prefix(len);
+  }
+  std::size_t first = all.size() > lines ? all.size() - static_cast<std::size_t>(lines) : 0;
+  r.lines_before = first;
+  for (std::size_t i = first; i < all.size(); ++i) {
+    std::string line;
+    append_valid_utf8(line, all[i]);
+    r.lines.push_back(std::move(line));
+  }
+  return r;
+}
+
+}  // namespace pp
