@@ -18,6 +18,8 @@
 #include <sstream>
 #include <string_view>
 
+#include "core/eintr.hpp"
+
 namespace pp {
 
 namespace {
@@ -70,8 +72,7 @@ bool diag_listening(int family, ListeningSockets& out) {
   alignas(nlmsghdr) char buf[32 * 1024];
   bool ok = false, done = false;
   while (!done) {
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n < 0 && errno == EINTR) continue;
+    ssize_t n = retry_eintr([&] { return ::recv(fd, buf, sizeof buf, 0); });
     if (n <= 0) break;
     int left = static_cast<int>(n);
     for (auto* h = reinterpret_cast<nlmsghdr*>(buf); NLMSG_OK(h, left); h = NLMSG_NEXT(h, left)) {

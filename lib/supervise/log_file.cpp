@@ -14,23 +14,11 @@
 
 namespace pp {
 
-// Private (0600): programs print secrets, and log files get copied out of the
-// private data directory. fchmod too, for a file that existed with another mode.
-int open_fresh(const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
-  if (fd >= 0) ::fchmod(fd, 0600);
-  return fd;
-}
-
 LogFile::~LogFile() { close(); }
 
 std::string LogFile::open(const std::string& path) {
   close();
-  fd_ = open_fresh(path);
-  if (fd_ < 0) return "cannot open log file " + path + ": " + std::strerror(errno);
-  // A backup of an earlier log with this name (a reused pid) is not this log's past.
-  ::unlink(backup_path(path).c_str());
-  path_ = path;
+  if (std::string err = file_.open(path); !err.empty()) return err;
   index_ = {};
   backup_ = {};
   has_backup_ = false;
@@ -40,14 +28,13 @@ std::string LogFile::open(const std::string& path) {
 }
 
 void LogFile::close() {
-  if (fd_ < 0) return;
+  if (!file_.is_open()) return;
   flush();
-  ::close(fd_);
-  fd_ = -1;
+  file_.close();
 }
 
 void LogFile::append(Millis stamp, std::string_view text) {
-  if (fd_ < 0) return;  // closed: the index must keep describing the file exactly
+  if (!file_.is_open()) return;  // closed: the index must keep describing the file exactly
   // The line's size as written: a newline inside the text becomes the two characters \n.
   bool has_newline = text.find('\n') != std::string_view::npos;
   std::uint64_t line_size = kStampLen + 1 + text.size() + 1 +
@@ -88,25 +75,14 @@ void LogFile::append(Millis stamp, std::string_view text) {
 
 void LogFile::rotate() {
   flush();  // the backup must be complete: a follower reads it to its end, then moves on
-  std::string backup = backup_path(path_);
-  bool moved = ::rename(path_.c_str(), backup.c_str()) == 0;
-  // Someone removed the file under us: start a fresh one rather than grow a deleted one.
-  if (!moved && errno != ENOENT) return;
-  int fd = open_fresh(path_);
-  if (fd < 0) {
-    if (moved) {
-      ::rename(backup.c_str(), path_.c_str());  // keep writing where we were
-      has_backup_ = false;                      // the old backup was replaced, then moved back
-    }
-    return;
-  }
-  ::close(fd_);
-  fd_ = fd;
-  if (moved) {
-    backup_ = std::move(index_);
-    has_backup_ = true;
-  } else {
-    has_backup_ = false;
+  switch (file_.rotate()) {
+    case LogTarget::Rotation::kept: return;
+    case LogTarget::Rotation::kept_backup_lost: has_backup_ = false; return;
+    case LogTarget::Rotation::fresh_with_backup:
+      backup_ = std::move(index_);
+      has_backup_ = true;
+      break;
+    case LogTarget::Rotation::fresh_without_backup: has_backup_ = false; break;
   }
   index_ = {};
   next_checkpoint_ = 0;
@@ -115,7 +91,7 @@ void LogFile::rotate() {
 
 void LogFile::flush() {
   // Disk full or similar: the index below still counts what was asked, see size.
-  std::size_t done = fd_ >= 0 ? write_all(fd_, buf_) : 0;
+  std::size_t done = file_.write(buf_);
   index_.size += done;
   buf_.clear();
 }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/timestamp.hpp"
+#include "supervise/log_target.hpp"
 
 namespace pp {
 
@@ -25,9 +26,6 @@ struct LogIndex {
   std::uint64_t size = 0;               // bytes written so far
 };
 
-// Creates (truncates) a private (0600) log file for appending; -1 with errno on failure.
-int open_fresh(const std::string& path);
-
 class LogFile {
  public:
   static constexpr std::uint64_t kCheckpointBytes = 64 * 1024;
@@ -42,8 +40,8 @@ class LogFile {
   // same name; returns an error message or "".
   std::string open(const std::string& path);
   void close();
-  bool is_open() const { return fd_ >= 0; }
-  const std::string& path() const { return path_; }
+  bool is_open() const { return file_.is_open(); }
+  const std::string& path() const { return file_.path(); }
   const LogIndex& index() const { return index_; }
   // The index of the `.1` backup, when this writer made one (else null).
   const LogIndex* backup_index() const { return has_backup_ ? &backup_ : nullptr; }
@@ -66,8 +64,7 @@ class LogFile {
   // current file stays in use (nothing is lost, the cap is only exceeded).
   void rotate();
 
-  int fd_ = -1;
-  std::string path_;
+  LogTarget file_;
   std::string buf_;
   LogIndex index_;
   LogIndex backup_;

@@ -18,23 +18,19 @@ namespace pp {
 
 std::string RawLog::open(const std::string& path) {
   close();
-  fd_ = open_fresh(path);
-  if (fd_ < 0) return "cannot open log file " + path + ": " + std::strerror(errno);
-  ::unlink(backup_path(path).c_str());
-  path_ = path;
+  if (std::string err = file_.open(path); !err.empty()) return err;
   size_ = 0;
   return "";
 }
 
 void RawLog::close() {
-  if (fd_ < 0) return;
+  if (!file_.is_open()) return;
   flush();
-  ::close(fd_);
-  fd_ = -1;
+  file_.close();
 }
 
 void RawLog::append(std::string_view bytes) {
-  if (fd_ < 0) return;
+  if (!file_.is_open()) return;
   std::uint64_t offset = size_ + buf_.size();
   if (offset > 0 && bytes.size() > max_size_ - std::min<std::uint64_t>(offset, max_size_)) rotate();
   buf_.append(bytes);
@@ -42,17 +38,12 @@ void RawLog::append(std::string_view bytes) {
 
 void RawLog::rotate() {
   flush();
-  bool moved = ::rename(path_.c_str(), backup_path(path_).c_str()) == 0;
-  if (!moved && errno != ENOENT) return;
-  int fd = open_fresh(path_);
-  if (fd < 0) return;  // keep writing the current one (or the renamed one): nothing is lost
-  ::close(fd_);
-  fd_ = fd;
-  size_ = 0;
+  auto r = file_.rotate();
+  if (r == LogTarget::Rotation::fresh_with_backup || r == LogTarget::Rotation::fresh_without_backup) size_ = 0;
 }
 
 void RawLog::flush() {
-  if (fd_ >= 0) size_ += write_all(fd_, buf_);
+  size_ += file_.write(buf_);
   buf_.clear();
 }
 

@@ -22,7 +22,7 @@ class RawLog {
   // Creates (truncates) the file and removes an old backup; an error message or "".
   std::string open(const std::string& path);
   void close();
-  bool is_open() const { return fd_ >= 0; }
+  bool is_open() const { return file_.is_open(); }
   void set_max_size(std::uint64_t bytes) { max_size_ = bytes; }
 
   // Buffers `bytes`; flush() writes them.
@@ -32,8 +32,7 @@ class RawLog {
  private:
   void rotate();
 
-  int fd_ = -1;
-  std::string path_;
+  LogTarget file_;
   std::string buf_;
   std::uint64_t size_ = 0;
   std::uint64_t max_size_ = LogFile::kNoLimit;
