@@ -13,6 +13,7 @@
 #include <boost/json/serialize.hpp>
 #include <cstdio>
 #include <istream>
+#include <optional>
 
 #include "core/event.hpp"
 #include "core/exit_codes.hpp"
@@ -33,23 +34,33 @@ void note(const std::string& text) {
   write_all(2, line);
 }
 
-// A JSON-RPC error for the request `body` (when it has an id), for failures that
-// never reached the MCP layer: no server, a refused token, a broken connection.
-std::string error_for(std::string_view body, const std::string& message) {
+// What the bridge needs to know of a message from stdin, from one parse: whether
+// it starts the session, and the id an error answer must carry (none for a
+// notification, which gets no answer).
+struct Peek {
+  bool initialize = false;
+  std::optional<json::value> id;
+};
+
+Peek peek(std::string_view body) {
+  Peek p;
   boost::system::error_code ec;
   json::value v = json::parse(body, ec);
-  if (ec || !v.is_object() || !v.as_object().contains("id")) return "";  // a notification: nothing to answer
-  return json::serialize(json::object{{"jsonrpc", "2.0"},
-                                      {"id", v.as_object().at("id")},
-                                      {"error", {{"code", -32000}, {"message", "persistproc server: " + message}}}});
+  if (ec || !v.is_object()) return p;
+  const auto& o = v.as_object();
+  auto* m = o.if_contains("method");
+  p.initialize = m && m->is_string() && m->as_string() == "initialize";
+  if (auto* id = o.if_contains("id")) p.id = *id;
+  return p;
 }
 
-bool is_initialize(std::string_view body) {
-  boost::system::error_code ec;
-  json::value v = json::parse(body, ec);
-  if (ec || !v.is_object()) return false;
-  auto* m = v.as_object().if_contains("method");
-  return m && m->is_string() && m->as_string() == "initialize";
+// A JSON-RPC error for failures that never reached the MCP layer: no server, a
+// refused token, a broken connection. "" for a notification.
+std::string error_for(const Peek& p, const std::string& message) {
+  if (!p.id) return "";
+  return json::serialize(json::object{{"jsonrpc", "2.0"},
+                                      {"id", *p.id},
+                                      {"error", {{"code", -32000}, {"message", "persistproc server: " + message}}}});
 }
 
 class Bridge {
@@ -103,12 +114,13 @@ class Bridge {
   // One message from stdin to the server, its answer to stdout. Each runs on its
   // own connection, so a slow call (a stop waits up to 10 s) holds up no other.
   asio::awaitable<void> forward(std::string body) {
+    Peek msg = peek(body);
     beast::tcp_stream s(ioc_);
     if (!co_await connect(s)) {
-      emit(error_for(body, "no server on port " + std::to_string(o_.endpoint.port)));
+      emit(error_for(msg, "no server on port " + std::to_string(o_.endpoint.port)));
       co_return;
     }
-    bool init = is_initialize(body);
+    bool init = msg.initialize;
     auto req = request(bh::verb::post, body);
     auto [wec, wn] = co_await bh::async_write(s, req, asio::as_tuple(asio::use_awaitable));
     beast::flat_buffer buf;
@@ -116,12 +128,12 @@ class Bridge {
     parser.body_limit(256 * 1024 * 1024);
     auto [rec, rn] = co_await bh::async_read(s, buf, parser, asio::as_tuple(asio::use_awaitable));
     if (wec || rec) {
-      emit(error_for(body, "no answer (" + (wec ? wec : rec).message() + ")"));
+      emit(error_for(msg, "no answer (" + (wec ? wec : rec).message() + ")"));
       co_return;
     }
     auto res = parser.release();
     if (res.result() == bh::status::unauthorized) {
-      emit(error_for(body, "the token was refused or is missing (" + res.body() + ")"));
+      emit(error_for(msg, "the token was refused or is missing (" + res.body() + ")"));
       co_return;
     }
     if (init && res.result() == bh::status::ok) {
@@ -139,7 +151,7 @@ class Bridge {
     if (res[bh::field::content_type].starts_with("application/json")) {
       emit(res.body());
     } else {
-      emit(error_for(body, "HTTP " + std::to_string(res.result_int()) + ": " + res.body()));
+      emit(error_for(msg, "HTTP " + std::to_string(res.result_int()) + ": " + res.body()));
     }
   }
 

@@ -39,13 +39,6 @@ std::map<int, json::object> listed(const Server& s) {
   return out;
 }
 
-std::string boot_id() {
-  std::ifstream in("/proc/sys/kernel/random/boot_id");
-  std::string id;
-  std::getline(in, id);
-  return id;
-}
-
 class CrashRecovery : public ::testing::Test {
  protected:
   // Starts the helper with `actions` in the first server; returns the start result
@@ -222,7 +215,7 @@ TEST_F(CrashRecovery, ARecycledPidIsNeverSignalled) {
   json::object state{{"version", 1},
                      {"server_pid", 0},
                      {"server_start_ticks", 0},
-                     {"boot_id", boot_id()},
+                     {"boot_id", current_boot_id()},
                      {"processes", json::array{entry}}};
   std::ofstream(data.path() + "/state.json") << json::serialize(state);
 
