@@ -192,10 +192,8 @@ SpawnOutcome spawn_child(const boost::asio::any_io_executor& ex, const SpawnRequ
     out.error = launch_error(ec, req.argv[0]);
     return out;
   }
-  // Our side reads by readiness plus non-blocking read(), so no bytes ever sit
-  // inside a pending asynchronous operation (see OutputPump).
+  // OutputPump and InputFeed make their descriptors non-blocking themselves.
   int fds[3] = {win.release(), rout.release(), rerr.release()};
-  for (int fd : fds) ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
   out.child = std::unique_ptr<Spawned>(new Spawned{std::move(proc), stream_descriptor(ex, fds[0]),
                                                    stream_descriptor(ex, fds[1]), stream_descriptor(ex, fds[2]),
                                                    UniqueFd()});
