@@ -80,7 +80,11 @@ void define_run(CommandLine& cl) {
                   "What Ctrl+C does: ask, stop or detach (ask without a terminal: detach)")
       ->capture_default_str()
       ->check(CLI::IsMember({"ask", "stop", "detach"}));
-  run->add_flag("--raw", r.options.raw, "Show time stamps and [SYSTEM] lines");
+  run->add_flag("--raw", r.options.raw, "Show the combined log with time stamps and [SYSTEM] lines");
+  auto* tty = run->add_flag("--tty", r.tty,
+                            "Start the process on a pseudo-terminal even without one here (default: when stdin and "
+                            "stdout are a terminal)");
+  run->add_flag("--no-tty,--no_tty", r.no_tty, "Start the process on pipes even from a terminal")->excludes(tty);
   run->add_option("--label", r.label, "Attach to / start the process with this label");
 }
 

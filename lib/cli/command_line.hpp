@@ -28,6 +28,7 @@ struct RunArgs {
   client::RunOptions options;  // fresh and raw; the rest is filled in when it runs
   std::string on_exit = "ask";
   std::string label;
+  bool tty = false, no_tty = false;
 };
 
 // The chosen subcommand and the words CLI11 did not take as options.

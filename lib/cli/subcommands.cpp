@@ -88,6 +88,7 @@ int run_subcommand(CommandLine& cl, const Invocation& inv) {
   opts.cwd = std::filesystem::current_path().string();
   if (!cl.run.label.empty()) opts.label = cl.run.label;
   opts.on_exit = on_exit(cl.run.on_exit);
+  if (cl.run.tty || cl.run.no_tty) opts.tty = cl.run.tty;
   return client::run_command(opts);
 }
 

@@ -41,7 +41,7 @@ void LogFollower::close_file() {
   fd_ = -1;
 }
 
-std::string LogFollower::follow(const std::string& path, bool from_end) {
+std::string LogFollower::follow(const std::string& path, bool from_end, bool bytes) {
   watch_.clear();
   close_file();
   partial_.clear();
@@ -78,7 +78,7 @@ std::string LogFollower::follow(const std::string& path, bool from_end) {
     offset_ = size_of(fd_);
     // Start at a line boundary: a line caught halfway through its write is not shown.
     char before = '\n';
-    if (offset_ > 0 && ::pread(fd_, &before, 1, static_cast<off_t>(offset_ - 1)) == 1 && before != '\n')
+    if (!bytes && offset_ > 0 && ::pread(fd_, &before, 1, static_cast<off_t>(offset_ - 1)) == 1 && before != '\n')
       skip_first_ = true;
   }
   return "";
@@ -117,38 +117,49 @@ bool LogFollower::open_next() {
   return true;
 }
 
-void LogFollower::read_to_end(std::vector<Line>& lines) {
+template <class Take>
+void LogFollower::read_all(Take take) {
+  if (fd_ < 0) return;
   char buf[64 * 1024];
-  for (;;) {
-    ssize_t n = retry_eintr([&] { return ::pread(fd_, buf, sizeof buf, static_cast<off_t>(offset_)); });
-    if (n <= 0) break;
-    std::uint64_t base = base_ + offset_;
-    offset_ += static_cast<std::uint64_t>(n);
-    std::string_view data(buf, static_cast<std::size_t>(n));
-    for (std::size_t nl; (nl = data.find('\n')) != std::string_view::npos; data.remove_prefix(nl + 1)) {
-      partial_.append(data.substr(0, nl));
-      std::uint64_t end = base + static_cast<std::uint64_t>(data.data() - buf) + nl + 1;
-      if (skip_first_)
-        skip_first_ = false;
-      else
-        lines.push_back({std::move(partial_), end});
-      partial_.clear();
-    }
-    partial_.append(data);  // the writer always ends lines; this is a write caught midway
-  }
-}
-
-std::vector<LogFollower::Line> LogFollower::read_lines() {
-  std::vector<Line> lines;
-  if (fd_ < 0) return lines;
   for (;;) {
     // Looked at before reading: the writer finishes a file before renaming it, so once
     // the path names another file, reading ours to its end reads all of it.
     bool done = rotated_away();
-    read_to_end(lines);
+    for (;;) {
+      ssize_t n = retry_eintr([&] { return ::pread(fd_, buf, sizeof buf, static_cast<off_t>(offset_)); });
+      if (n <= 0) break;
+      std::uint64_t at = base_ + offset_;
+      offset_ += static_cast<std::uint64_t>(n);
+      take(std::string_view(buf, static_cast<std::size_t>(n)), at);
+    }
     if (!done || !open_next()) break;
   }
+}
+
+void LogFollower::split_lines(std::string_view data, std::uint64_t at, std::vector<Line>& lines) {
+  const char* start = data.data();
+  for (std::size_t nl; (nl = data.find('\n')) != std::string_view::npos; data.remove_prefix(nl + 1)) {
+    partial_.append(data.substr(0, nl));
+    std::uint64_t end = at + static_cast<std::uint64_t>(data.data() - start) + nl + 1;
+    if (skip_first_)
+      skip_first_ = false;
+    else
+      lines.push_back({std::move(partial_), end});
+    partial_.clear();
+  }
+  partial_.append(data);  // the writer always ends lines; this is a write caught midway
+}
+
+std::vector<LogFollower::Line> LogFollower::read_lines() {
+  std::vector<Line> lines;
+  read_all([&](std::string_view data, std::uint64_t at) { split_lines(data, at, lines); });
   return lines;
+}
+
+std::string LogFollower::read_bytes() {
+  std::string bytes;
+  read_all([&](std::string_view data, std::uint64_t) { bytes.append(data); });
+  return bytes;
 }
 
 asio::awaitable<void> LogFollower::changed() { co_await watch_.changed(); }

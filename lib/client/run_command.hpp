@@ -30,6 +30,10 @@ struct RunOptions {
   bool fresh = false;
   bool raw = false;
   OnExit on_exit = OnExit::ask;
+  // Start the process on a PTY: --tty / --no-tty; by default when stdin and stdout
+  // are a terminal we are in the foreground of. The machine settles it before starting.
+  std::optional<bool> tty;
+  int columns = 0, rows = 0;  // the PTY's size; 0: the server's default
 };
 
 // Returns the exit code for `run` (docs/cli.md#run-exit; core/exit_codes.hpp): the

@@ -29,6 +29,7 @@ struct ProcessRestarted {
   int previous_pid = 0;
   int pid = 0;
   std::string log_combined;
+  std::string log_tty;  // "" for a process on pipes
 };
 struct RestartFailed {
   int pid = 0;
@@ -38,13 +39,17 @@ struct RestartFailed {
 struct ServerGone {
   int server_pid = 0;
 };
-// SIGINT, SIGTERM or SIGHUP reached `run`.
+// SIGINT, SIGTERM, SIGHUP or SIGWINCH reached `run`.
 struct SignalCaught {
   int signal = 0;
 };
-// A key from stdin; none when stdin could not be read.
-struct KeyPressed {
-  std::optional<char> key;
+// What arrived on stdin (keys, on a terminal in raw mode); none at its end.
+struct Typed {
+  std::optional<std::string> bytes;
+};
+// An input call is done; `error` says why it was refused, or is empty.
+struct InputSent {
+  std::string error;
 };
 // The server answered and the event stream is open: every later event arrives.
 struct Connected {
@@ -54,6 +59,7 @@ struct Connected {
 struct Found {
   int pid = 0;
   std::string log_combined;
+  std::string log_tty;    // the raw terminal log of a process on a PTY, else ""
   bool attached = false;  // follow from the log's end, not its start
   std::string label;
 };
@@ -66,7 +72,7 @@ struct Failed {
 };
 
 using RunEvent = std::variant<LogGrew, ProcessExited, ProcessRestarted, RestartFailed, ServerGone, SignalCaught,
-                              KeyPressed, Connected, Found, StopAccepted, Failed>;
+                              Typed, InputSent, Connected, Found, StopAccepted, Failed>;
 
 class Inbox {
  public:

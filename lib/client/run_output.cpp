@@ -27,18 +27,47 @@ void RunOutput::line(std::string_view logged) {
 
 void RunOutput::show(std::string_view text) {
   std::string s(text);
+  if (crlf_) s.push_back('\r');
   s.push_back('\n');
-  if (holding_)
-    held_ += s;
-  else
-    write_all(1, s);
+  bytes(s);
+}
+
+void RunOutput::bytes(std::string_view data) {
+  if (data.empty()) return;
+  if (holding_) {
+    held_.append(data);
+    return;
+  }
+  write_all(1, data);
+  mid_line_ = data.back() != '\n';
 }
 
 void RunOutput::release() {
   holding_ = false;
-  if (held_.empty()) return;
-  write_all(1, held_);
+  bytes(held_);
   held_.clear();
+}
+
+void RunOutput::say(std::string_view text) {
+  std::string s = mid_line_ ? "\n" : "";
+  mid_line_ = false;
+  s.append("persistproc: ");
+  s.append(text);
+  s.push_back('\n');
+  ask(s);
+}
+
+void RunOutput::ask(std::string_view text) {
+  if (!crlf_) {
+    write_all(2, text);
+    return;
+  }
+  std::string s;
+  for (char c : text) {
+    if (c == '\n') s.push_back('\r');
+    s.push_back(c);
+  }
+  write_all(2, s);
 }
 
 }  // namespace pp::client

@@ -1,6 +1,5 @@
 #include "client/run_sources.hpp"
 
-#include <unistd.h>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -9,7 +8,6 @@
 #include <boost/json.hpp>
 #include <chrono>
 
-#include "core/eintr.hpp"
 #include "core/unique_fd.hpp"
 #include "os/pidfd.hpp"
 
@@ -40,15 +38,10 @@ std::optional<RunEvent> lifecycle_event(const json::object& data) {
     return ProcessExited{int_of(data, "pid"), int_of(data, "exit_code"), r && r->is_bool() && r->as_bool()};
   }
   if (k == "restarted")
-    return ProcessRestarted{int_of(data, "previous_pid"), int_of(data, "pid"), string_of(data, "log_combined", "")};
+    return ProcessRestarted{int_of(data, "previous_pid"), int_of(data, "pid"), string_of(data, "log_combined", ""),
+                            string_of(data, "log_tty", "")};
   if (k == "restart_failed") return RestartFailed{int_of(data, "pid"), string_of(data, "error", "unknown error")};
   return std::nullopt;
-}
-
-std::optional<char> read_byte(int fd) {
-  char c = 0;
-  if (retry_eintr([&] { return ::read(fd, &c, 1); }) != 1) return std::nullopt;
-  return c;
 }
 
 }  // namespace
@@ -85,17 +78,6 @@ asio::awaitable<void> watch_log(LogFollower& follower, Inbox& inbox) {
     co_await follower.changed();
     inbox.post(LogGrew{});
   }
-}
-
-asio::awaitable<void> read_key(int fd, Inbox& inbox) {
-  UniqueFd copy(::dup(fd));
-  KeyPressed pressed;
-  if (copy) {
-    asio::posix::stream_descriptor in(co_await asio::this_coro::executor, copy.release());
-    auto [ec] = co_await in.async_wait(asio::posix::descriptor_base::wait_read, asio::as_tuple(asio::use_awaitable));
-    if (!ec) pressed.key = read_byte(fd);
-  }
-  inbox.post(std::move(pressed));
 }
 
 }  // namespace pp::client

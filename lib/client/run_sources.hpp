@@ -30,9 +30,4 @@ boost::asio::awaitable<void> watch_server(int server_pid, Event& stream_ended, I
 // LogGrew each time the followed log may have grown or rotated.
 boost::asio::awaitable<void> watch_log(LogFollower& follower, Inbox& inbox);
 
-// One KeyPressed: the next byte read from `fd`. Waits for readiness, then read():
-// an Asio read would switch `fd` (shared with the shell that started us) to
-// non-blocking mode and leave it so.
-boost::asio::awaitable<void> read_key(int fd, Inbox& inbox);
-
 }  // namespace pp::client

@@ -58,6 +58,11 @@ std::optional<json::object> running_match(const RunOptions& o, const json::objec
   return std::nullopt;
 }
 
+std::string string_or_empty(const json::object& o, const char* key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
 json::object stop_args(json::value pid) {
   json::object args;
   args["action"] = "stop";
@@ -77,6 +82,13 @@ json::object start_args(const RunOptions& o, const std::string& command) {
   args["working_directory"] = o.cwd;
   args["environment"] = std::move(env);
   if (o.label) args["label"] = *o.label;
+  if (o.tty.value_or(false)) {
+    args["tty"] = true;
+    if (o.columns > 0 && o.rows > 0) {
+      args["columns"] = o.columns;
+      args["rows"] = o.rows;
+    }
+  }
   return args;
 }
 
@@ -117,13 +129,14 @@ asio::awaitable<RunEvent> find_or_start(const RunOptions& o) {
   }
   if (running)
     co_return Found{static_cast<int>(running->at("pid").as_int64()), std::string(running->at("log_combined").as_string()),
-                    true, std::string(running->at("label").as_string())};
+                    string_or_empty(*running, "log_tty"), true, std::string(running->at("label").as_string())};
   json::object args = start_args(o, command);
   CallOutcome started = co_await call(o, "ctrl", std::move(args));
   if (auto f = refused(started, o.port)) co_return std::move(*f);
   // Followed from the first line: the log was created before `start` answered.
   co_return Found{static_cast<int>(started.result.at("pid").as_int64()),
-                  std::string(started.result.at("log_combined").as_string()), false, std::string()};
+                  std::string(started.result.at("log_combined").as_string()),
+                  string_or_empty(started.result, "log_tty"), false, std::string()};
 }
 
 asio::awaitable<RunEvent> stop_process(const RunOptions& o, int pid) {

@@ -19,7 +19,7 @@ boost::asio::awaitable<RunEvent> connect(const RunOptions& o, EventSource& event
 
 // The running instance with o.argv in o.cwd (or with o.label); with o.fresh it is
 // stopped first. Without one, starts o.argv in o.cwd with the caller's whole
-// environment and o.label. Found or Failed.
+// environment and o.label, on a PTY of o.columns × o.rows with o.tty. Found or Failed.
 boost::asio::awaitable<RunEvent> find_or_start(const RunOptions& o);
 
 // `ctrl stop` of `pid`. StopAccepted or Failed.

@@ -20,7 +20,8 @@ json::object lifecycle_data(const Lifecycle& e) {
                  {"working_directory", p.spec().cwd},
                  {"status", to_string(p.status())},
                  {"exit_code", nullable(p.exit_code())},
-                 {"log_combined", p.logs().combined_path}};
+                 {"log_combined", p.logs().combined_path},
+                 {"log_tty", p.logs().tty_path.empty() ? json::value(nullptr) : json::value(p.logs().tty_path)}};
   if (e.kind == Lifecycle::restarted) d["previous_pid"] = e.previous_pid;
   if (e.kind == Lifecycle::restart_failed) d["error"] = e.error;
   // An exit on the way to a restart: a restarted (or restart_failed) event follows.

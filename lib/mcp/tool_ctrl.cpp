@@ -26,6 +26,7 @@ json::object ctrl_result(const std::string& action, const CtrlOutcome& r) {
       {"log_stdout", show_logs ? json::value(p->logs().stdout_path) : json::value(nullptr)},
       {"log_stderr", show_logs ? json::value(p->logs().stderr_path) : json::value(nullptr)},
       {"log_combined", show_logs ? json::value(p->logs().combined_path) : json::value(nullptr)},
+      {"log_tty", show_logs && !p->logs().tty_path.empty() ? json::value(p->logs().tty_path) : json::value(nullptr)},
       {"label", p ? json::value(p->spec().label) : json::value(nullptr)},
       {"error", r.error.empty() ? json::value(nullptr) : json::value(r.error)},
   };
@@ -144,7 +145,8 @@ Tool make_ctrl_tool(Supervisor& sup) {
   out["action"] = {{"type", "string"}};
   out["pid"] = nullable_type("integer");
   out["exit_code"] = nullable_type("integer");
-  for (const char* k : {"log_stdout", "log_stderr", "log_combined", "label", "error"}) out[k] = nullable_type("string");
+  for (const char* k : {"log_stdout", "log_stderr", "log_combined", "log_tty", "label", "error"})
+    out[k] = nullable_type("string");
   // Only with wait_for:
   out["matched_line"] = nullable_type("string");
   out["ready_ms"] = nullable_type("integer");
@@ -152,7 +154,7 @@ Tool make_ctrl_tool(Supervisor& sup) {
   t.output_schema = {{"type", "object"},
                      {"properties", std::move(out)},
                      {"required", json::array{"action", "pid", "exit_code", "log_stdout", "log_stderr",
-                                              "log_combined", "label", "error"}}};
+                                              "log_combined", "log_tty", "label", "error"}}};
 
   t.call = [&sup](const json::object& o) -> boost::asio::awaitable<json::object> {
     Args a(o);

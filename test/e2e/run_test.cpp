@@ -14,6 +14,8 @@ namespace {
 
 namespace json = boost::json;
 
+const std::string kPrompt = "[y/N, c: pass Ctrl+C on to it] ";
+
 class Run : public ::testing::Test {
  protected:
   Server s{{"-q"}};
@@ -116,7 +118,7 @@ TEST_F(Run, AskYesStops) {
   ASSERT_TRUE(p->await_output("ready\r\n")) << p->transcript();
   p->send("\x03");
   ASSERT_TRUE(p->await_output("Stop running process '" + kHelper + " out:ready pause' (PID ")) << p->transcript();
-  ASSERT_TRUE(p->await_output("? [y/N] "));
+  ASSERT_TRUE(p->await_output("? " + kPrompt));
   p->send("y");
   EXPECT_EQ(p->wait_exit(), 0) << p->transcript();
   EXPECT_EQ(only_process().at("status"), "terminated");
@@ -126,7 +128,7 @@ TEST_F(Run, AskNoDetachesAndHeldOutputFollowsTheAnswer) {
   auto p = pty({kHelper, "usr1:during the prompt", "out:ready", "pause"});
   ASSERT_TRUE(p->await_output("ready\r\n")) << p->transcript();
   p->send("\x03");
-  ASSERT_TRUE(p->await_output("[y/N] ")) << p->transcript();
+  ASSERT_TRUE(p->await_output(kPrompt)) << p->transcript();
   auto proc = only_process();
   ::kill(static_cast<int>(proc.at("pid").as_int64()), SIGUSR1);
   ASSERT_TRUE(await_file_contains(std::string(proc.at("log_combined").as_string()), "Z during the prompt\n"));
@@ -141,7 +143,7 @@ TEST_F(Run, CtrlCAtThePromptDetaches) {
   auto p = pty({kHelper, "out:ready", "pause"});
   ASSERT_TRUE(p->await_output("ready\r\n"));
   p->send("\x03");
-  ASSERT_TRUE(p->await_output("[y/N] "));
+  ASSERT_TRUE(p->await_output(kPrompt));
   p->send("\x03");
   EXPECT_EQ(p->wait_exit(), 0) << p->transcript();
   EXPECT_EQ(only_process().at("status"), "running");
@@ -178,7 +180,7 @@ TEST_F(Run, AttachesToTheRunningInstanceFromNowOn) {
   EXPECT_EQ(p->transcript().find("earlier\r\n"), std::string::npos);
   EXPECT_EQ(processes().size(), 1u);
   p->send("\x03");
-  ASSERT_TRUE(p->await_output("[y/N] "));
+  ASSERT_TRUE(p->await_output(kPrompt));
   p->send("n");
   EXPECT_EQ(p->wait_exit(), 0);
 }
@@ -230,7 +232,7 @@ TEST_F(Run, TerminalAndStdinAreRestoredAfterThePrompt) {
   auto p = std::make_unique<PtyProcess>(std::vector<std::string>{"/bin/bash", "-c", cmd}, env(), cwd.path());
   ASSERT_TRUE(p->await_output("ready\r\n")) << p->transcript();
   p->send("\x03");
-  ASSERT_TRUE(p->await_output("[y/N] "));
+  ASSERT_TRUE(p->await_output(kPrompt));
   std::size_t mark = p->transcript().size();
   p->send("n");
   EXPECT_EQ(p->wait_exit(), 0) << p->transcript();
