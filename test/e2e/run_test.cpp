@@ -6,42 +6,10 @@
 #include <boost/json.hpp>
 #include <filesystem>
 
-#include "support/pty_process.hpp"
-#include "support/test_support.hpp"
+#include "e2e/run_fixture.hpp"
 
 namespace pp::test {
 namespace {
-
-namespace json = boost::json;
-
-const std::string kPrompt = "[y/N, c: pass Ctrl+C on to it] ";
-
-class Run : public ::testing::Test {
- protected:
-  Server s{{"-q"}};
-  TempDir cwd;
-
-  std::map<std::string, std::string> env() const {
-    return {{"PERSISTPROC_PORT", std::to_string(s.port())}, {"PERSISTPROC_DATA_DIR", s.data_dir()},
-            {"PERSISTPROC_FORMAT", ""}};
-  }
-  std::vector<std::string> argv(std::vector<std::string> args) const {
-    args.insert(args.begin(), kBin);
-    return args;
-  }
-  std::unique_ptr<PtyProcess> pty(std::vector<std::string> args) const {
-    return std::make_unique<PtyProcess>(argv(std::move(args)), env(), cwd.path());
-  }
-  json::array processes() const {
-    auto r = s.cli({"list", "--format", "json"});
-    return json::parse(r.out).at("processes").as_array();
-  }
-  json::object only_process() const {
-    auto p = processes();
-    EXPECT_EQ(p.size(), 1u);
-    return p.empty() ? json::object{} : p[0].as_object();
-  }
-};
 
 TEST_F(Run, ImplicitFormShowsOutputWithoutStampsAndPassesTheExitCode) {
   auto p = pty({kHelper, "out:hello", "err:warning", "exit:7"});

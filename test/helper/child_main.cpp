@@ -8,11 +8,12 @@
 //   env:NAME  pwd  ready   print a variable / the working directory / "ready"
 //   exit:CODE  kill-self:SIG  pause   end now / by a signal / wait for a signal forever
 //   usr1:TEXT     from now on, print TEXT as a line on every SIGUSR1
+//   int:TEXT      from now on, print TEXT as a line on every SIGINT (and keep running)
 //   usr1-lines:N  from now on, print the next N numbered lines ("line K", counting on) on every SIGUSR1
 //   close-stdin   close descriptor 0
 //   stdin-mode    print "stdin blocking" or "stdin non-blocking"
 //   copy-stdin    copy stdin to stdout until end of input
-//   isatty winsize winch readline   terminals and input: see terminal_actions.hpp
+//   isatty winsize winch readline keys   terminals and input: see terminal_actions.hpp
 //   listen        listen on an ephemeral TCP port of 127.0.0.1, print "listening on <port>"
 //   fork-listen   the same in a forked grandchild that then waits forever
 //   fds           print "fds:" and the numbers of this process's open descriptors
@@ -42,6 +43,14 @@ std::size_t usr1_len = 0;
 
 void on_usr1(int) {
   ssize_t ignored = ::write(1, usr1_text, usr1_len);
+  (void)ignored;
+}
+
+char int_text[256];
+std::size_t int_len = 0;
+
+void on_int(int) {
+  ssize_t ignored = ::write(1, int_text, int_len);
   (void)ignored;
 }
 
@@ -209,6 +218,14 @@ int main(int argc, char** argv) {
       sa.sa_handler = on_usr1;
       sa.sa_flags = SA_RESTART;
       ::sigaction(SIGUSR1, &sa, nullptr);
+    } else if (verb == "int") {
+      std::string line = arg.substr(0, sizeof int_text - 2) + "\n";
+      std::memcpy(int_text, line.data(), line.size());
+      int_len = line.size();
+      struct sigaction sa {};
+      sa.sa_handler = on_int;
+      sa.sa_flags = SA_RESTART;
+      ::sigaction(SIGINT, &sa, nullptr);
     } else if (verb == "usr1-lines") {
       usr1_batch = std::stoi(arg);
       struct sigaction sa {};

@@ -2,9 +2,12 @@
 
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstddef>
+#include <cstdio>
 
 namespace pp::test {
 
@@ -53,6 +56,23 @@ bool terminal_action(const std::string& verb) {
     sa.sa_handler = print_winsize;
     sa.sa_flags = SA_RESTART;
     ::sigaction(SIGWINCH, &sa, nullptr);
+  } else if (verb == "keys") {
+    termios t{};
+    if (::tcgetattr(0, &t) == 0) {
+      ::cfmakeraw(&t);
+      t.c_oflag |= OPOST | ONLCR;  // our own lines still end in "\r\n"
+      ::tcsetattr(0, TCSANOW, &t);
+    }
+    write_text("keys ready\n");
+    unsigned char c;
+    while (::read(0, &c, 1) == 1) {
+      timespec ts{};
+      ::clock_gettime(CLOCK_MONOTONIC, &ts);
+      char line[64];
+      std::snprintf(line, sizeof line, "key %02x %lld\n", c, static_cast<long long>(ts.tv_sec) * 1000000000LL + ts.tv_nsec);
+      write_text(line);
+    }
+    write_text("eof\n");
   } else if (verb == "readline") {
     std::string line;
     char c;

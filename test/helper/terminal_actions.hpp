@@ -3,6 +3,8 @@
 //   winsize   print "winsize COLSxROWS" of the terminal on stdout
 //   winch     from now on, print "winsize COLSxROWS" on every SIGWINCH
 //   readline  print "read: LINE" for each line of stdin; at end of input print "eof" and go on
+//   keys      stdin in raw mode when it is a terminal (as vite or jest do for their keys); for
+//             each byte read print "key XX <CLOCK_MONOTONIC in ns>" (XX: hex); at end print "eof"
 #pragma once
 #include <string>
 

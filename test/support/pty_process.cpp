@@ -4,6 +4,8 @@
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -37,6 +39,17 @@ PtyProcess::PtyProcess(const std::vector<std::string>& argv, const std::map<std:
     ::execv(a[0], a.data());
     ::_exit(127);
   }
+}
+
+void PtyProcess::resize(int columns, int rows) {
+  winsize ws{static_cast<unsigned short>(rows), static_cast<unsigned short>(columns), 0, 0};
+  if (::ioctl(master_, TIOCSWINSZ, &ws) != 0) throw std::runtime_error(std::string("TIOCSWINSZ: ") + std::strerror(errno));
+}
+
+unsigned PtyProcess::local_modes() const {
+  termios t{};  // on the master side Linux answers with the terminal's (the slave's) settings
+  if (::tcgetattr(master_, &t) != 0) throw std::runtime_error(std::string("tcgetattr: ") + std::strerror(errno));
+  return t.c_lflag;
 }
 
 PtyProcess::~PtyProcess() {

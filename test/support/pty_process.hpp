@@ -15,6 +15,10 @@ class PtyProcess {
   ~PtyProcess();
 
   void send(const std::string& bytes);
+  // Sets the terminal's window size (120 × 24 at the start); its foreground job gets SIGWINCH.
+  void resize(int columns, int rows);
+  // The terminal's local modes (termios c_lflag) as its programs set them: ICANON, ECHO, ISIG...
+  unsigned local_modes() const;
   // Reads until everything seen since `from` contains `needle`; false at the bound or end of output.
   bool await_output(const std::string& needle, std::size_t from = 0,
                     std::chrono::milliseconds bound = std::chrono::seconds(20));
