@@ -1,5 +1,7 @@
 // PTY mode: the child sees a terminal; its output is logged as clean text with the
 // raw bytes beside it; resize, signal, input and restart work on it.
+#include <signal.h>
+
 #include <algorithm>
 #include <string>
 
@@ -118,6 +120,17 @@ TEST_F(Tty, CtrlCAsInputInterruptsTheChild) {
   EXPECT_TRUE(r.at("error").is_null()) << json::serialize(r);
   await_exit(pid);
   EXPECT_EQ(instance(pid)->exit_code(), -2);  // the terminal turned the key into SIGINT
+}
+
+TEST_F(Tty, CtrlZDoesNotStopTheChild) {
+  // A run user's Ctrl+Z reaches the PTY as this byte. The child leads a process group
+  // with no parent in its session, so the kernel discards the terminal's SIGTSTP.
+  int pid = start_tty({"usr1:still running", "out:ready", "pause"});
+  await_output(pid, "ready");
+  auto r = call("ctrl", {{"action", "input"}, {"pid", pid}, {"text", "\x1a\r"}});
+  EXPECT_TRUE(r.at("error").is_null()) << json::serialize(r);
+  ::kill(pid, SIGUSR1);  // a stopped child would not run its handler
+  await_output(pid, "still running");
 }
 
 TEST_F(Tty, ResizeReachesTheChild) {
