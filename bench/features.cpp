@@ -4,7 +4,9 @@
 //   wait_for (issue 5): the child writes its matching line (stamped with
 //   CLOCK_MONOTONIC as it writes) -> the ctrl call returns to an MCP client;
 //   `run` across a restart: the restart call returns -> the new instance's first
-//   line on run's terminal; the limit, starting the same child in a terminal.
+//   line on run's terminal; the limit, starting the same child in a terminal;
+//   a key typed into `run` -> the child reads it, and PTY ingestion against pipes
+//   (features/terminal.hpp).
 //   pp_bench_features
 #include <boost/json.hpp>
 #include <cstdio>
@@ -13,6 +15,7 @@
 #include "common/session.hpp"
 #include "common/table.hpp"
 #include "common/timing.hpp"
+#include "features/terminal.hpp"
 #include "support/pty_process.hpp"
 #include "support/test_support.hpp"
 
@@ -69,11 +72,13 @@ Measure run_restart(Session& sess, const pp::test::Server& s, const std::string&
 
 int main() {
   try {
-    pp::test::Server s({"-q"});
+    pp::test::Server s({"-q", "--max-log-size", "0"});  // no rotation: lines are counted in one file
     pp::test::TempDir cwd;
     Session sess(s.port(), s.token());
     std::vector<Measure> rows = {wait_for(sess, cwd.path()), run_restart(sess, s, cwd.path())};
+    for (auto& m : key_latency(s, cwd.path())) rows.push_back(m);
     for (auto& m : rows) m.prec = kPrec;
+    for (auto& m : tty_ingestion(sess, s.pid(), cwd.path())) rows.push_back(m);
     std::printf("%s", table(rows).c_str());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "pp_bench_features: %s\n", e.what());

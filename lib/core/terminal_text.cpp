@@ -54,17 +54,34 @@ void TerminalText::csi_final(char c) {
   }
 }
 
+void TerminalText::put_run(std::string_view run, std::string& out) {
+  if (line_.size() + run.size() >= kMaxLine) {  // near the cut: one at a time, as put() cuts
+    for (char c : run) put(c, out);
+    return;
+  }
+  if (restart_line_) {
+    line_.clear();
+    restart_line_ = false;
+  }
+  line_.append(run);
+}
+
 void TerminalText::feed(std::string_view bytes, std::string& out) {
-  for (char c : bytes) {
+  for (std::size_t i = 0; i < bytes.size(); ++i) {
+    char c = bytes[i];
     auto u = static_cast<unsigned char>(c);
     switch (state_) {
       case State::text:
-        if (c == kEsc)
+        if (u >= 0x20 && u != 0x7f) {
+          // Most output is plain text: take the run up to the next control byte at once.
+          std::size_t end = i + 1;
+          while (end < bytes.size() && static_cast<unsigned char>(bytes[end]) >= 0x20 && bytes[end] != 0x7f) ++end;
+          put_run(bytes.substr(i, end - i), out);
+          i = end - 1;
+        } else if (c == kEsc)
           state_ = State::esc;
-        else if (u < 0x20 || u == 0x7f)
-          control(c, out);
         else
-          put(c, out);
+          control(c, out);
         break;
       case State::esc:
         if (c == '[') {

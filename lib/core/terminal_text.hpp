@@ -41,6 +41,7 @@ class TerminalText {
   void control(char c, std::string& out);
   void csi_final(char c);
   void put(char c, std::string& out);
+  void put_run(std::string_view run, std::string& out);  // printable bytes, no control among them
   void end_line(std::string& out);
 
   State state_ = State::text;
