@@ -13,6 +13,7 @@ void TerminalText::end_line(std::string& out) {
   out += '\n';
   line_.clear();
   restart_line_ = false;
+  redrawn_ = false;
 }
 
 void TerminalText::put(char c, std::string& out) {
@@ -36,7 +37,10 @@ void TerminalText::put(char c, std::string& out) {
 void TerminalText::control(char c, std::string& out) {
   switch (c) {
     case '\n': end_line(out); break;
-    case '\r': restart_line_ = true; break;
+    case '\r':
+      restart_line_ = true;
+      redrawn_ = true;
+      break;
     case '\b':
       if (restart_line_) break;  // at the start of the line: nothing to the left
       while (!line_.empty() && is_continuation(line_.back())) line_.pop_back();

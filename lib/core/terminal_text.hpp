@@ -17,6 +17,8 @@
 //   so "10%\r50%\r100%\n" is "100%". "\r\n" ends the line as it was.
 // - A backspace removes the character before it; other control characters but
 //   tab are dropped.
+// - redrawing() tells a line being redrawn in place from a prompt, so the reader
+//   does not log a progress bar's passing states as lines (docs/logs.md).
 // Work is linear in the input; memory is the current line, at most kMaxLine bytes
 // (a longer line is handed on in pieces).
 #pragma once
@@ -35,6 +37,9 @@ class TerminalText {
   // Appends the unfinished line, if it has any text, ending in '\n'.
   void flush(std::string& out);
   bool has_partial() const { return !line_.empty(); }
+  // A carriage return came since the line began: the line is being redrawn in
+  // place (a progress bar, a spinner), so its states so far are not worth a line.
+  bool redrawing() const { return redrawn_; }
 
  private:
   enum class State { text, esc, esc_intermediate, csi, string, string_esc };
@@ -47,6 +52,7 @@ class TerminalText {
   State state_ = State::text;
   std::string line_;
   bool restart_line_ = false;  // a carriage return came: the next text replaces the line
+  bool redrawn_ = false;       // a carriage return came since the line began
   std::string csi_params_;      // at most a few bytes: only "2" (of ESC [ 2 K) matters
 };
 

@@ -89,7 +89,7 @@ void OutputPump::take(std::string_view bytes) {
   }
   splitter_.feed(bytes, [&](std::string_view line) { sink_.line(line, stamp); });
   sink_.batch();
-  if (!has_partial() || !open_) return;
+  if (!quiet_flush_due() || !open_) return;
   quiet_.expires_after(kQuietFlush);  // re-arming restarts the quiet period
   if (quiet_waiting_) return;
   if (auto owner = owner_.lock()) {
@@ -104,10 +104,10 @@ asio::awaitable<void> OutputPump::flush_when_quiet() {
     auto [ec] = co_await quiet_.async_wait(asio::as_tuple(asio::use_awaitable));
     if (ec) {
       // Re-armed by new data (or cancelled): wait again while a partial line remains.
-      if (open_ && has_partial()) continue;
+      if (open_ && quiet_flush_due()) continue;
       break;
     }
-    if (open_ && has_partial()) hand_on_partial();
+    if (open_ && quiet_flush_due()) hand_on_partial();
     break;
   }
   quiet_waiting_ = false;

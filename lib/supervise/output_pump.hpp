@@ -57,6 +57,11 @@ class OutputPump {
   bool read_available(int max_reads);
   void take(std::string_view bytes);
   bool has_partial() const { return splitter_.has_partial() || terminal_.has_partial(); }
+  // A partial line worth handing on after the quiet period: not one a terminal
+  // program is redrawing in place, which is handed on at its newline or the end.
+  bool quiet_flush_due() const {
+    return splitter_.has_partial() || (terminal_.has_partial() && !terminal_.redrawing());
+  }
   void hand_on_partial();
   void close();
 

@@ -102,6 +102,32 @@ TEST(TerminalText, LongLinesArePiecedWithoutSplittingCharacters) {
   EXPECT_EQ(out.size(), line.size() + 2);
 }
 
+TEST(TerminalText, ALineWithACarriageReturnIsBeingRedrawnUntilItEnds) {
+  TerminalText t;
+  std::string out;
+  t.feed("Proceed? ", out);
+  EXPECT_TRUE(t.has_partial());
+  EXPECT_FALSE(t.redrawing());
+  t.feed("\r", out);
+  EXPECT_TRUE(t.redrawing());
+  t.feed("\r 40% ####", out);
+  EXPECT_TRUE(t.redrawing());
+  t.feed("\n", out);
+  EXPECT_FALSE(t.redrawing());
+  EXPECT_EQ(out, " 40% ####\n");
+}
+
+TEST(TerminalText, PlainTextRunsAreCutLikeSingleBytes) {
+  // The bulk path near the 64 KiB cut gives the same pieces as byte by byte.
+  std::string line(TerminalText::kMaxLine - 3, 'a');
+  line += "\xc3\xa9\xc3\xa9" "bbbb\n";
+  TerminalText whole, bytewise;
+  std::string a, b;
+  whole.feed(line, a);
+  for (char c : line) bytewise.feed({&c, 1}, b);
+  EXPECT_EQ(a, b);
+}
+
 TEST(TerminalText, LinearOnHostileInput) {
   // Many carriage returns, backspaces and sequences: done in well under a second.
   std::string bad;

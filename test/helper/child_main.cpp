@@ -18,6 +18,7 @@
 //   fork-listen   the same in a forked grandchild that then waits forever
 //   fds           print "fds:" and the numbers of this process's open descriptors
 //   stamp:TEXT    print "TEXT <CLOCK_MONOTONIC in ns>" (latency benchmarks)
+//   sleep:MS      pause MS milliseconds (a slow writer: a progress bar that stands still)
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -189,6 +190,10 @@ int main(int argc, char** argv) {
       timespec ts{};
       ::clock_gettime(CLOCK_MONOTONIC, &ts);
       write_all(1, arg + " " + std::to_string(static_cast<long long>(ts.tv_sec) * 1000000000LL + ts.tv_nsec) + "\n");
+    } else if (verb == "sleep") {
+      timespec ts{std::stol(arg) / 1000, (std::stol(arg) % 1000) * 1000000L};
+      while (::nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+      }
     } else if (verb == "fds") {
       std::string line = "fds:";
       for (int fd = 0; fd < 1024; ++fd)

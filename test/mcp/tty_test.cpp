@@ -95,6 +95,22 @@ TEST_F(Tty, AProgressBarCollapsesToItsLastState) {
   EXPECT_FALSE(has(lines, "50%"));
 }
 
+TEST_F(Tty, AProgressBarStandingStillIsNotLoggedStateByState) {
+  // "10%\r", more than the 50 ms quiet flush later "50%\r", then "100%\n": a line
+  // being redrawn is logged at its newline, as its final state.
+  int pid = start_tty({"hex:3130250d", "sleep:120", "hex:3530250d", "sleep:120", "hex:313030250a", "out:done", "pause"});
+  await_output(pid, "done");
+  auto lines = texts(pid, {{"stream", "stdout"}});
+  EXPECT_TRUE(has(lines, "100%")) << combined(pid);
+  EXPECT_FALSE(has(lines, "10%")) << combined(pid);
+  EXPECT_FALSE(has(lines, "50%")) << combined(pid);
+}
+
+TEST_F(Tty, APromptWithoutANewlineIsLoggedAfterTheQuietPeriod) {
+  int pid = start_tty({"partial:Proceed? [y/N] ", "pause"});
+  await_output(pid, "Proceed? [y/N] ");
+}
+
 TEST_F(Tty, AnUnattachedChildWritingTenMegabytesDoesNotBlock) {
   int pid = start_tty({"flood:100000:100", "out:finished"});
   await_exit(pid);
