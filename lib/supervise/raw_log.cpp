@@ -47,6 +47,19 @@ void RawLog::flush() {
   buf_.clear();
 }
 
+namespace {
+
+// The last `max` bytes of the file `fd`; `cut` says whether it holds more before them.
+std::string tail_of(int fd, std::uint64_t size, std::uint64_t max, bool& cut) {
+  std::uint64_t from = size > max ? size - max : 0;
+  cut = from > 0;
+  std::string tail(size - from, '\0');
+  tail.resize(pread_full(fd, tail.data(), tail.size(), from));
+  return tail;
+}
+
+}  // namespace
+
 ReadResult read_raw_tail(const std::string& path, std::uint64_t lines) {
   ReadResult r;
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -56,11 +69,16 @@ ReadResult read_raw_tail(const std::string& path, std::uint64_t lines) {
     return r;
   }
   auto size = static_cast<std::uint64_t>(st.st_size);
-  std::uint64_t from = size > kRawTailBytes ? size - kRawTailBytes : 0;
-  std::string tail(size - from, '\0');
-  tail.resize(pread_full(fd.get(), tail.data(), tail.size(), from));
+  bool cut = false;
+  std::string tail = tail_of(fd.get(), size, kRawTailBytes, cut);
+  // A file rotated not long ago: the window goes on into the backup before it.
+  UniqueFd backup;
+  struct stat bst {};
+  if (!cut && size < kRawTailBytes && (backup = UniqueFd(::open(backup_path(path).c_str(), O_RDONLY | O_CLOEXEC))) &&
+      ::fstat(backup.get(), &bst) == 0)
+    tail = tail_of(backup.get(), static_cast<std::uint64_t>(bst.st_size), kRawTailBytes - size, cut) + tail;
   std::string_view rest = tail;
-  if (from > 0) {  // the first line of the window is cut: leave it out
+  if (cut) {  // the first line of the window is cut: leave it out
     auto nl = rest.find('\n');
     rest.remove_prefix(nl == std::string_view::npos ? rest.size() : nl + 1);
   }

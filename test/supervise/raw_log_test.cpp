@@ -54,5 +54,25 @@ TEST(RawLog, TailIsTheLastLinesAsValidText) {
   EXPECT_NE(read_raw_tail(dir.path() + "/none.tty", 5).error, "");
 }
 
+TEST(RawLog, TailGoesOnIntoTheBackupAfterARotation) {
+  TempDir dir;
+  std::string path = dir.path() + "/1.x.tty";
+  RawLog log;
+  ASSERT_EQ(log.open(path), "");
+  log.set_max_size(16);
+  log.append("one\r\ntwo\r\nthr");  // a line cut in two by the rotation
+  log.flush();
+  log.append("ee\r\nfour\r\n");
+  log.flush();
+  ASSERT_EQ(read_file(path), "ee\r\nfour\r\n");
+  ReadResult r = read_raw_tail(path, 3);
+  EXPECT_EQ(r.error, "");
+  ASSERT_EQ(r.lines.size(), 3u);
+  EXPECT_EQ(r.lines[0], "two\r\n");
+  EXPECT_EQ(r.lines[1], "three\r\n");
+  EXPECT_EQ(r.lines[2], "four\r\n");
+  EXPECT_EQ(r.lines_before, 1u);
+}
+
 }  // namespace
 }  // namespace pp
