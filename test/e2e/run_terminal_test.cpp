@@ -29,6 +29,26 @@ TEST_F(Run, FromATerminalTheProcessGetsAPtyOfTheSameSize) {
   EXPECT_EQ(only_process().at("tty"), true);
 }
 
+TEST_F(Run, TtyWithoutATerminalStartsOnAPtyAndShowsPlainLines) {
+  auto r = run_program(argv({"run", "--tty", kHelper, "isatty", "winsize", "hex:1b5b316d626f6c640a", "exit:0"}), env(),
+                       30s, cwd.path());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("isatty 111\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("winsize 200x50\n"), std::string::npos) << r.out;  // the server's default
+  EXPECT_NE(r.out.find("\nbold\n"), std::string::npos) << r.out;         // the log's text, stripped
+}
+
+TEST_F(Run, FollowsARestartOnPipesToo) {
+  auto p = pty({"run", "--no-tty", "--on-exit", "detach", "--label", "web", kHelper, "out:ready", "pause"});
+  ASSERT_TRUE(p->await_output("ready\r\n")) << p->transcript();
+  std::size_t mark = p->transcript().size();
+  auto r = s.cli({"restart", "web"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ASSERT_TRUE(p->await_output("restarted: PID ", mark)) << p->transcript();
+  ASSERT_TRUE(p->await_output("ready\r\n", mark)) << p->transcript();
+  for (const auto& proc : processes()) EXPECT_EQ(proc.at("tty"), false);
+}
+
 TEST_F(Run, KeysReachTheChildAsTyped) {
   auto p = pty({kHelper, "keys"});
   ASSERT_TRUE(p->await_output("keys ready\r\n")) << p->transcript();
