@@ -55,8 +55,9 @@ class Process {
   virtual int restarts() const = 0;
   // What became of a left-over; empty for an instance of this server.
   virtual const std::string& note() const = 0;
-  // Its leader runs, or has left live processes in its group; never true of a
-  // left-over, whose group (if any) is not known to be the one it had.
+  // Its leader runs, or has left live processes behind (its group, descendants,
+  // its cgroup); never true of a left-over, whose group (if any) is not known to
+  // be the one it had.
   virtual bool group_alive() const = 0;
 
   virtual const LogPaths& logs() const = 0;
