@@ -44,9 +44,8 @@ Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec s
   SpawnOutcome sp = spawn_child(ex, {spec.command, spec.cwd, spec.env, spec.tty, spec.columns, spec.rows});
   if (!sp.child) return {nullptr, sp.error};
   auto inst = std::make_shared<Instance>(Passkey{}, ex, std::move(spec), *sp.child);
-  LogPaths paths = log_paths_for(log_dir, inst->pid_, inst->spec_.command);
-  if (inst->spec_.tty) paths = with_tty_path(std::move(paths));
-  if (std::string err = inst->logs_.open(paths); !err.empty()) {
+  if (std::string err = inst->logs_.open_unique(log_dir, inst->pid_, inst->spec_.command, inst->spec_.tty);
+      !err.empty()) {
     // No half-registered entry: take the child down again and report.
     ::killpg(inst->pid_, SIGKILL);
     boost::system::error_code ec;
