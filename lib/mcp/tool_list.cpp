@@ -17,7 +17,8 @@ json::object entry_schema() {
   p["start_time"] = {{"type", "string"}};
   p["end_time"] = nullable_type("string");
   p["exit_code"] = nullable_type("integer");
-  for (const char* k : {"log_stdout", "log_stderr", "log_combined"}) p[k] = nullable_type("string");
+  for (const char* k : {"log_stdout", "log_stderr"}) p[k] = nullable_type("string");
+  p["log_combined"] = {{"type", "string"}};  // the server's entry has its own log here
   p["tty"] = {{"type", "boolean"}, {"description", "Runs on a pseudo-terminal (started with tty: true)."}};
   p["log_tty"] = {{"type", json::array{"string", "null"}},
                   {"description", "On a pseudo-terminal: the raw terminal output, colours included (no stamps)."}};

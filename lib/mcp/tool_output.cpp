@@ -50,16 +50,16 @@ Tool make_output_tool(Supervisor& sup, const ServerSelf& self) {
       "Example: {\"command_or_label\": \"npm run dev\", \"lines\": 50}\n"
       "Example: {\"command_or_label\": \"dev-server\", \"pattern\": \"(?i)error|warn\", \"lines\": 20}";
   json::object props;
-  props["stream"] = {{"type", json::array{"string", "null"}},
+  props["stream"] = {{"type", "string"},
                      {"enum", json::array{"stdout", "stderr", "combined", nullptr}},
                      {"default", "combined"}};
-  props["lines"] = {{"type", json::array{"integer", "null"}}, {"minimum", 0}, {"maximum", kMaxLines}, {"default", 100}};
-  props["since_time"] = {{"type", json::array{"string", "null"}}, {"description", "Inclusive lower bound, ISO-8601."}};
-  props["before_time"] = {{"type", json::array{"string", "null"}}, {"description", "Exclusive upper bound, ISO-8601."}};
-  props["pattern"] = {{"type", json::array{"string", "null"}},
+  props["lines"] = {{"type", "integer"}, {"minimum", 0}, {"maximum", kMaxLines}, {"default", 100}};
+  props["since_time"] = {{"type", "string"}, {"description", "Inclusive lower bound, ISO-8601."}};
+  props["before_time"] = {{"type", "string"}, {"description", "Exclusive upper bound, ISO-8601."}};
+  props["pattern"] = {{"type", "string"},
                       {"maxLength", Pattern::kMaxLength},
                       {"description", "Only lines matching this regular expression (RE2), like grep."}};
-  props["raw"] = {{"type", json::array{"boolean", "null"}}, {"default", false},
+  props["raw"] = {{"type", "boolean"}, {"default", false},
                   {"description", "A process on a terminal: its raw output (.tty file), escape sequences kept."}};
   add_target_properties(props);
   t.input_schema = {{"type", "object"}, {"properties", std::move(props)}, {"additionalProperties", false}};
