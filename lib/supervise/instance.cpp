@@ -96,7 +96,10 @@ InputFeed::Result Instance::write_input(std::string_view text) {
   return in_.write(text, shared_from_this(), "PID " + std::to_string(pid_) + " (" + spec_.label + ")");
 }
 
-ReadResult Instance::read(Stream s, const ReadQuery& q) const { return read_log(logs_.file(s), q); }
+std::string Instance::open_log(Stream s, LogRange& range) const {
+  const LogFile& f = logs_.file(s);
+  return range.open(f.path(), &f.index(), f.backup_index());
+}
 
 asio::awaitable<void> Instance::watch_exit() {
   auto [ec, code] = co_await child_.async_wait(asio::as_tuple(asio::use_awaitable));

@@ -53,7 +53,7 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   const std::string& note() const override;
   bool group_alive() const override;
   const LogPaths& logs() const override { return logs_.paths(); }
-  ReadResult read(Stream s, const ReadQuery& q) const override;
+  std::string open_log(Stream s, LogRange& range) const override;
   Event& exited() override { return exited_; }
   Pulse& appended() override { return logs_.appended(); }
 

@@ -60,8 +60,20 @@ class Process {
   virtual bool group_alive() const = 0;
 
   virtual const LogPaths& logs() const = 0;
-  // Reads one of its logs (read_log), with the writer's index while there is one.
-  virtual ReadResult read(Stream s, const ReadQuery& q) const = 0;
+  // Opens one of its logs for reading (LogRange::open), with a copy of the writer's
+  // index while there is one: a snapshot a worker thread can read (read_range).
+  virtual std::string open_log(Stream s, LogRange& range) const = 0;
+  // Reads one of its logs here and now, without a limit: for reads known to be
+  // small (the last lines of a log this server writes).
+  ReadResult read(Stream s, const ReadQuery& q) const {
+    LogRange range;
+    ReadResult r;
+    if ((r.error = open_log(s, range)).empty()) {
+      ReadBudget unlimited;
+      r = read_range(range, q, unlimited);
+    }
+    return r;
+  }
 
   // Set once its exit is recorded and its exit line written.
   virtual Event& exited() = 0;
