@@ -23,6 +23,7 @@
 #include "core/readiness.hpp"
 #include "core/token.hpp"
 #include "core/version.hpp"
+#include "core/worker_pool.hpp"
 #include "http/listener.hpp"
 #include "mcp/lifecycle_notes.hpp"
 #include "mcp/server.hpp"
@@ -171,7 +172,12 @@ int serve(const ServeOptions& opts) {
   asio::co_spawn(ioc, sweep_periodically(retention_timer, retention, supervisor, retention_interval, no_report),
                  asio::detached);
   mcp::ServerSelf self{static_cast<int>(::getpid()), data_dir, server_log_path, &server_log, now_ms()};
-  mcp::Server mcp_server(mcp::make_tools(supervisor, self), kVersion);
+  // Reading and searching logs, off this thread (docs/architecture.md#worker-threads).
+  // Declared after `ioc`, so it is joined before that goes: a finishing job hands
+  // its result to `ioc`.
+  WorkerPool readers(mcp::kReaderThreads);
+  mcp::OutputReading reading{&readers, kReadBudget, nullptr};
+  mcp::Server mcp_server(mcp::make_tools(supervisor, self, reading), kVersion);
   mcp::publish_lifecycle(supervisor, mcp_server);
 
   // One shutdown path for SIGINT and SIGTERM (the `shutdown` command sends SIGTERM).
