@@ -53,7 +53,8 @@ class Process {
   virtual std::optional<int> exit_code() const = 0;
   // How many restarts led to it (0 for a fresh start).
   virtual int restarts() const = 0;
-  // What became of a left-over; empty for an instance of this server.
+  // What became of a left-over; for an instance of this server, empty unless an
+  // error in the server stopped part of its supervision.
   virtual const std::string& note() const = 0;
   // Its leader runs, or has left live processes in its group; never true of a
   // left-over, whose group (if any) is not known to be the one it had.
@@ -77,7 +78,8 @@ class Process {
 
   // Set once its exit is recorded and its exit line written.
   virtual Event& exited() = 0;
-  // Notified after every batch of lines written to its logs, and at its exit.
+  // Notified after every batch of lines written to its logs, at its exit, and
+  // when its note changes.
   virtual Pulse& appended() = 0;
 };
 
