@@ -45,7 +45,7 @@ struct Prepared {
   std::function<ReadResult()> work;
 };
 
-Prepared answer(const std::string& error) { return {output_error(error), nullptr}; }
+Prepared answered(const std::string& error) { return {output_error(error), nullptr}; }
 
 Prepared prepare(Supervisor& sup, const ServerSelf& self, const OutputReading& reading, const json::object& o) {
   Args a(o);
@@ -71,7 +71,7 @@ Prepared prepare(Supervisor& sup, const ServerSelf& self, const OutputReading& r
   if (auto text = a.str("pattern")) {
     std::string err;
     pattern = Pattern::compile(*text, err);
-    if (!pattern) return answer("pattern: " + err + ".");
+    if (!pattern) return answered("pattern: " + err + ".");
     q.pattern = pattern.get();
   }
 
@@ -80,26 +80,26 @@ Prepared prepare(Supervisor& sup, const ServerSelf& self, const OutputReading& r
   // on writing the files.
   auto range = std::make_shared<LogRange>();
   if (target.pid && *target.pid == 0) {
-    if (which != Stream::combined) return answer("The server has only a combined log.");
+    if (which != Stream::combined) return answered("The server has only a combined log.");
     if (std::string err = range->open(self.log_path, self.log ? &self.log->index() : nullptr,
                                       self.log ? self.log->backup_index() : nullptr);
         !err.empty())
-      return answer(err);
+      return answered(err);
   } else {
     auto found = sup.find(target);
-    if (!found.process) return answer(found.error);
+    if (!found.process) return answered(found.error);
     if (raw) {
       std::string path = found.process->logs().tty_path;
       if (path.empty())
-        return answer("Process " + std::to_string(found.process->pid()) +
+        return answered("Process " + std::to_string(found.process->pid()) +
                       " runs without a terminal: it has no raw output (start it with tty: true).");
       if (q.since || q.before || q.pattern || a.str("stream"))
-        return answer("raw output has no time stamps or streams: give only lines with raw.");
+        return answered("raw output has no time stamps or streams: give only lines with raw.");
       // At most kRawTailBytes, but file reads all the same: on a worker too.
       return {std::nullopt, [path, lines = q.lines] { return read_raw_tail(path, lines); }};
     }
     if (std::string err = found.process->open_log(which, *range); !err.empty())
-      return answer(err);
+      return answered(err);
   }
   return {std::nullopt, [range, q, pattern, limit = reading.budget, on_block = reading.on_block,
                          stop = &reading.pool->stopping()] {

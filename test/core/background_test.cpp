@@ -15,6 +15,12 @@
 namespace pp {
 namespace {
 
+// The errors these tests cause go to the log they check, not to the test's stderr.
+struct QuietConsole {
+  QuietConsole() { logger::set_console_level(logger::Level::none); }
+  ~QuietConsole() { logger::set_console_level(logger::Level::warning); }  // the default
+};
+
 namespace asio = boost::asio;
 
 asio::awaitable<void> fails() {
@@ -28,6 +34,7 @@ TEST(Background, AnExceptionIsLoggedUnderThePurposeAndHandedOn) {
   asio::io_context ioc;
   std::vector<std::string> logged;
   logger::FileSinkGuard sink([&](Millis, std::string_view line) { logged.emplace_back(line); });
+  QuietConsole quiet;
   std::vector<std::string> failures;
   int ended = 0;
   auto owner = std::make_shared<int>(7);
@@ -45,6 +52,7 @@ TEST(Background, AnOrdinaryEndIsNoFailure) {
   asio::io_context ioc;
   std::vector<std::string> logged;
   logger::FileSinkGuard sink([&](Millis, std::string_view line) { logged.emplace_back(line); });
+  QuietConsole quiet;
   int failed = 0, ended = 0;
   OnEnd on_end{[&](const std::string&) { ++failed; }, [&] { ++ended; }};
   run_in_background(ioc.get_executor(), succeeds(), "doing nothing", nullptr, on_end);

@@ -10,6 +10,12 @@
 namespace pp::test {
 namespace {
 
+// The errors these tests cause go to the log they check, not to the test's stderr.
+struct QuietConsole {
+  QuietConsole() { logger::set_console_level(logger::Level::none); }
+  ~QuietConsole() { logger::set_console_level(logger::Level::warning); }  // the default
+};
+
 // Throws from the first line it sees: inside the output pump, which hands each
 // line to the log set, which shows it to the watchers.
 class ThrowOnce : public LineWatcher {
@@ -29,6 +35,7 @@ using FailureNote = McpFixture;
 TEST_F(FailureNote, AnExceptionInAnOutputPumpIsLoggedAndListedAsTheProcesssNote) {
   std::vector<std::string> logged;
   logger::FileSinkGuard sink([&](Millis, std::string_view line) { logged.emplace_back(line); });
+  QuietConsole quiet;
   ProcessSpec spec;
   spec.command = {kHelper, "out:first line", "pause"};
   spec.cwd = dir.path();
