@@ -50,10 +50,11 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   std::optional<Millis> end_time() const override { return end_; }
   std::optional<int> exit_code() const override { return exit_code_; }
   int restarts() const override { return restarts_; }
-  const std::string& note() const override;
+  // Empty, unless an exception ended one of its coroutines (note_failure).
+  const std::string& note() const override { return note_; }
   bool group_alive() const override;
   const LogPaths& logs() const override { return logs_.paths(); }
-  ReadResult read(Stream s, const ReadQuery& q) const override;
+  std::string open_log(Stream s, LogRange& range) const override;
   Event& exited() override { return exited_; }
   Pulse& appended() override { return logs_.appended(); }
 
@@ -86,6 +87,10 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
 
  private:
   OutputPump::Sink sink_for(Stream s);
+  // One of its coroutines (a pump, the input feed, the exit watcher) ended by an
+  // exception, logged already: the note says so, for `list`, and whoever waits on
+  // `appended` looks again (docs/architecture.md#background-coroutines).
+  void note_failure(const std::string& failure);
   boost::asio::awaitable<void> watch_exit();
   // Records the exit: pending output, the exit line, then the status. Runs when the
   // leader is reaped, or, during a stop, once the whole group is gone.
@@ -111,6 +116,7 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   bool stop_requested_ = false;
   bool restarting_ = false;
   int restarts_ = 0;
+  std::string note_;
   std::function<void(Instance&)> on_exit_;
 };
 
