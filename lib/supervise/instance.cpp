@@ -119,8 +119,8 @@ asio::awaitable<void> Instance::watch_exit() {
   // destructor would otherwise kill whatever process gets that number next).
   child_.detach();
   reaped_.set();
-  // A stop in progress records the exit itself, once the whole group is gone.
-  if (stops_active_ == 0) finalize();
+  // A stop in flight records the exit itself, once the whole group is gone.
+  if (!stop_) finalize();
 }
 
 void Instance::finalize() {
@@ -163,11 +163,31 @@ void Instance::signal_group(int sig) {
   if (group_alive()) ::killpg(pid_, sig);
 }
 
+struct Instance::StopFlight {
+  explicit StopFlight(const asio::any_io_executor& ex) : done(ex) {}
+  Event done;            // set once the flight has ended, its outcome recorded
+  bool killing = false;  // SIGKILL sent: a forced stop that joins has nothing to add
+};
+
 asio::awaitable<void> Instance::stop(bool force, StopTimings t) {
   auto self = shared_from_this();
-  if (!group_alive()) co_return;
+  std::shared_ptr<StopFlight> flight = stop_;
+  if (!flight) {
+    if (!group_alive()) co_return;
+    auto ex = co_await asio::this_coro::executor;
+    flight = stop_ = std::make_shared<StopFlight>(ex);
+    run_in_background(ex, run_stop(flight, force, t), "stopping PID " + std::to_string(pid_), self);
+  } else if (force && !flight->killing) {
+    // Joining a graceful stop: kill now; the flight's wait ends once all are gone.
+    logger::info("stopping PID " + std::to_string(pid_) + " (" + spec_.label + ") with SIGKILL now");
+    flight->killing = true;
+    signal_group(SIGKILL);
+  }
+  co_await flight->done.wait();
+}
+
+asio::awaitable<void> Instance::run_stop(std::shared_ptr<StopFlight> flight, bool force, StopTimings t) {
   auto ex = co_await asio::this_coro::executor;
-  ++stops_active_;
   if (!exited_.is_set()) {
     stop_requested_ = true;
     logger::info("stopping PID " + std::to_string(pid_) + " (" + spec_.label + ")" + (force ? " with SIGKILL" : ""));
@@ -176,14 +196,19 @@ asio::awaitable<void> Instance::stop(bool force, StopTimings t) {
     co_await reaped_.wait_until(deadline);
     co_await await_exit(ex, group_members(pid_), deadline);
   };
+  flight->killing = force;
   signal_group(force ? SIGKILL : SIGTERM);
   in_.close();  // a stopped process gets no more input; one that ends at end of input may end sooner
   co_await wait_all(std::chrono::steady_clock::now() + (force ? t.kill_wait : t.grace));
   if (!force && group_alive()) {
+    flight->killing = true;
     signal_group(SIGKILL);
     co_await wait_all(std::chrono::steady_clock::now() + t.kill_wait);
   }
-  if (--stops_active_ == 0 && reaped_.is_set()) finalize();
+  // The outcome first, then those waiting for it: they all see the same one.
+  stop_.reset();
+  if (reaped_.is_set()) finalize();
+  flight->done.set();
 }
 
 }  // namespace pp

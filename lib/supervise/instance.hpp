@@ -74,7 +74,8 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   // period, then up to `kill_wait` more. Returns once the group is gone and the
   // exit recorded, or the time is up (then running() may still be true). Also
   // works on an ended instance whose leader left processes behind in its group.
-  // Stops running at once share the one exit.
+  // A stop while another is in flight joins it and returns when it ends, so all
+  // see its one outcome; a forced one that joins sends SIGKILL at once.
   boost::asio::awaitable<void> stop(bool force, StopTimings t);
 
   // Restart bookkeeping, so a follower of this log never mistakes a restart for
@@ -92,6 +93,10 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   // `appended` looks again (docs/architecture.md#background-coroutines).
   void note_failure(const std::string& failure);
   boost::asio::awaitable<void> watch_exit();
+  // The one stop in flight: runs on its own (not in any caller), so a caller that
+  // goes away leaves those that joined it a stop that still ends.
+  struct StopFlight;
+  boost::asio::awaitable<void> run_stop(std::shared_ptr<StopFlight> flight, bool force, StopTimings t);
   // Records the exit: pending output, the exit line, then the status. Runs when the
   // leader is reaped, or, during a stop, once the whole group is gone.
   void finalize();
@@ -112,7 +117,7 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   std::optional<int> exit_code_;
   Event reaped_;  // the leader has been waited for
   Event exited_;  // finalize() ran: status, exit code and exit line are out
-  int stops_active_ = 0;
+  std::shared_ptr<StopFlight> stop_;  // while a stop is in flight
   bool stop_requested_ = false;
   bool restarting_ = false;
   int restarts_ = 0;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/background.hpp"
 #include "core/dir_path.hpp"
 #include "core/join.hpp"
 #include "core/logger.hpp"
@@ -28,7 +29,9 @@ Supervisor::Supervisor(asio::any_io_executor ex, std::string log_dir, StopTiming
 Supervisor::~Supervisor() = default;
 
 CtrlOutcome Supervisor::start(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher) {
-  auto started = launch(std::move(spec), std::move(watcher));
+  std::vector<std::shared_ptr<LineWatcher>> watchers;
+  if (watcher) watchers.push_back(std::move(watcher));
+  auto started = launch(std::move(spec), watchers);
   if (!started.instance) return {nullptr, std::nullopt, started.error};
   lifecycle_({Lifecycle::started, *started.instance, 0, ""});
   return {started.instance, std::nullopt, ""};
@@ -39,7 +42,7 @@ void Supervisor::ended(Instance& inst) {
   trim_ended();
 }
 
-Instance::Started Supervisor::launch(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher) {
+Instance::Started Supervisor::launch(ProcessSpec spec, const std::vector<std::shared_ptr<LineWatcher>>& watchers) {
   if (shutting_down_) return {nullptr, "The server is shutting down; not starting anything new."};
   if (spec.command.empty()) return {nullptr, "Empty command"};
   spec.cwd = normalize_dir(spec.cwd);
@@ -59,7 +62,7 @@ Instance::Started Supervisor::launch(ProcessSpec spec, std::shared_ptr<LineWatch
     return started;
   }
   // Before anything yields: the instance's readers have not run yet.
-  if (watcher) started.instance->add_line_watcher(watcher);
+  for (const auto& w : watchers) started.instance->add_line_watcher(w);
   logger::info("started PID " + std::to_string(started.instance->pid()) + ": " + what);
   table_.push_back(started.instance);
   started.instance->set_max_log_size(max_log_size_);  // nothing has yielded: no output read yet
@@ -146,25 +149,56 @@ asio::awaitable<CtrlOutcome> Supervisor::stop(const Target& t, bool force) {
   co_return CtrlOutcome{inst, inst->exit_code(), ""};
 }
 
+struct Supervisor::RestartFlight {
+  explicit RestartFlight(const asio::any_io_executor& ex) : done(ex) {}
+  Event done;  // set once `outcome` is final
+  CtrlOutcome outcome;
+  std::vector<std::shared_ptr<LineWatcher>> watchers;  // of every caller, for the new instance
+};
+
 asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t, std::shared_ptr<LineWatcher> watcher) {
   auto found = find(t);
   if (!found.process) co_return CtrlOutcome{nullptr, std::nullopt, found.error};
   auto old = found.process;
-  // Only a running entry is an instance of ours to stop: an ended one, or a
-  // left-over, is simply started again.
-  Instance* running = old->running() ? &lifecycle(*old) : nullptr;
-  if (running) {
-    running->mark_restarting(true);
-    co_await running->stop(false, timings_);
-    if (running->running()) {
-      running->mark_restarting(false);
-      co_return CtrlOutcome{old, std::nullopt,
-                            "Process " + std::to_string(old->pid()) + " did not exit after SIGKILL; not restarted."};
-    }
+  std::shared_ptr<RestartFlight> flight;
+  if (auto it = restarts_.find(old.get()); it != restarts_.end()) {
+    flight = it->second;  // being restarted: join, so there is one new instance
+  } else if (old->running()) {
+    flight = std::make_shared<RestartFlight>(ex_);
+    restarts_[old.get()] = flight;
+    lifecycle(*old).mark_restarting(true);  // now: its exit line, whenever it comes, says a restart follows
+    run_in_background(ex_, run_restart(old, flight), "restarting PID " + std::to_string(old->pid()), old);
+  } else {
+    // Only a running entry is an instance of ours to stop: an ended one, or a
+    // left-over, is simply started again, here and now.
+    std::vector<std::shared_ptr<LineWatcher>> watchers;
+    if (watcher) watchers.push_back(std::move(watcher));
+    co_return relaunch(old, nullptr, watchers);
   }
+  if (watcher) flight->watchers.push_back(std::move(watcher));
+  co_await flight->done.wait();
+  co_return flight->outcome;
+}
+
+asio::awaitable<void> Supervisor::run_restart(std::shared_ptr<Process> old, std::shared_ptr<RestartFlight> flight) {
+  Instance& running = lifecycle(*old);
+  co_await running.stop(false, timings_);
+  if (running.running()) {
+    running.mark_restarting(false);
+    flight->outcome = CtrlOutcome{old, std::nullopt,
+                                  "Process " + std::to_string(old->pid()) + " did not exit after SIGKILL; not restarted."};
+  } else {
+    flight->outcome = relaunch(old, &running, flight->watchers);
+  }
+  restarts_.erase(old.get());
+  flight->done.set();
+}
+
+CtrlOutcome Supervisor::relaunch(const std::shared_ptr<Process>& old, Instance* stopped,
+                                 const std::vector<std::shared_ptr<LineWatcher>>& watchers) {
   Instance::Started started;
   try {
-    started = launch(old->spec(), watcher);
+    started = launch(old->spec(), watchers);
     if (started.instance) started.instance->set_restarts(old->restarts() + 1);
   } catch (const std::exception& e) {
     started.error = std::string("Cannot start: ") + e.what();  // and the old log must still say so
@@ -173,11 +207,11 @@ asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t, std::shared_pt
   // that exit learns how the restart went.
   lifecycle_(started.instance ? Lifecycle{Lifecycle::restarted, *started.instance, old->pid(), ""}
                               : Lifecycle{Lifecycle::restart_failed, *old, 0, started.error});
-  if (running)
-    running->note_restart(started.instance
+  if (stopped)
+    stopped->note_restart(started.instance
                               ? restarted_text(started.instance->pid(), started.instance->logs().combined_path)
                               : restart_failed_text(started.error));
-  co_return CtrlOutcome{started.instance, old->exit_code(), started.error};
+  return CtrlOutcome{started.instance, old->exit_code(), started.error};
 }
 
 asio::awaitable<void> Supervisor::shutdown(bool force) {

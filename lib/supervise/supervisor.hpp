@@ -4,6 +4,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,6 +51,9 @@ class Supervisor {
   boost::asio::awaitable<CtrlOutcome> stop(const Target& t, bool force);
   // Stops the process if it runs, then starts it again as it was started. An
   // ended one (found by the crash fallback of find()) is simply started again.
+  // A restart of an instance that is being restarted joins that restart: every
+  // caller gets its one outcome (the same new instance), and every caller's
+  // `watcher` sees the new instance's lines from the first.
   boost::asio::awaitable<CtrlOutcome> restart(const Target& t, std::shared_ptr<LineWatcher> watcher = nullptr);
 
   // Writes `text` to the stdin of the process `t` names, without blocking
@@ -96,7 +100,13 @@ class Supervisor {
  private:
   // The running instance of this server that `t` names, or null with `error` set.
   Instance* running_instance(const Target& t, CtrlOutcome& error) const;
-  Instance::Started launch(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher);
+  Instance::Started launch(ProcessSpec spec, const std::vector<std::shared_ptr<LineWatcher>>& watchers);
+  // The restart of one running instance, from its stop to the new start.
+  struct RestartFlight;
+  boost::asio::awaitable<void> run_restart(std::shared_ptr<Process> old, std::shared_ptr<RestartFlight> flight);
+  // Starts `old`'s command again, and tells clients and the old log how it went.
+  CtrlOutcome relaunch(const std::shared_ptr<Process>& old, Instance* stopped,
+                       const std::vector<std::shared_ptr<LineWatcher>>& watchers);
   void ended(Instance& inst);
   void trim_ended();
 
@@ -104,6 +114,7 @@ class Supervisor {
   std::string log_dir_;
   StopTimings timings_;
   std::vector<std::shared_ptr<Process>> table_;  // in start order
+  std::map<const Process*, std::shared_ptr<RestartFlight>> restarts_;  // by the instance being restarted
   bool shutting_down_ = false;                   // no new starts once shutdown() began
   Listeners<Lifecycle> lifecycle_;
   Listeners<> changed_;

@@ -52,6 +52,38 @@ json::object McpFixture::call_raw(const std::string& tool, json::object args) {
   return r["result"].as_object();
 }
 
+std::vector<json::object> McpFixture::calls_at_once(const std::string& tool, const std::vector<json::object>& args) {
+  std::vector<std::future<mcp::Reply>> replies;
+  // post() reads its headers and body while it runs.
+  mcp::RequestHeaders h;
+  h.session_id = session;
+  std::vector<std::string> bodies;
+  bodies.reserve(args.size());
+  for (const auto& a : args) {
+    json::object msg{{"jsonrpc", "2.0"},
+                     {"id", next_id++},
+                     {"method", "tools/call"},
+                     {"params", {{"name", tool}, {"arguments", a}}}};
+    bodies.push_back(json::serialize(msg));
+    replies.push_back(boost::asio::co_spawn(ioc, server->post(h, bodies.back()), boost::asio::use_future));
+  }
+  // All are under way now; run the io_context until every one has its reply (bounded).
+  auto deadline = std::chrono::steady_clock::now() + 30s;
+  ioc.restart();
+  std::vector<json::object> out;
+  for (auto& r : replies) {
+    while (r.wait_for(0s) != std::future_status::ready) {
+      auto left = deadline - std::chrono::steady_clock::now();
+      if (left <= 0s) throw std::runtime_error("calls_at_once: no reply within the bound");
+      ioc.run_one_for(left);
+    }
+    auto reply = json::parse(r.get().body).as_object();
+    if (!reply.contains("result")) ADD_FAILURE() << "tools/call failed: " << json::serialize(reply);
+    out.push_back(reply["result"].as_object()["structuredContent"].as_object());
+  }
+  return out;
+}
+
 int McpFixture::start_helper(std::vector<std::string> actions, json::object extra) {
   actions.insert(actions.begin(), kHelper);
   json::object args = std::move(extra);

@@ -39,6 +39,9 @@ class McpFixture : public ::testing::Test {
   json::object call_raw(const std::string& tool, json::object args);
   // tools/call; returns structuredContent.
   json::object call(const std::string& tool, json::object args) { return call_raw(tool, std::move(args))["structuredContent"].as_object(); }
+  // Several tools/call requests in flight at once (all posted before any is
+  // answered); returns each one's structuredContent, in the order given.
+  std::vector<json::object> calls_at_once(const std::string& tool, const std::vector<json::object>& args);
   // Starts the test helper with `actions`; returns its pid (fails the test on error).
   int start_helper(std::vector<std::string> actions, json::object extra = {});
 
