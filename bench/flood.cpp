@@ -4,8 +4,10 @@
 // `stay`, waits for a signal to end it (so an exit cannot race the last lines).
 // With `color` each line's number is coloured (SGR green, then reset: 9 of the
 // 100 bytes), as a dev tool's output is. Waiting for the signal keeps the
-// supervisor's start-up cost out of the timing.
-//   pp_bench_flood N [stay] [color]
+// supervisor's start-up cost out of the timing. With `done=PATH` it writes "done" to PATH
+// once its last line is written (the full-disk replay learns so without reading
+// a log that may have dropped it); while it stays, each SIGUSR2 writes "after".
+//   pp_bench_flood N [stay] [color] [done=PATH]
 #include <signal.h>
 #include <unistd.h>
 
@@ -31,23 +33,30 @@ void write_all(const char* p, std::size_t n) {
 
 int main(int argc, char** argv) {
   bool stay = false, color = false;
+  const char* done = nullptr;
   for (int i = 2; i < argc; ++i) {
     if (std::strcmp(argv[i], "stay") == 0)
       stay = true;
     else if (std::strcmp(argv[i], "color") == 0)
       color = true;
+    else if (std::strncmp(argv[i], "done=", 5) == 0)
+      done = argv[i] + 5;
     else
       argc = 0;
   }
   if (argc < 2) {
-    std::fprintf(stderr, "usage: pp_bench_flood N [stay] [color]\n");
+    std::fprintf(stderr, "usage: pp_bench_flood N [stay] [color] [done=PATH]\n");
     return 2;
   }
   long n = std::atol(argv[1]);
   sigset_t usr1;
   sigemptyset(&usr1);
   sigaddset(&usr1, SIGUSR1);
+  sigset_t usr2;
+  sigemptyset(&usr2);
+  sigaddset(&usr2, SIGUSR2);
   ::sigprocmask(SIG_BLOCK, &usr1, nullptr);  // before "ready": the signal cannot come too early
+  ::sigprocmask(SIG_BLOCK, &usr2, nullptr);
   write_all("ready\n", 6);
   int sig = 0;
   ::sigwait(&usr1, &sig);
@@ -69,7 +78,15 @@ int main(int argc, char** argv) {
     }
   }
   write_all(buf.data(), used);
+  if (done)
+    if (FILE* f = std::fopen(done, "w")) {
+      std::fputs("done\n", f);
+      std::fclose(f);
+    }
   if (stay)
-    for (;;) ::pause();  // SIGTERM or SIGINT ends it
+    for (;;) {  // SIGTERM or SIGINT ends it
+      ::sigwait(&usr2, &sig);
+      write_all("after\n", 6);
+    }
   return 0;
 }

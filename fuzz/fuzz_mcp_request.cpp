@@ -17,6 +17,8 @@ namespace {
 
 struct World {
   boost::asio::io_context ioc;
+  pp::WorkerPool readers{pp::mcp::kReaderThreads};
+  pp::mcp::OutputReading reading{&readers, pp::kReadBudget, nullptr};
   std::unique_ptr<pp::Supervisor> sup;
   pp::LogFile log;
   pp::mcp::ServerSelf self;
@@ -35,7 +37,7 @@ struct World {
     log.append(pp::now_ms(), "INFO fuzz");
     log.flush();
     self = {1, d, d + "/server.log", &log, pp::now_ms()};
-    server = std::make_unique<pp::mcp::Server>(pp::mcp::make_tools(*sup, self), "fuzz");
+    server = std::make_unique<pp::mcp::Server>(pp::mcp::make_tools(*sup, self, reading), "fuzz");
     config.token = "t0k3n";
   }
 };

@@ -35,7 +35,7 @@ std::string format_ctrl(const json::object& r) {
   }
   if (action == "restart") {
     out = "Restarted process, new PID: " + num(r, "pid");
-    if (std::string c = num(r, "exit_code"); !c.empty()) out += " (previous instance exit code " + c + ")";
+    if (std::string c = num(r, "previous_exit_code"); !c.empty()) out += " (previous instance exit code " + c + ")";
     out += "\n";
   } else {
     out = "Started process with PID: " + num(r, "pid") + "\n";

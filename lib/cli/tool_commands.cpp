@@ -180,6 +180,8 @@ int tool_command(const GlobalOptions& g, const ToolRequest& r) {
   if (g.format == "json") {
     std::printf("%s\n", json::serialize(res).c_str());
   } else if (failed) {
+    // A search cut off at its time limit still returns what it found: printed as usual.
+    if (tool == "output") std::fputs(format_output(res).c_str(), stdout);
     std::fprintf(stderr, "Error: %s\n", err->is_string() ? std::string(err->as_string()).c_str() : "");
     // wait_for failures carry the process's last lines: they say why.
     if (auto* lines = res.if_contains("output"); lines && lines->is_array() && tool == "ctrl")

@@ -1,7 +1,6 @@
 #include "client/run_controls.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <chrono>
 
 namespace pp::client {
@@ -15,10 +14,16 @@ RunControls::~RunControls() = default;
 
 void RunControls::input(std::string_view bytes) {
   input_.append(bytes);
-  // The pump catches every exception (call() does), so nothing is lost by detached.
+  // call() catches what a call throws; anything else that ends the pump goes to
+  // the inbox as a failure of the run, like every coroutine of run's.
   if (!pumping_ && !closing_) {
     pumping_ = true;
-    asio::co_spawn(ex_, pump(), asio::detached);
+    asio::co_spawn(ex_, pump(), [this](std::exception_ptr e) {
+      if (!e) return;
+      pumping_ = false;
+      pump_ended_.notify();
+      ToInbox{&inbox_}(e);
+    });
   }
 }
 

@@ -81,6 +81,8 @@ class Bridge {
       std::rethrow_exception(e);
     } catch (const std::exception& ex) {
       note(std::string(what) + ": " + ex.what());
+    } catch (...) {  // rethrown from a completion handler, it would end the process
+      note(std::string(what) + ": an unknown exception");
     }
     code_ = kExitFailed;
     ioc_.stop();

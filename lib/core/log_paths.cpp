@@ -31,8 +31,9 @@ const std::string& LogPaths::of(Stream s) const {
   return combined_path;
 }
 
-LogPaths log_paths_for(const std::string& dir, int pid, const std::vector<std::string>& command) {
-  std::string base = dir + "/" + std::to_string(pid) + "." + escape_command(shell_join(command));
+LogPaths log_paths_for(const std::string& dir, int pid, const std::vector<std::string>& command, int serial) {
+  std::string id = std::to_string(pid) + (serial > 1 ? "-" + std::to_string(serial) : "");
+  std::string base = dir + "/" + id + "." + escape_command(shell_join(command));
   return {base + ".stdout", base + ".stderr", base + ".combined", ""};
 }
 
@@ -66,7 +67,13 @@ std::string backup_path(const std::string& path) { return path + ".1"; }
 bool is_process_log_name(std::string_view name) {
   name = without_backup_suffix(name);
   std::size_t digits = name.find_first_not_of("0123456789");
-  if (digits == 0 || digits == std::string_view::npos || name[digits] != '.') return false;
+  if (digits == 0 || digits == std::string_view::npos) return false;
+  if (name[digits] == '-') {  // <pid>-<serial>
+    std::size_t serial = name.find_first_not_of("0123456789", digits + 1);
+    if (serial == digits + 1 || serial == std::string_view::npos) return false;
+    digits = serial;
+  }
+  if (name[digits] != '.') return false;
   for (std::string_view ext : {".stdout", ".stderr", ".combined", ".tty"}) {
     if (!name.ends_with(ext)) continue;
     if (name.size() < digits + 1 + ext.size()) return false;

@@ -21,8 +21,10 @@ struct LogPaths {
 // [A-Za-z0-9_-] dropped, cut to 50 characters.
 std::string escape_command(const std::string& command_line);
 
-// <log_dir>/<pid>.<escaped>.{stdout,stderr,combined}
-LogPaths log_paths_for(const std::string& log_dir, int pid, const std::vector<std::string>& command);
+// <log_dir>/<pid>.<escaped>.{stdout,stderr,combined}; with a `serial` above 1,
+// <log_dir>/<pid>-<serial>.<escaped>...: the name of a later instance that got a
+// recycled pid while an earlier one's logs are still there.
+LogPaths log_paths_for(const std::string& log_dir, int pid, const std::vector<std::string>& command, int serial = 1);
 
 // `paths` with tty_path set: <log_dir>/<pid>.<escaped>.tty, beside the others.
 LogPaths with_tty_path(LogPaths paths);

@@ -28,15 +28,18 @@ const char* name(Level l) {
 void set_file_sink(std::function<void(Millis, std::string_view)> sink) { file_sink() = std::move(sink); }
 void set_console_level(Level level) { console_level() = level; }
 
-void failure(std::string_view purpose, std::exception_ptr e) {
-  if (!e) return;
+std::string failure(std::string_view purpose, std::exception_ptr e) {
+  if (!e) return "";
+  std::string text(purpose);
   try {
     std::rethrow_exception(e);
   } catch (const std::exception& ex) {
-    error(std::string(purpose) + ": " + ex.what());
+    text += std::string(": ") + ex.what();
   } catch (...) {
-    error(std::string(purpose) + ": an unknown exception");
+    text += ": an unknown exception";
   }
+  error(text);
+  return text;
 }
 
 void log(Level level, std::string_view message) {

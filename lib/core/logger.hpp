@@ -31,8 +31,8 @@ inline void info(std::string_view m) { log(Level::info, m); }
 inline void warning(std::string_view m) { log(Level::warning, m); }
 inline void error(std::string_view m) { log(Level::error, m); }
 
-// Logs an exception that ended a coroutine or task: "<purpose>: <what()>".
-// Does nothing for a null pointer.
-void failure(std::string_view purpose, std::exception_ptr e);
+// Logs an exception that ended a coroutine or task: "<purpose>: <what()>" at
+// error level, and returns that text. Does nothing for a null pointer (returns "").
+std::string failure(std::string_view purpose, std::exception_ptr e);
 
 }  // namespace pp::logger

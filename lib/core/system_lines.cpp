@@ -47,6 +47,15 @@ std::string restarted_text(int new_pid, const std::string& log) {
 
 std::string restart_failed_text(const std::string& error) { return std::string(kRestartFailed) + error; }
 
+std::string lost_lines_text(std::uint64_t lines, const std::string& log, const std::string& error) {
+  return "Lost " + std::to_string(lines) + (lines == 1 ? " line" : " lines") + " of " + log +
+         ": they could not be written (" + error + ")";
+}
+
+std::string reopened_text(const std::string& log) {
+  return "Log file " + log + " was deleted while in use; it goes on in a new file of that name";
+}
+
 std::optional<SystemEvent> parse_system_text(std::string_view t) {
   if (!t.starts_with(kSystemTag)) return std::nullopt;
   t.remove_prefix(kSystemTag.size());

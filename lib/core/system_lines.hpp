@@ -3,6 +3,7 @@
 // restart follows, and the restart line names the new instance's log. Because
 // they sit in the same file as the output, their order relative to it is exact.
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,10 @@ std::string started_text(int pid, const std::string& command, const std::string&
 std::string exit_text(int exit_code, bool restarting);
 std::string restarted_text(int new_pid, const std::string& new_combined_log);
 std::string restart_failed_text(const std::string& error);
+// Written once writing works again after lines of a log were dropped (a full disk).
+std::string lost_lines_text(std::uint64_t lines, const std::string& log, const std::string& error);
+// Written when a log file was found deleted and a new one was started in its place.
+std::string reopened_text(const std::string& log);
 
 struct SystemEvent {
   enum Kind { started, exited, restarted, restart_failed } kind = started;

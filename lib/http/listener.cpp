@@ -2,13 +2,13 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <memory>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "core/background.hpp"
 #include "core/event.hpp"
 #include "core/logger.hpp"
 #include "http/connections.hpp"
@@ -52,7 +52,7 @@ asio::awaitable<void> serve_events(beast::tcp_stream& stream, Response head, std
   if (hec) co_return;
   // The client sends nothing on this connection; a read completing means it left.
   auto reader_done = std::make_shared<Event>(stream.get_executor());
-  asio::co_spawn(
+  run_in_background(
       stream.get_executor(),
       [](beast::tcp_stream& s, std::shared_ptr<mcp::EventStream> ev,
          std::shared_ptr<Event> done) -> asio::awaitable<void> {
@@ -61,7 +61,7 @@ asio::awaitable<void> serve_events(beast::tcp_stream& stream, Response head, std
         done->set();
         ev->wake.notify();
       }(stream, events, reader_done),
-      [](std::exception_ptr e) { logger::failure("reading an event stream's connection", e); });
+      "reading an event stream's connection");
   // A closed stream still writes what was queued (the exits of a shutdown); one
   // cut off, or whose client left, writes nothing more.
   while (!events->cut_off && !reader_done->is_set() && !(events->closed && events->pending.empty())) {
@@ -181,12 +181,10 @@ asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, mcp::Server& mcp, con
       continue;
     }
     if (conns->open() >= config.max_connections && !conns->evict_oldest_untrusted()) {
-      asio::co_spawn(acceptor.get_executor(), refuse(std::move(socket), config),
-                     [](std::exception_ptr e) { logger::failure("refusing a connection", e); });
+      run_in_background(acceptor.get_executor(), refuse(std::move(socket), config), "refusing a connection");
       continue;
     }
-    asio::co_spawn(acceptor.get_executor(), session(std::move(socket), mcp, config, conns),
-                   [](std::exception_ptr e) { logger::failure("an HTTP connection", e); });
+    run_in_background(acceptor.get_executor(), session(std::move(socket), mcp, config, conns), "an HTTP connection");
   }
 }
 

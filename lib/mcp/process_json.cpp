@@ -98,11 +98,11 @@ json::object server_entry(const ServerSelf& self) {
 }
 
 void add_target_properties(json::object& props) {
-  props["pid"] = {{"type", json::array{"integer", "null"}}, {"description", "Process id (wins over the other selectors)."}};
-  props["command_or_label"] = {{"type", json::array{"string", "null"}},
+  props["pid"] = {{"type", "integer"}, {"description", "Process id (wins over the other selectors)."}};
+  props["command_or_label"] = {{"type", "string"},
                                {"description", "A label, or the command line, of a process (a running one first, else the most "
                        "recently ended one)."}};
-  props["working_directory"] = {{"type", json::array{"string", "null"}},
+  props["working_directory"] = {{"type", "string"},
                                 {"description", "Narrows a command match to processes started in this directory."}};
 }
 

@@ -19,10 +19,13 @@ json::object ctrl_result(const std::string& action, const CtrlOutcome& r) {
   const Process* p = r.process.get();
   // A stop reports the stopped process; start/restart report the new one.
   bool show_logs = p && r.error.empty();
-  return {
+  // A restart's pid is the new, running instance: its exit code is not known yet;
+  // how the one it replaced ended is previous_exit_code.
+  bool restart = action == "restart";
+  json::object result{
       {"action", action},
       {"pid", p ? json::value(p->pid()) : json::value(nullptr)},
-      {"exit_code", nullable(r.exit_code)},
+      {"exit_code", restart ? json::value(nullptr) : nullable(r.exit_code)},
       {"log_stdout", show_logs ? json::value(p->logs().stdout_path) : json::value(nullptr)},
       {"log_stderr", show_logs ? json::value(p->logs().stderr_path) : json::value(nullptr)},
       {"log_combined", show_logs ? json::value(p->logs().combined_path) : json::value(nullptr)},
@@ -30,6 +33,8 @@ json::object ctrl_result(const std::string& action, const CtrlOutcome& r) {
       {"label", p ? json::value(p->spec().label) : json::value(nullptr)},
       {"error", r.error.empty() ? json::value(nullptr) : json::value(r.error)},
   };
+  if (restart) result["previous_exit_code"] = nullable(r.exit_code);
+  return result;
 }
 
 constexpr double kDefaultWaitSeconds = 30, kMaxWaitSeconds = 600;
@@ -67,12 +72,14 @@ boost::asio::awaitable<void> await_ready(json::object& result, std::shared_ptr<R
     co_return;
   }
   std::string pid = std::to_string(inst->pid());
-  if (r.kind == ReadyOutcome::exited)
+  if (r.kind == ReadyOutcome::exited) {
     result["error"] = "Process " + pid + " exited with code " + std::to_string(inst->exit_code().value_or(-1)) +
                       " before a line matched '" + pattern.text() + "'.";
-  else
+    result["exit_code"] = nullable(inst->exit_code());
+  } else {
     result["error"] = "Process " + pid + " is still running, but no line matched '" + pattern.text() + "' within " +
                       seconds_text(seconds) + ".";
+  }
   result["output"] = combined_tail(*inst, kTailLines);
   result["matched_line"] = nullptr;
   result["ready_ms"] = nullptr;
@@ -113,27 +120,27 @@ Tool make_ctrl_tool(Supervisor& sup) {
   json::object props;
   props["action"] = {{"type", "string"}, {"enum", json::array{"start", "stop", "restart", "input", "resize", "signal"}}};
   add_target_properties(props);
-  props["environment"] = {{"type", json::array{"object", "null"}},
+  props["environment"] = {{"type", "object"},
                           {"additionalProperties", {{"type", "string"}}},
                           {"description", "Extra environment variables for start."}};
-  props["force"] = {{"type", json::array{"boolean", "null"}}, {"default", false},
+  props["force"] = {{"type", "boolean"}, {"default", false},
                     {"description", "stop: SIGKILL at once instead of SIGTERM first."}};
-  props["label"] = {{"type", json::array{"string", "null"}}, {"description", "Custom label for start."}};
-  props["tty"] = {{"type", json::array{"boolean", "null"}}, {"default", false},
+  props["label"] = {{"type", "string"}, {"description", "Custom label for start."}};
+  props["tty"] = {{"type", "boolean"}, {"default", false},
                   {"description", "start: run on a pseudo-terminal."}};
   for (const char* side : {"columns", "rows"})
-    props[side] = {{"type", json::array{"integer", "null"}}, {"minimum", 1}, {"maximum", kMaxTerminalSide},
+    props[side] = {{"type", "integer"}, {"minimum", 1}, {"maximum", kMaxTerminalSide},
                    {"description", "start (with tty) and resize: the terminal size (default 200x50)."}};
   json::array names;
   for (const auto& entry : kSignals) names.emplace_back(entry.first);
-  props["signal"] = {{"type", json::array{"string", "null"}}, {"enum", std::move(names)},
+  props["signal"] = {{"type", "string"}, {"enum", std::move(names)},
                      {"description", "signal: the signal to send to the process group."}};
-  props["text"] = {{"type", json::array{"string", "null"}},
+  props["text"] = {{"type", "string"},
                    {"description", "input: the text to write to the process's stdin."}};
-  props["wait_for"] = {{"type", json::array{"string", "null"}},
+  props["wait_for"] = {{"type", "string"},
                        {"maxLength", Pattern::kMaxLength},
                        {"description", "start/restart/input: return once an output line matches this regular expression."}};
-  props["wait_timeout"] = {{"type", json::array{"number", "null"}}, {"minimum", 0}, {"maximum", kMaxWaitSeconds},
+  props["wait_timeout"] = {{"type", "number"}, {"minimum", 0}, {"maximum", kMaxWaitSeconds},
                            {"default", kDefaultWaitSeconds},
                            {"description", "Seconds to wait for wait_for (default 30)."}};
   t.input_schema = {{"type", "object"},
@@ -145,6 +152,7 @@ Tool make_ctrl_tool(Supervisor& sup) {
   out["action"] = {{"type", "string"}};
   out["pid"] = nullable_type("integer");
   out["exit_code"] = nullable_type("integer");
+  out["previous_exit_code"] = nullable_type("integer");  // restart only
   for (const char* k : {"log_stdout", "log_stderr", "log_combined", "log_tty", "label", "error"})
     out[k] = nullable_type("string");
   // Only with wait_for:

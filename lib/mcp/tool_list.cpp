@@ -17,7 +17,8 @@ json::object entry_schema() {
   p["start_time"] = {{"type", "string"}};
   p["end_time"] = nullable_type("string");
   p["exit_code"] = nullable_type("integer");
-  for (const char* k : {"log_stdout", "log_stderr", "log_combined"}) p[k] = nullable_type("string");
+  for (const char* k : {"log_stdout", "log_stderr"}) p[k] = nullable_type("string");
+  p["log_combined"] = {{"type", "string"}};  // the server's entry has its own log here
   p["tty"] = {{"type", "boolean"}, {"description", "Runs on a pseudo-terminal (started with tty: true)."}};
   p["log_tty"] = {{"type", json::array{"string", "null"}},
                   {"description", "On a pseudo-terminal: the raw terminal output, colours included (no stamps)."}};
@@ -27,8 +28,9 @@ json::object entry_schema() {
   p["restarts"] = {{"type", "integer"}};
   p["uptime_s"] = nullable_type("integer");
   p["note"] = {{"type", json::array{"string", "null"}},
-               {"description", "Set on an entry left over by a server that ended without shutting down: what "
-                               "became of that process."}};
+               {"description", "Set on an entry left over by a server that ended without shutting down (what "
+                               "became of that process), or when an error in the server stopped part of the "
+                               "process's supervision (its output or exit may go unrecorded)."}};
   json::array req;
   for (const auto& [k, v] : p) req.emplace_back(k);
   return {{"type", "object"}, {"properties", std::move(p)}, {"required", std::move(req)}};
@@ -46,7 +48,8 @@ Tool make_list_tool(Supervisor& sup, const ServerSelf& self) {
       "shows ports (TCP ports its process group listens on: the dev server's URL is http://localhost:<port>), "
       "rss_bytes (memory of the group) and uptime_s; restarts counts restarts of that label. Filters combine "
       "with AND; command_or_label matches a label or a command line. pid 0 describes the persistproc server itself. "
-      "note, when not null, explains an entry left over by a server that ended without shutting down.\n"
+      "note, when not null, explains an entry left over by a server that ended without shutting down, or an error "
+      "in the server that stopped part of the process's supervision.\n"
       "Example: {\"command_or_label\": \"npm run dev\"}";
   json::object props;
   add_target_properties(props);

@@ -6,8 +6,10 @@
 #include <string>
 #include <vector>
 
+#include "core/worker_pool.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "supervise/log_file.hpp"
+#include "supervise/read_budget.hpp"
 #include "supervise/supervisor.hpp"
 
 namespace pp::mcp {
@@ -19,6 +21,17 @@ struct ServerSelf {
   std::string log_path;
   const LogFile* log = nullptr;
   Millis start_time = 0;
+};
+
+// How `output` reads (docs/mcp.md#output): everything whose cost grows with a log
+// on `pool`, never on the I/O thread, each call within `budget`.
+// The server's pool has this many threads: so many reads run at once, more wait their turn.
+inline constexpr std::size_t kReaderThreads = 2;
+struct OutputReading {
+  WorkerPool* pool = nullptr;
+  std::chrono::steady_clock::duration budget = kReadBudget;
+  // Tests only: runs on the worker after each block read (ReadBudget).
+  std::function<void()> on_block;
 };
 
 struct Tool {
@@ -38,10 +51,11 @@ struct Tool {
 
 Tool make_ctrl_tool(Supervisor& sup);
 Tool make_list_tool(Supervisor& sup, const ServerSelf& self);
-Tool make_output_tool(Supervisor& sup, const ServerSelf& self);
+Tool make_output_tool(Supervisor& sup, const ServerSelf& self, const OutputReading& reading);
 
-inline std::vector<Tool> make_tools(Supervisor& sup, const ServerSelf& self) {
-  return {make_ctrl_tool(sup), make_list_tool(sup, self), make_output_tool(sup, self)};
+// The tools keep references to all three.
+inline std::vector<Tool> make_tools(Supervisor& sup, const ServerSelf& self, const OutputReading& reading) {
+  return {make_ctrl_tool(sup), make_list_tool(sup, self), make_output_tool(sup, self, reading)};
 }
 
 // What `list` reads from /proc once per call, not once per process.

@@ -6,8 +6,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -16,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "core/background.hpp"
 #include "core/dir_path.hpp"
 #include "core/exit_codes.hpp"
 #include "core/log_paths.hpp"
@@ -23,6 +22,7 @@
 #include "core/readiness.hpp"
 #include "core/token.hpp"
 #include "core/version.hpp"
+#include "core/worker_pool.hpp"
 #include "http/listener.hpp"
 #include "mcp/lifecycle_notes.hpp"
 #include "mcp/server.hpp"
@@ -180,10 +180,16 @@ int serve(const ServeOptions& opts) {
   asio::steady_timer retention_timer(ioc);
   std::chrono::steady_clock::duration retention_interval = kRetentionInterval;
   std::function<void(const std::vector<std::string>&)> no_report;
-  asio::co_spawn(ioc, sweep_periodically(retention_timer, retention, supervisor, retention_interval, no_report),
-                 asio::detached);
+  run_in_background(ioc.get_executor(),
+                    sweep_periodically(retention_timer, retention, supervisor, retention_interval, no_report),
+                    "sweeping old logs once a day");
   mcp::ServerSelf self{static_cast<int>(::getpid()), data_dir, server_log_path, &server_log, now_ms()};
-  mcp::Server mcp_server(mcp::make_tools(supervisor, self), kVersion);
+  // Reading and searching logs, off this thread (docs/architecture.md#worker-threads).
+  // Declared after `ioc`, so it is joined before that goes: a finishing job hands
+  // its result to `ioc`.
+  WorkerPool readers(mcp::kReaderThreads);
+  mcp::OutputReading reading{&readers, kReadBudget, nullptr};
+  mcp::Server mcp_server(mcp::make_tools(supervisor, self, reading), kVersion);
   mcp::publish_lifecycle(supervisor, mcp_server);
 
   // One shutdown path for SIGINT and SIGTERM (the `shutdown` command sends SIGTERM).
@@ -192,35 +198,33 @@ int serve(const ServeOptions& opts) {
   struct sigaction hup {};
   if (::sigaction(SIGHUP, nullptr, &hup) == 0 && hup.sa_handler != SIG_IGN) signals.add(SIGHUP);
   bool stopping = false;
-  asio::co_spawn(
-      ioc,
-      [&]() -> asio::awaitable<void> {
-        for (;;) {
-          int sig = co_await signals.async_wait(asio::use_awaitable);
-          if (stopping) {
-            logger::warning("second signal: killing every remaining process group now");
-            asio::co_spawn(ioc, supervisor.shutdown(true), asio::detached);
-            continue;
-          }
-          stopping = true;
-          sd_notify("STOPPING=1");
-          logger::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP") +
-                       ": stopping every managed process");
-          boost::system::error_code ignore;
-          acceptor.close(ignore);
-          asio::co_spawn(
-              ioc,
-              [&]() -> asio::awaitable<void> {
-                co_await supervisor.shutdown(false);
-                // Clients following the event streams get those exits before we go.
-                co_await mcp_server.end_streams(std::chrono::steady_clock::now() + std::chrono::seconds(2));
-                logger::info("all managed processes stopped; exiting");
-                ioc.stop();
-              },
-              asio::detached);
-        }
-      },
-      asio::detached);
+  // The coroutines below are named lambdas: a coroutine lambda refers to its
+  // captures through the lambda object, which must outlive it.
+  auto shut_down = [&]() -> asio::awaitable<void> {
+    co_await supervisor.shutdown(false);
+    // Clients following the event streams get those exits before we go.
+    co_await mcp_server.end_streams(std::chrono::steady_clock::now() + std::chrono::seconds(2));
+    logger::info("all managed processes stopped; exiting");
+    ioc.stop();
+  };
+  auto handle_signals = [&]() -> asio::awaitable<void> {
+    for (;;) {
+      int sig = co_await signals.async_wait(asio::use_awaitable);
+      if (stopping) {
+        logger::warning("second signal: killing every remaining process group now");
+        run_in_background(ioc.get_executor(), supervisor.shutdown(true), "killing every remaining process group");
+        continue;
+      }
+      stopping = true;
+      sd_notify("STOPPING=1");
+      logger::info(std::string("received ") + (sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "SIGHUP") +
+                   ": stopping every managed process");
+      boost::system::error_code ignore;
+      acceptor.close(ignore);
+      run_in_background(ioc.get_executor(), shut_down(), "shutting down");
+    }
+  };
+  run_in_background(ioc.get_executor(), handle_signals(), "handling signals");
 
   auto start_up = [&]() -> asio::awaitable<void> {
     // What a server that died without shutting down left running is dealt with first
@@ -233,7 +237,8 @@ int serve(const ServeOptions& opts) {
     if (stopping) co_return;  // a signal came during recovery
     sweep_old_logs(retention, supervisor);
 
-    asio::co_spawn(ioc, http::accept_loop(acceptor, mcp_server, http_config), asio::detached);
+    run_in_background(ioc.get_executor(), http::accept_loop(acceptor, mcp_server, http_config),
+                      "accepting connections");
 
     // Everything above is in place before the first accept can run: announce readiness.
     std::string url = "http://127.0.0.1:" + std::to_string(port) + "/mcp/";
@@ -247,7 +252,7 @@ int serve(const ServeOptions& opts) {
     }
     logger::info("listening on " + url + " (pid " + std::to_string(::getpid()) + ", data dir " + data_dir + ")");
   };
-  asio::co_spawn(ioc, start_up, asio::detached);
+  run_in_background(ioc.get_executor(), start_up(), "starting up");
 
   ioc.run();
   server_log.flush();

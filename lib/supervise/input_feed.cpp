@@ -14,7 +14,8 @@ namespace pp {
 
 namespace asio = boost::asio;
 
-InputFeed::InputFeed(asio::posix::stream_descriptor fd) : fd_(std::move(fd)) {
+InputFeed::InputFeed(asio::posix::stream_descriptor fd, std::function<void(const std::string&)> failed)
+    : fd_(std::move(fd)), failed_(std::move(failed)) {
   boost::system::error_code ignore;  // a closed descriptor simply makes every write `ended`
   if (fd_.is_open()) fd_.non_blocking(true, ignore);
 }
@@ -42,7 +43,8 @@ InputFeed::Result InputFeed::write(std::string_view text, const std::shared_ptr<
   pending_.append(text);
   if (!flushing_) {
     flushing_ = true;
-    run_in_background(fd_.get_executor(), flush_when_writable(), "writing the input of " + name, owner);
+    run_in_background(fd_.get_executor(), flush_when_writable(), "writing the input of " + name, owner,
+                      {failed_, nullptr});
   }
   return Result::written;
 }

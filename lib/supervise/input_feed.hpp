@@ -7,6 +7,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -24,8 +25,11 @@ class InputFeed {
     refused,      // the process closed its input (EPIPE); the feed is closed now
   };
 
-  // Takes over `fd` (may be closed: then every write is `ended`) and makes it non-blocking.
-  explicit InputFeed(boost::asio::posix::stream_descriptor fd);
+  // Takes over `fd` (may be closed: then every write is `ended`) and makes it
+  // non-blocking. `failed` hears of an exception that ended the coroutine writing
+  // the queue (logged already).
+  explicit InputFeed(boost::asio::posix::stream_descriptor fd,
+                     std::function<void(const std::string& failure)> failed = nullptr);
   InputFeed(const InputFeed&) = delete;
   InputFeed& operator=(const InputFeed&) = delete;
 
@@ -45,6 +49,7 @@ class InputFeed {
   long write_some(std::string_view bytes);
 
   boost::asio::posix::stream_descriptor fd_;
+  std::function<void(const std::string& failure)> failed_;
   std::string pending_;
   bool flushing_ = false;
 };

@@ -29,7 +29,7 @@ Instance::Instance(Passkey, const asio::any_io_executor& ex, ProcessSpec spec, S
       start_(logs_.next_stamp()),
       out_(std::move(child.out), sink_for(Stream::out)),
       err_(std::move(child.err), sink_for(Stream::err)),
-      in_(std::move(child.in)),
+      in_(std::move(child.in), [this](const std::string& failure) { note_failure(failure); }),
       tty_(std::move(child.tty)),
       tree_(std::move(tree)),
       reaped_(ex),
@@ -73,9 +73,8 @@ Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec s
     }
   }
   auto inst = std::make_shared<Instance>(Passkey{}, ex, std::move(spec), *sp.child, std::move(tree));
-  LogPaths paths = log_paths_for(log_dir, inst->pid_, inst->spec_.command);
-  if (inst->spec_.tty) paths = with_tty_path(std::move(paths));
-  if (std::string err = inst->logs_.open(paths); !err.empty()) {
+  if (std::string err = inst->logs_.open_unique(log_dir, inst->pid_, inst->spec_.command, inst->spec_.tty);
+      !err.empty()) {
     // No half-registered entry: take the child down again and report.
     ::killpg(inst->pid_, SIGKILL);
     boost::system::error_code ec;
@@ -88,7 +87,10 @@ Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec s
   std::string who = "PID " + std::to_string(inst->pid_) + " (" + inst->spec_.label + ")";
   inst->out_.start(inst, "stdout of " + who);
   inst->err_.start(inst, "stderr of " + who);
-  run_in_background(ex, inst->watch_exit(), "awaiting the exit of " + who, inst);
+  // The coroutines keep the instance alive while they run, so `raw` outlives them.
+  Instance* raw = inst.get();
+  run_in_background(ex, inst->watch_exit(), "awaiting the exit of " + who, inst,
+                    {[raw](const std::string& failure) { raw->note_failure(failure); }, nullptr});
   return {inst, ""};
 }
 
@@ -97,6 +99,7 @@ OutputPump::Sink Instance::sink_for(Stream s) {
   OutputPump::Sink sink{[this] { return logs_.next_stamp(); },
                         [this, s](std::string_view line, Millis stamp) { logs_.write_line(s, line, stamp); },
                         [this] { logs_.flush(); }, [this] { maybe_close_logs(); }};
+  sink.failed = [this](const std::string& failure) { note_failure(failure); };
   if (spec_.tty && s == Stream::out) {
     // A terminal's output: the bytes as read to the .tty file, the text a terminal
     // would show to the logs agents read.
@@ -116,16 +119,20 @@ std::string Instance::resize(unsigned short columns, unsigned short rows) {
   return "";
 }
 
-const std::string& Instance::note() const {
-  static const std::string none;
-  return none;
+void Instance::note_failure(const std::string& failure) {
+  if (!note_.empty()) note_ += "; ";
+  note_ += "server error: " + failure + " (part of its supervision stopped; see the server log)";
+  logs_.appended().notify();
 }
 
 InputFeed::Result Instance::write_input(std::string_view text) {
   return in_.write(text, shared_from_this(), "PID " + std::to_string(pid_) + " (" + spec_.label + ")");
 }
 
-ReadResult Instance::read(Stream s, const ReadQuery& q) const { return read_log(logs_.file(s), q); }
+std::string Instance::open_log(Stream s, LogRange& range) const {
+  const LogFile& f = logs_.file(s);
+  return range.open(f.path(), &f.index(), f.backup_index());
+}
 
 asio::awaitable<void> Instance::watch_exit() {
   auto [ec, code] = co_await child_.async_wait(asio::as_tuple(asio::use_awaitable));

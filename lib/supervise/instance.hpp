@@ -53,7 +53,8 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   std::optional<Millis> end_time() const override { return end_; }
   std::optional<int> exit_code() const override { return exit_code_; }
   int restarts() const override { return restarts_; }
-  const std::string& note() const override;
+  // Empty, unless an exception ended one of its coroutines (note_failure).
+  const std::string& note() const override { return note_; }
   // Its leader is unreaped, or anything it started lives on (InstanceTree).
   bool group_alive() const override;
   // The leader has been waited for (until then its pid is Boost.Process's to reap).
@@ -61,7 +62,7 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   // "PERSISTPROC_INSTANCE=<tag>": how the orphans it leaves the server are known.
   const std::string& tag_entry() const { return tree_.tag_entry(); }
   const LogPaths& logs() const override { return logs_.paths(); }
-  ReadResult read(Stream s, const ReadQuery& q) const override;
+  std::string open_log(Stream s, LogRange& range) const override;
   Event& exited() override { return exited_; }
   Pulse& appended() override { return logs_.appended(); }
 
@@ -97,6 +98,10 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
 
  private:
   OutputPump::Sink sink_for(Stream s);
+  // One of its coroutines (a pump, the input feed, the exit watcher) ended by an
+  // exception, logged already: the note says so, for `list`, and whoever waits on
+  // `appended` looks again (docs/architecture.md#background-coroutines).
+  void note_failure(const std::string& failure);
   boost::asio::awaitable<void> watch_exit();
   // The one stop in flight: runs on its own (not in any caller), so a caller that
   // goes away leaves those that joined it a stop that still ends.
@@ -130,6 +135,7 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   bool stop_requested_ = false;
   bool restarting_ = false;
   int restarts_ = 0;
+  std::string note_;
   std::function<void(Instance&)> on_exit_;
 };
 

@@ -13,6 +13,8 @@ LeftOver::LeftOver(const boost::asio::any_io_executor& ex, SavedProcess saved, s
   exited_.set();
 }
 
-ReadResult LeftOver::read(Stream s, const ReadQuery& q) const { return read_log(saved_.logs.of(s), nullptr, q); }
+std::string LeftOver::open_log(Stream s, LogRange& range) const {
+  return range.open(saved_.logs.of(s), nullptr, nullptr);
+}
 
 }  // namespace pp

@@ -28,7 +28,7 @@ class LeftOver final : public Process {
   const std::string& note() const override { return note_; }
   bool group_alive() const override { return false; }
   const LogPaths& logs() const override { return saved_.logs; }
-  ReadResult read(Stream s, const ReadQuery& q) const override;
+  std::string open_log(Stream s, LogRange& range) const override;
   Event& exited() override { return exited_; }
   Pulse& appended() override { return appended_; }
 

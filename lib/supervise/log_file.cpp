@@ -24,6 +24,8 @@ std::string LogFile::open(const std::string& path) {
   has_backup_ = false;
   next_checkpoint_ = 0;
   rotations_ = 0;
+  lost_ = reopened_ = 0;
+  failing_ = false;
   return "";
 }
 
@@ -84,15 +86,45 @@ void LogFile::rotate() {
       break;
     case LogTarget::Rotation::fresh_without_backup: has_backup_ = false; break;
   }
-  index_ = {};
-  next_checkpoint_ = 0;
+  start_fresh();
   ++rotations_;
 }
 
+void LogFile::start_fresh() {
+  index_ = {};
+  next_checkpoint_ = 0;
+}
+
 void LogFile::flush() {
-  // Disk full or similar: the index below still counts what was asked, see size.
+  if (buf_.empty()) return;
+  if (file_.unlinked() && file_.reopen()) {
+    // Deleted under us (its directory removed, say): the buffered lines start a new
+    // file, whose index begins with them.
+    auto buffered = static_cast<std::uint64_t>(std::count(buf_.begin(), buf_.end(), '\n'));
+    start_fresh();
+    index_.checkpoints.push_back({0, 0, parse_line_stamp(buf_).value_or(0)});
+    index_.lines = buffered;
+    next_checkpoint_ = kCheckpointBytes;
+    has_backup_ = false;
+    ++reopened_;
+  }
   std::size_t done = file_.write(buf_);
-  index_.size += done;
+  failing_ = done < buf_.size();
+  if (!failing_) {
+    index_.size += done;
+    buf_.clear();
+    return;
+  }
+  // A full disk: keep the whole lines that made it, take back the start of the one
+  // cut off (else the next write would glue a later line to it), and drop the rest.
+  std::size_t whole = done == 0 ? 0 : buf_.rfind('\n', done - 1) + 1;  // (npos + 1 == 0)
+  if (whole < done && !file_.truncate(index_.size + whole)) whole = done;  // cannot: the part stays
+  auto dropped = static_cast<std::uint64_t>(std::count(buf_.begin() + static_cast<std::ptrdiff_t>(whole), buf_.end(), '\n'));
+  index_.size += whole;
+  index_.lines -= dropped;
+  lost_ += dropped;
+  while (!index_.checkpoints.empty() && index_.checkpoints.back().offset >= index_.size) index_.checkpoints.pop_back();
+  next_checkpoint_ = index_.checkpoints.empty() ? 0 : index_.checkpoints.back().offset + kCheckpointBytes;
   buf_.clear();
 }
 

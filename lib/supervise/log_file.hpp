@@ -6,6 +6,7 @@
 #include <limits>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/timestamp.hpp"
@@ -36,8 +37,7 @@ class LogFile {
   LogFile& operator=(const LogFile&) = delete;
   ~LogFile();
 
-  // Creates (truncates) the file and removes a backup left by an earlier log of the
-  // same name; returns an error message or "".
+  // Creates the file (which must not exist); returns an error message or "".
   std::string open(const std::string& path);
   void close();
   bool is_open() const { return file_.is_open(); }
@@ -56,13 +56,27 @@ class LogFile {
 
   // Appends "<stamp> <text>\n". `text` must be valid UTF-8 without newlines.
   void append(Millis stamp, std::string_view text);
-  // Sends buffered lines to the file; call after a batch of append().
+  // Sends buffered lines to the file; call after a batch of append(). Whole lines
+  // only: when the disk is full, the lines that did not fit are dropped (the part
+  // of one cut off is taken back), counted in lost(), and the index describes
+  // exactly what is on disk. A file deleted under us is replaced by a new one.
   void flush();
+
+  // Lines dropped since the last take_lost(), and why the last was.
+  std::uint64_t lost() const { return lost_; }
+  std::uint64_t take_lost() { return std::exchange(lost_, 0); }
+  const std::string& error() const { return file_.error(); }
+  // The last flush could not write everything.
+  bool failing() const { return failing_; }
+  // How many times the file was found deleted and replaced since open().
+  std::uint64_t reopened() const { return reopened_; }
 
  private:
   // Flushes, moves the file to its backup and opens a fresh one; on failure the
   // current file stays in use (nothing is lost, the cap is only exceeded).
   void rotate();
+  // Forgets the index: the file in use is a new, empty one.
+  void start_fresh();
 
   LogTarget file_;
   std::string buf_;
@@ -72,6 +86,9 @@ class LogFile {
   std::uint64_t next_checkpoint_ = 0;
   std::uint64_t max_size_ = kNoLimit;
   std::uint64_t rotations_ = 0;
+  std::uint64_t lost_ = 0;
+  std::uint64_t reopened_ = 0;
+  bool failing_ = false;
   // The last stamp formatted: a chunk of output is many lines with one stamp, and
   // formatting it (gmtime + printf) cost more than all the rest of a line's writing.
   Millis cached_stamp_ = std::numeric_limits<Millis>::min();

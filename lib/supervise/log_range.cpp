@@ -19,9 +19,10 @@ namespace {
 constexpr std::size_t kScanBlock = 64 * 1024;
 
 // Builds the index LogFile would have kept while writing the file (docs/logs.md#index),
-// by one forward scan with one buffer.
-LogIndex scan_index(int fd, std::uint64_t size) {
-  LogIndex idx;
+// by one forward scan with one buffer. False when `budget` ran out first; `done`
+// counts the bytes read either way.
+bool scan_index(int fd, std::uint64_t size, LogIndex& idx, ReadBudget& budget, std::uint64_t& done) {
+  idx = {};
   std::vector<char> buf(kScanBlock);
   std::uint64_t off = 0, next_cp = 0;
   bool at_line_start = true;
@@ -46,9 +47,11 @@ LogIndex scan_index(int fd, std::uint64_t size) {
       }
     }
     off += got;
+    done += got;
+    if (off < size && budget.spent()) return false;
   }
   idx.size = off;
-  return idx;
+  return true;
 }
 
 // errno says why.
@@ -77,16 +80,36 @@ std::string LogRange::open(const std::string& path, const LogIndex* index, const
 
 void LogRange::add(UniqueFd fd, std::uint64_t file_size, const LogIndex* writer_index) {
   Part p;
-  p.offset = size();
-  p.line = lines();
+  p.file_size = file_size;
   // The writer's index describes the file only while the sizes agree: a log left by
-  // an earlier server, or one replaced under us, is scanned.
-  if (writer_index && writer_index->size == file_size)
-    p.writer_index = writer_index;
-  else
-    p.scanned = scan_index(fd.get(), file_size);
+  // an earlier server, or one replaced under us, is scanned. A copy, since the
+  // writer goes on appending to its own while a worker reads this one.
+  if (writer_index && writer_index->size == file_size) {
+    p.index = *writer_index;
+    p.indexed = true;
+  }
   p.fd = std::move(fd);
   parts_.push_back(std::move(p));
+}
+
+LogRange::Indexing LogRange::index_files(ReadBudget& budget) {
+  Indexing r;
+  for (const Part& p : parts_)
+    if (!p.indexed) r.to_scan += p.file_size;
+  for (Part& p : parts_) {
+    if (!p.indexed && !(p.indexed = scan_index(p.fd.get(), p.file_size, p.index, budget, r.scanned))) {
+      r.complete = false;
+      return r;
+    }
+  }
+  std::uint64_t offset = 0, line = 0;
+  for (Part& p : parts_) {
+    p.offset = offset;
+    p.line = line;
+    offset += p.index.size;
+    line += p.index.lines;
+  }
+  return r;
 }
 
 std::size_t LogRange::read(std::uint64_t off, char* dst, std::size_t len) const {

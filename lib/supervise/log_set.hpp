@@ -32,8 +32,13 @@ class LogSet {
   LogSet(const LogSet&) = delete;
   LogSet& operator=(const LogSet&) = delete;
 
-  // Creates the three files of `paths` (four with a tty_path); returns an error message or "".
+  // Creates the three files of `paths` (four with a tty_path), none of which may
+  // exist; returns an error message or "". On an error none is left behind.
   std::string open(const LogPaths& paths);
+  // The same under the first name for `pid` and `command` in `dir` that no file
+  // (or backup) has yet: an ended instance whose pid came round again keeps its logs
+  // (docs/logs.md#files).
+  std::string open_unique(const std::string& dir, int pid, const std::vector<std::string>& command, bool tty);
   // Flushes and closes the files; reading them goes on by path and index.
   void close();
   const LogPaths& paths() const { return paths_; }
@@ -53,6 +58,9 @@ class LogSet {
   // "[SYSTEM] <text>" to the combined log, stamped now, then flush().
   void system_line(const std::string& text);
   // Writes what the files buffer, then notifies `appended`: once per batch of lines.
+  // Lines a full disk made the files drop are reported once writing works again
+  // ([SYSTEM] line in the combined log; a server-log warning when the loss begins),
+  // and so is a file found deleted and started again.
   void flush();
 
   Pulse& appended() { return appended_; }
@@ -60,11 +68,14 @@ class LogSet {
 
  private:
   LogFile& at(Stream s) { return files_[static_cast<std::size_t>(s)]; }
+  void report_trouble();
 
   LogPaths paths_;
   std::array<LogFile, 3> files_;  // indexed by Stream
   RawLog raw_;                    // open for a process on a PTY only
   Millis last_stamp_ = 0;
+  std::array<bool, 3> warned_{};                 // a loss began and was logged, per file
+  std::array<std::uint64_t, 3> reopened_seen_{};  // reopenings already reported, per file
   Pulse appended_;
   std::vector<std::weak_ptr<LineWatcher>> watchers_;
 };

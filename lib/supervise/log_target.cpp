@@ -14,21 +14,23 @@ namespace pp {
 
 namespace {
 // Private (0600): programs print secrets, and log files get copied out of the
-// private data directory. fchmod too, for a file that existed with another mode.
-int open_fresh(const std::string& path) {
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0600);
-  if (fd >= 0) ::fchmod(fd, 0600);
-  return fd;
+// private data directory. O_EXCL: a file of that name is another log, never
+// truncated. A directory removed under the server is made again, private.
+int open_new(const std::string& path) {
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+  if (fd >= 0 || errno != ENOENT) return fd;
+  std::string dir = path.substr(0, path.rfind('/'));
+  if (dir.empty() || (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)) return -1;
+  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
 }
 }  // namespace
 
 std::string LogTarget::open(const std::string& path) {
   close();
-  fd_ = open_fresh(path);
-  if (fd_ < 0) return "cannot open log file " + path + ": " + std::strerror(errno);
-  // A backup of an earlier log with this name (a reused pid) is not this log's past.
-  ::unlink(backup_path(path).c_str());
+  fd_ = open_new(path);
+  if (fd_ < 0) return "cannot create log file " + path + ": " + std::strerror(errno);
   path_ = path;
+  error_.clear();
   return "";
 }
 
@@ -38,14 +40,39 @@ void LogTarget::close() {
   fd_ = -1;
 }
 
-std::size_t LogTarget::write(std::string_view data) { return fd_ >= 0 ? write_all(fd_, data) : 0; }
+std::size_t LogTarget::write(std::string_view data) {
+  if (fd_ < 0) return 0;
+  std::size_t done = write_all(fd_, data);
+  if (done < data.size()) error_ = std::strerror(errno);
+  return done;
+}
+
+bool LogTarget::truncate(std::uint64_t size) {
+  return fd_ >= 0 && ::ftruncate(fd_, static_cast<off_t>(size)) == 0;
+}
+
+bool LogTarget::unlinked() const {
+  struct stat st {};
+  return fd_ >= 0 && ::fstat(fd_, &st) == 0 && st.st_nlink == 0;
+}
+
+bool LogTarget::reopen() {
+  int fd = open_new(path_);
+  if (fd < 0) {
+    error_ = std::strerror(errno);
+    return false;
+  }
+  ::close(fd_);
+  fd_ = fd;
+  return true;
+}
 
 LogTarget::Rotation LogTarget::rotate() {
   std::string backup = backup_path(path_);
   bool moved = ::rename(path_.c_str(), backup.c_str()) == 0;
   // Someone removed the file under us: start a fresh one rather than grow a deleted one.
   if (!moved && errno != ENOENT) return Rotation::kept;
-  int fd = open_fresh(path_);
+  int fd = open_new(path_);
   if (fd < 0) {
     if (!moved) return Rotation::kept;
     ::rename(backup.c_str(), path_.c_str());  // keep writing where we were

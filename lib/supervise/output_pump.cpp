@@ -38,7 +38,7 @@ void OutputPump::start(const std::shared_ptr<const void>& owner, std::string nam
     close();
     return;
   }
-  run_in_background(fd_.get_executor(), pump(), "reading " + name_, owner);
+  run_in_background(fd_.get_executor(), pump(), "reading " + name_, owner, {sink_.failed, nullptr});
 }
 
 asio::awaitable<void> OutputPump::pump() {
@@ -95,7 +95,7 @@ void OutputPump::take(std::string_view bytes) {
   if (auto owner = owner_.lock()) {
     quiet_waiting_ = true;
     run_in_background(fd_.get_executor(), flush_when_quiet(), "writing the partial line of " + name_,
-                      std::move(owner));
+                      std::move(owner), {sink_.failed, nullptr});
   }
 }
 

@@ -31,6 +31,9 @@ class OutputPump {
     std::function<void()> ended;
     std::function<void(std::string_view bytes)> raw = nullptr;
     bool terminal = false;
+    // An exception ended one of the pump's coroutines (logged already): "<what the
+    // coroutine did>: <what()>". The stream is no longer read.
+    std::function<void(const std::string& failure)> failed = nullptr;
   };
 
   // Takes over `fd`, any readable descriptor (a pipe, a terminal), and makes it

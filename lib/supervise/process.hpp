@@ -53,7 +53,8 @@ class Process {
   virtual std::optional<int> exit_code() const = 0;
   // How many restarts led to it (0 for a fresh start).
   virtual int restarts() const = 0;
-  // What became of a left-over; empty for an instance of this server.
+  // What became of a left-over; for an instance of this server, empty unless an
+  // error in the server stopped part of its supervision.
   virtual const std::string& note() const = 0;
   // Its leader runs, or has left live processes behind (its group, descendants,
   // its cgroup); never true of a left-over, whose group (if any) is not known to
@@ -61,12 +62,25 @@ class Process {
   virtual bool group_alive() const = 0;
 
   virtual const LogPaths& logs() const = 0;
-  // Reads one of its logs (read_log), with the writer's index while there is one.
-  virtual ReadResult read(Stream s, const ReadQuery& q) const = 0;
+  // Opens one of its logs for reading (LogRange::open), with a copy of the writer's
+  // index while there is one: a snapshot a worker thread can read (read_range).
+  virtual std::string open_log(Stream s, LogRange& range) const = 0;
+  // Reads one of its logs here and now, without a limit: for reads known to be
+  // small (the last lines of a log this server writes).
+  ReadResult read(Stream s, const ReadQuery& q) const {
+    LogRange range;
+    ReadResult r;
+    if ((r.error = open_log(s, range)).empty()) {
+      ReadBudget unlimited;
+      r = read_range(range, q, unlimited);
+    }
+    return r;
+  }
 
   // Set once its exit is recorded and its exit line written.
   virtual Event& exited() = 0;
-  // Notified after every batch of lines written to its logs, and at its exit.
+  // Notified after every batch of lines written to its logs, at its exit, and
+  // when its note changes.
   virtual Pulse& appended() = 0;
 };
 

@@ -43,7 +43,9 @@ void RawLog::rotate() {
 }
 
 void RawLog::flush() {
-  size_ += file_.write(buf_);
+  if (buf_.empty()) return;
+  if (file_.unlinked() && file_.reopen()) size_ = 0;  // deleted under us: a new file
+  size_ += file_.write(buf_);  // raw bytes have no lines to keep whole; a full disk loses some
   buf_.clear();
 }
 

@@ -121,6 +121,13 @@ TEST(LogPathsFor, DifferentPidsGiveDifferentFiles) {
   EXPECT_NE(a.combined_path, b.combined_path);
 }
 
+TEST(LogPathsFor, ALaterInstanceOfARecycledPidGetsASerial) {
+  LogPaths p = log_paths_for("/d", 42, {"ls"}, 3);
+  EXPECT_EQ(p.combined_path, "/d/42-3.ls.combined");
+  EXPECT_EQ(with_tty_path(p).tty_path, "/d/42-3.ls.tty");
+  EXPECT_EQ(log_paths_for("/d", 42, {"ls"}, 1).combined_path, "/d/42.ls.combined");
+}
+
 // ---- backups and recognising log names (for rotation and retention) ----
 
 TEST(LogNames, BackupIsDotOne) { EXPECT_EQ(backup_path("/d/1.x.combined"), "/d/1.x.combined.1"); }
@@ -140,9 +147,15 @@ TEST(LogNames, ProcessLogsAndTheirBackupsAreRecognised) {
     }
 }
 
+TEST(LogNames, NamesWithASerialAreProcessLogs) {
+  for (const char* name : {"42-2.npm.stdout", "42-17.npm_run_dev.combined.1", "7-2.ls.tty"})
+    EXPECT_TRUE(is_process_log_name(name)) << name;
+}
+
 TEST(LogNames, OtherFilesAreNotProcessLogs) {
   for (const char* name : {"token", "state.json", "42.stdout", "x.npm.stdout", ".npm.combined", "42.npm.combined.2",
-                           "42.npm.log", "42.a.b.stdout", "42.npm.stdout~", "1.stdout"})
+                           "42.npm.log", "42.a.b.stdout", "42.npm.stdout~", "1.stdout", "42-.npm.stdout",
+                           "42-x.npm.stdout", "-2.npm.stdout", "42-2-3.npm.stdout"})
     EXPECT_FALSE(is_process_log_name(name)) << name;
 }
 

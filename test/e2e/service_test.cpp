@@ -1,5 +1,6 @@
 // docs/service.md end to end: serve --detach, systemd readiness and socket activation,
 // clear exits for a busy port or an unusable data dir.
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -154,7 +155,10 @@ TEST(Service, SocketActivationUsesTheInheritedListener) {
   pid_t pid = ::fork();
   if (pid == 0) {  // what systemd does: the socket as fd 3, LISTEN_PID = the server's pid
     ::dup2(out[1], 1);
-    ::dup2(lfd, 3);
+    if (lfd == 3)  // dup2 onto itself would keep close-on-exec: the server would find no socket
+      ::fcntl(3, F_SETFD, 0);
+    else
+      ::dup2(lfd, 3);
     std::string me = std::to_string(::getpid());
     ::setenv("LISTEN_FDS", "1", 1);
     ::setenv("LISTEN_PID", me.c_str(), 1);

@@ -3,6 +3,7 @@
 #   run.sh DIR install             npm ci into DIR (once; Node 22 comes as an npm package)
 #   run.sh DIR sdk BIN HELPER      the TypeScript SDK client, with and without the token
 #   run.sh DIR conformance BIN     the conformance suite's server scenarios that apply to us
+#   run.sh DIR inspector BIN HELPER  the MCP Inspector CLI: tools with their annotations, each tool called
 # DIR is in the build tree, so the source tree holds no node_modules. Servers start
 # with --port 0 and a fresh data dir; the readiness line gives the port.
 set -euo pipefail
@@ -68,5 +69,33 @@ case "$mode" in
       grep -Eq 'Passed: ([0-9]+)/\1, 0 failed' "$work/$scenario.txt" || { echo "conformance: $scenario failed" >&2; exit 1; }
     done
     ;;
-  *) echo "usage: run.sh DIR install | DIR sdk BIN HELPER | DIR conformance BIN" >&2; exit 2 ;;
+  inspector)
+    helper=$3
+    export PATH="$(dirname "$node"):$PATH"  # the launcher starts node itself
+    start_server auth
+    token=$(cat "$work/auth/token")
+    insp=("$node" "$dest/node_modules/@modelcontextprotocol/inspector/clients/launcher/build/index.js" --cli
+          "$URL_auth" --transport http --header "Authorization: Bearer $token")
+    # check FILE JS: evaluates JS with `r` the parsed output of the inspector; fails unless true.
+    check() {
+      "$node" -e 'const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+                  if (!eval(process.argv[2])) { console.error("inspector: not " + process.argv[2] + " in\n" +
+                  JSON.stringify(r, null, 1)); process.exit(1); }' "$1" "$2"
+    }
+    "${insp[@]}" --method tools/list > "$work/tools.json"
+    check "$work/tools.json" 'r.tools.length === 3 && r.tools.every(t => t.title && t.annotations)'
+    check "$work/tools.json" 'r.tools.filter(t => t.annotations.readOnlyHint).map(t => t.name).sort().join() === "list,output"'
+    check "$work/tools.json" 'r.tools.find(t => t.name === "ctrl").annotations.destructiveHint === true'
+    "${insp[@]}" --method tools/call --tool-name ctrl --tool-arg action=start "command_or_label=$helper out:hello pause" \
+      "working_directory=$work" label=inspected wait_for=hello > "$work/start.json"
+    check "$work/start.json" '!r.isError && r.structuredContent.matched_line === "hello"'
+    "${insp[@]}" --method tools/call --tool-name list --tool-arg command_or_label=inspected > "$work/list.json"
+    check "$work/list.json" 'r.structuredContent.processes[0].status === "running"'
+    "${insp[@]}" --method tools/call --tool-name output --tool-arg command_or_label=inspected lines=5 > "$work/output.json"
+    check "$work/output.json" 'r.structuredContent.output.some(l => l.endsWith(" hello\n"))'
+    "${insp[@]}" --method tools/call --tool-name ctrl --tool-arg action=stop command_or_label=inspected > "$work/stop.json"
+    check "$work/stop.json" '!r.isError && r.structuredContent.exit_code === -15'
+    echo "inspector: tools listed with annotations; ctrl start (wait_for), list, output, ctrl stop all answered"
+    ;;
+  *) echo "usage: run.sh DIR install | DIR sdk BIN HELPER | DIR conformance BIN | DIR inspector BIN HELPER" >&2; exit 2 ;;
 esac

@@ -91,20 +91,25 @@ std::vector<int> processes_with(const std::string& marker) {
   return pids;
 }
 
-TEST_F(Ctrl, LogDirectoryGoneMeansAnErrorAndNoChildLeftRunning) {
-  // The logs go into the fixture's directory: move it away under the server.
-  struct MovedAway {
+TEST_F(Ctrl, LogDirectoryThatCannotBeMadeMeansAnErrorAndNoChildLeftRunning) {
+  // The logs go into the fixture's directory: put a file where it was, so it can be
+  // neither used nor created again (a removed directory alone is made again).
+  struct Blocked {
     std::string from, to;
-    ~MovedAway() { ::rename(to.c_str(), from.c_str()); }  // back, even if the call throws
+    ~Blocked() {
+      ::unlink(from.c_str());
+      ::rename(to.c_str(), from.c_str());  // back, even if the call throws
+    }
   };
-  MovedAway moved{dir.path(), dir.path() + ".moved"};
-  ASSERT_EQ(::rename(moved.from.c_str(), moved.to.c_str()), 0);
+  Blocked blocked{dir.path(), dir.path() + ".moved"};
+  ASSERT_EQ(::rename(blocked.from.c_str(), blocked.to.c_str()), 0);
+  std::ofstream(blocked.from) << "not a directory\n";
   std::string marker = "out:marker-" + std::to_string(::getpid());
   auto r = call("ctrl", {{"action", "start"}, {"command_or_label", kHelper + " " + marker + " pause"},
                          {"working_directory", "/"}});
   ASSERT_TRUE(r.at("error").is_string()) << json::serialize(r);
-  EXPECT_TRUE(r.at("error").as_string().starts_with("cannot open log file " + dir.path() + "/")) << json::serialize(r);
-  EXPECT_NE(r.at("error").as_string().find("No such file or directory"), json::string::npos);
+  EXPECT_TRUE(r.at("error").as_string().starts_with("cannot create log file " + dir.path() + "/")) << json::serialize(r);
+  EXPECT_NE(r.at("error").as_string().find("Not a directory"), json::string::npos) << json::serialize(r);
   EXPECT_TRUE(r.at("pid").is_null());
   EXPECT_EQ(call("list", {}).at("processes").as_array().size(), 0u);
   EXPECT_EQ(processes_with(marker), std::vector<int>{});
@@ -206,7 +211,8 @@ TEST_F(Ctrl, RestartKeepsCommandDirectoryEnvironmentAndLabel) {
   int fresh = static_cast<int>(r.at("pid").as_int64());
   EXPECT_NE(fresh, pid);
   EXPECT_EQ(r.at("label"), "svc");
-  EXPECT_EQ(r.at("exit_code"), -15);
+  EXPECT_TRUE(r.at("exit_code").is_null());  // the new instance runs
+  EXPECT_EQ(r.at("previous_exit_code"), -15);
   EXPECT_NE(r.at("log_combined"), instance(pid)->logs().combined_path);
   await_output(fresh, "ready");
   EXPECT_NE(combined(fresh).find("PP_X=42"), std::string::npos);

@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "core/event.hpp"
+#include "core/worker_pool.hpp"
 #include "mcp/server.hpp"
 #include "support/test_support.hpp"
 
@@ -52,6 +53,10 @@ class McpFixture : public ::testing::Test {
   std::string combined(int pid);
 
   boost::asio::io_context ioc;
+  // After ioc: joined before it goes, as in the server.
+  WorkerPool readers{mcp::kReaderThreads};
+  // The tools hold a reference: a test may change the budget or set on_block before a call.
+  mcp::OutputReading reading{&readers, kReadBudget, nullptr};
   TempDir dir;
   std::unique_ptr<Supervisor> sup;
   LogFile server_log;

@@ -90,6 +90,7 @@ TEST_F(WaitFor, ExitBeforeAMatchIsAnErrorWithTheLastLines) {
   EXPECT_NE(out.find("config is broken"), std::string::npos) << out;
   EXPECT_NE(out.find("[SYSTEM] Process exited with code 3"), std::string::npos) << out;
   EXPECT_TRUE(r.at("matched_line").is_null());
+  EXPECT_EQ(r.at("exit_code"), 3);  // as the error says
 }
 
 TEST_F(WaitFor, TimeoutLeavesTheProcessRunningAndSaysSo) {

@@ -32,6 +32,8 @@ struct RawLog {
   explicit RawLog(const std::string& bytes) {
     write(path, bytes);
     EXPECT_EQ(log.open(path, nullptr, nullptr), "");
+    ReadBudget unlimited;
+    EXPECT_TRUE(log.index_files(unlimited).complete);
   }
   TempDir dir;
   const std::string path = dir.path() + "/a.stdout";
@@ -96,6 +98,8 @@ TEST(BackwardLines, ReadsTheBackupAndTheCurrentFileAsOne) {
   write(path, "new 1\nnew 2\n");
   LogRange log;
   ASSERT_EQ(log.open(path, nullptr, nullptr), "");
+  ReadBudget unlimited;
+  ASSERT_TRUE(log.index_files(unlimited).complete);
   ASSERT_EQ(log.parts().size(), 2u);
   EXPECT_EQ(log.lines(), 4u);
   for (std::size_t block : {1, 5, 6, 64}) expect_walk(log, "old 1\nold 2 longer\nnew 1\nnew 2\n", 0, log.size(), block);

@@ -219,16 +219,14 @@ TEST(LogFile, CheckpointsAreLineStartsAtLeast64KiBApart) {
   }
 }
 
-TEST(LogFile, OpenTruncatesAndResetsTheIndex) {
+TEST(LogFile, OpenRefusesAnExistingFileAndLeavesIt) {
   TempDir dir;
   WrittenLog first(dir, "same.log");
   first.write({{T0, "old 1"}, {T0 + 1, "old 2"}, {T0 + 2, "old 3"}});
-  WrittenLog second(dir, "same.log");
-  second.write({{T0 + 10, "new"}});
-  EXPECT_EQ(slurp(second.path()), "2025-07-06T14:30:00.010Z new\n");
-  EXPECT_EQ(second.index().lines, 1u);
-  EXPECT_EQ(second.index().checkpoints.size(), 1u);
-  second.check(last(100));
+  LogFile second;
+  EXPECT_NE(second.open(first.path()), "");
+  EXPECT_FALSE(second.is_open());
+  first.check(last(100));  // still all there
 }
 
 TEST(LogFile, OpenInMissingDirectoryReportsAnError) {

@@ -196,26 +196,13 @@ TEST(LogRotation, ACapOfZeroGivesEachLineAFileOfItsOwnWithoutLooping) {
   log.check(last(10));
 }
 
-TEST(LogRotation, OpenRemovesTheBackupOfAnEarlierLogWithTheSameName) {
-  TempDir dir;
-  {
-    RotatingLog old(dir, 100);
-    old.add_lines(3, 60);
-    ASSERT_TRUE(exists(old.backup()));
-  }
-  RotatingLog fresh(dir, 100);
-  EXPECT_FALSE(exists(fresh.backup()));
-  fresh.add_lines(1, 60);
-  fresh.check(last(100));
-}
-
-TEST(LogRotation, ARemovedLogFileIsStartedAfreshAtTheCap) {
+TEST(LogRotation, ARemovedLogFileIsStartedAgainAtTheNextWrite) {
   TempDir dir;
   RotatingLog log(dir, 300);
   log.add_lines(2, 100);
   std::filesystem::remove(log.path());
-  log.add_lines(2, 100);  // the second of these passes the cap: a new file, no backup
-  EXPECT_EQ(read_file(log.path()), log.joined(3, 4));
+  log.add_lines(2, 100);  // written to a new file, not into the deleted one
+  EXPECT_EQ(read_file(log.path()), log.joined(2, 4));
   EXPECT_EQ(log.file().backup_index(), nullptr);
 }
 
