@@ -45,7 +45,7 @@ TEST_F(Concurrent, RestartsOfOneProcessAllGetTheOneNewInstance) {
   for (const auto& r : results) {
     EXPECT_TRUE(r.at("error").is_null()) << json::serialize(r);
     EXPECT_EQ(r.at("pid"), fresh);
-    EXPECT_EQ(r.at("exit_code"), -15);
+    EXPECT_EQ(r.at("previous_exit_code"), -15);  // how the one they all replaced ended
     EXPECT_EQ(r.at("matched_line"), "ready") << json::serialize(r);
   }
   auto svc = call("list", {{"command_or_label", "svc"}}).at("processes").as_array();
