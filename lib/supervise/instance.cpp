@@ -211,7 +211,15 @@ asio::awaitable<void> Instance::stop(bool force, StopTimings t) {
     if (!group_alive()) co_return;
     auto ex = co_await asio::this_coro::executor;
     flight = stop_ = std::make_shared<StopFlight>(ex);
-    run_in_background(ex, run_stop(flight, force, t), "stopping PID " + std::to_string(pid_), self);
+    // Should the flight end by an exception, those who joined it still hear of its end.
+    OnEnd on_end{[this](const std::string& failure) { note_failure(failure); },
+                 [this, flight] {
+                   if (flight->done.is_set()) return;
+                   if (stop_ == flight) stop_.reset();
+                   flight->done.set();
+                 }};
+    run_in_background(ex, run_stop(flight, force, t), "stopping PID " + std::to_string(pid_), self,
+                      std::move(on_end));
   } else if (force && !flight->killing) {
     // Joining a graceful stop: kill now; the flight's wait ends once all are gone.
     logger::info("stopping PID " + std::to_string(pid_) + " (" + spec_.label + ") with SIGKILL now");

@@ -3,10 +3,9 @@
 #include <signal.h>
 
 #include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "core/background.hpp"
 #include "core/logger.hpp"
 #include "os/subreaper.hpp"
 
@@ -19,7 +18,7 @@ OrphanReaper::OrphanReaper(const asio::any_io_executor& ex, std::function<bool(i
 
 void OrphanReaper::start() {
   reap_ended();  // what ended before we listened
-  asio::co_spawn(sigchld_.get_executor(), run(), asio::detached);
+  run_in_background(sigchld_.get_executor(), run(), "reaping orphaned children");
 }
 
 void OrphanReaper::reap_ended() {

@@ -178,7 +178,16 @@ asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t, std::shared_pt
     flight = std::make_shared<RestartFlight>(ex_);
     restarts_[old.get()] = flight;
     lifecycle(*old).mark_restarting(true);  // now: its exit line, whenever it comes, says a restart follows
-    run_in_background(ex_, run_restart(old, flight), "restarting PID " + std::to_string(old->pid()), old);
+    // Should the flight end by an exception, every caller still gets an answer.
+    OnEnd on_end{nullptr, [this, old, flight] {
+                   if (flight->done.is_set()) return;
+                   restarts_.erase(old.get());
+                   flight->outcome = CtrlOutcome{
+                       old, std::nullopt, "Process " + std::to_string(old->pid()) + " was not restarted: server error."};
+                   flight->done.set();
+                 }};
+    run_in_background(ex_, run_restart(old, flight), "restarting PID " + std::to_string(old->pid()), old,
+                      std::move(on_end));
   } else {
     // Only a running entry is an instance of ours to stop: an ended one, or a
     // left-over, is simply started again, here and now.
