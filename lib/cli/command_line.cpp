@@ -106,6 +106,20 @@ void add_tty(CLI::App* sub, ToolRequest& req) {
   sub->add_option("--rows", req.rows, "Terminal height with --tty (default 50)")->check(CLI::Range(1, 10000));
 }
 
+void add_restart_policy(CLI::App* sub, ToolRequest& req) {
+  sub->add_option("--restart", req.restart,
+                  "Restart it when it exits by itself: no (default), on-failure (non-zero exit or a signal), always; "
+                  "a stop never restarts it")
+      ->check(CLI::IsMember({"no", "on-failure", "on_failure", "always"}));
+  sub->add_option("--max-restarts,--max_restarts", req.max_restarts,
+                  "With --restart: restarts in a row before giving up (default 5; 0: no limit)")
+      ->check(CLI::Range(0, 1000000));
+  sub->add_option("--backoff", req.backoff,
+                  "With --restart: seconds before the first restart (default 1), doubled for each restart in a row "
+                  "up to 60")
+      ->check(CLI::Range(0.0, 3600.0));
+}
+
 void define_start_stop_restart(CommandLine& cl) {
   ToolRequest& req = cl.tool;
   auto* start =
@@ -115,6 +129,7 @@ void define_start_stop_restart(CommandLine& cl) {
   start->add_option("--label", req.label, "Custom label (default: '<command> in <directory>')");
   add_wait(start, req);
   add_tty(start, req);
+  add_restart_policy(start, req);
 
   auto* stop =
       add_subcommand(cl, "stop", "Stop a process: stop [options] TARGET [ARGS...]", tool_subcommand, Words::kept);
@@ -134,6 +149,7 @@ void define_start_stop_restart(CommandLine& cl) {
   ctrl->add_option("--label", req.label, "Custom label (start)");
   add_wait(ctrl, req);
   add_tty(ctrl, req);
+  add_restart_policy(ctrl, req);
 
   auto* input = add_subcommand(cl, "input", "Type into a process: input [options] TARGET TEXT ($'r\\n' for keys)",
                                tool_subcommand, Words::kept);

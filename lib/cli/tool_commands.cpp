@@ -60,6 +60,14 @@ void add_wait(json::object& args, const ToolRequest& r) {
   if (r.wait_timeout) args["wait_timeout"] = *r.wait_timeout;
 }
 
+void add_restart_policy(json::object& args, const ToolRequest& r) {
+  if ((r.max_restarts || r.backoff) && (r.restart.empty() || r.restart == "no"))
+    throw UsageError{"--max-restarts and --backoff go with --restart on-failure or always"};
+  if (!r.restart.empty()) args["restart"] = r.restart;
+  if (r.max_restarts) args["max_restarts"] = *r.max_restarts;
+  if (r.backoff) args["backoff"] = *r.backoff;
+}
+
 // Returns the tool name and fills `args`.
 std::string build(const ToolRequest& r, json::object& args) {
   std::vector<std::string> words = without_dashdash(r.words);
@@ -81,9 +89,12 @@ std::string build(const ToolRequest& r, json::object& args) {
     if (r.tty) args["tty"] = true;
     if (r.columns) args["columns"] = *r.columns;
     if (r.rows) args["rows"] = *r.rows;
+    add_restart_policy(args, r);
     add_wait(args, r);
     return "ctrl";
   }
+  if (!r.restart.empty() || r.max_restarts || r.backoff)
+    throw UsageError{"--restart, --max-restarts and --backoff go with start only (a restart keeps the policy)"};
   if (action == "input") {
     // TARGET [ARGS...] TEXT: the last word is the text, as given (use $'...' for control keys).
     if (words.size() < 2) throw UsageError{"input needs a TARGET and the TEXT to send"};

@@ -165,6 +165,8 @@ void RunMachine::on(RestartFailed& e) {
   if (!concerns(e, e.pid)) return;
   drain();
   end_prompt();
+  // Our stop came while its restart policy waited to start it again: that wait is over.
+  if (state_ == RunState::stopping) return end(kExitOk, "stopped PID " + std::to_string(pid_) + " before its restart");
   end(kExitFailed, "restart failed: " + e.error);
 }
 

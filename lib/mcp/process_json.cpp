@@ -41,6 +41,12 @@ void add_live_facts(json::object& e, const std::vector<int>& members, const List
 
 LiveFacts read_live_facts() { return {live_groups(), listening_sockets()}; }
 
+std::optional<double> next_restart_in_s(const Process& p) {
+  auto due = p.restart_due();
+  if (!due) return std::nullopt;
+  return static_cast<double>(std::max<Millis>(0, *due - now_ms())) / 1000.0;
+}
+
 json::object process_entry(const Process& p, const LiveFacts& facts) {
   json::array cmd;
   for (const auto& a : p.spec().command) cmd.emplace_back(a);
@@ -60,8 +66,11 @@ json::object process_entry(const Process& p, const LiveFacts& facts) {
       {"tty", p.spec().tty},
       {"log_tty", p.logs().tty_path.empty() ? json::value(nullptr) : json::value(p.logs().tty_path)},
       {"restarts", p.restarts()},
+      {"restart", to_string(p.spec().restart.mode)},
       {"note", p.note().empty() ? json::value(nullptr) : json::value(p.note())},
   };
+  auto in = next_restart_in_s(p);
+  e["next_restart_in_s"] = in ? json::value(*in) : json::value(nullptr);
   if (p.running()) {
     auto it = facts.groups.find(p.pid());  // its own session: the group id is its pid
     static const std::vector<int> none;
@@ -90,6 +99,8 @@ json::object server_entry(const ServerSelf& self) {
       {"tty", false},
       {"log_tty", nullptr},
       {"restarts", 0},
+      {"restart", "no"},
+      {"next_restart_in_s", nullptr},
       {"note", nullptr},
   };
   std::vector<int> me{self.pid};

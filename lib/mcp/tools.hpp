@@ -67,6 +67,8 @@ LiveFacts read_live_facts();
 
 // Shared pieces of the tools' JSON.
 json::object process_entry(const Process& p, const LiveFacts& facts);
+// Seconds (to the millisecond) until its restart policy starts it again, while it waits.
+std::optional<double> next_restart_in_s(const Process& p);
 json::object server_entry(const ServerSelf& self);
 // The last `n` lines of p's combined log, as strings with their stamps; with
 // `before_exit_line`, the n before its final [SYSTEM] line (the exit line, once it exited).
