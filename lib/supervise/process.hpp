@@ -36,7 +36,7 @@ struct ProcessSpec {
   std::string label;
   bool tty = false;  // on a pseudo-terminal (SpawnRequest); kept by restarts
   unsigned short columns = 200, rows = 50;
-  RestartPolicy restart;  // kept by restarts, on request or by the policy
+  RestartPolicy restart = {};  // kept by restarts, on request or by the policy
 };
 
 class Process {

@@ -39,7 +39,7 @@ struct Lifecycle {
   bool restarting = false;  // exited: on the way to a restart (restarted or restart_failed follows)
   // restarted, restart_failed: "request" (ctrl restart) or "policy" (its restart
   // policy); restart_failed also "stopped" or "shutdown" (a policy's wait cut short).
-  std::string reason;
+  std::string reason = {};
 };
 
 class Supervisor {

@@ -168,6 +168,26 @@ TEST_F(CrashRecovery, RestoreKeepsTheTerminalAndItsSize) {
   EXPECT_EQ(saved.at("rows").as_int64(), 22);
 }
 
+TEST_F(CrashRecovery, RestoreKeepsTheRestartPolicy) {
+  {
+    Server first(Server::OnDataDir(data), {"-q"});
+    start(first, {"--label", "kept", "--restart", "on-failure", "--max-restarts", "7", "--backoff", "2.5", kHelper,
+                  "ready", "pause"});
+    first.crash();
+  }
+  Server second(Server::OnDataDir(data), {"-q", "--restore"});
+  json::object fresh;
+  for (const auto& [pid, p] : listed(second))
+    if (str(p, "status") == "running") fresh = p;
+  ASSERT_FALSE(fresh.empty());
+  EXPECT_EQ(str(fresh, "restart"), "on-failure");
+  auto state = json::parse(read_file(data.path() + "/state.json")).as_object();
+  auto saved = state.at("processes").as_array().at(0).as_object();
+  EXPECT_EQ(str(saved, "restart"), "on-failure");
+  EXPECT_EQ(saved.at("max_restarts").as_int64(), 7);
+  EXPECT_EQ(saved.at("backoff").to_number<double>(), 2.5);
+}
+
 // Issue reproduction: a crashed server its parent had not reaped yet (a zombie)
 // was taken to "still run", so --restore left its processes running, untracked.
 TEST_F(CrashRecovery, AZombieServerCountsAsEnded) {
