@@ -33,7 +33,10 @@ std::string valid_value(const CLI::Option& o) {
                                                             {"--since-time", "2025-07-06T14:30:00Z"},
                                                             {"--before-time", "2025-07-06T14:30:00Z"},
                                                             {"--columns", "120"},
-                                                            {"--rows", "40"}};
+                                                            {"--rows", "40"},
+                                                            {"--restart", "on-failure"},
+                                                            {"--max-restarts", "3"},
+                                                            {"--backoff", "0.5"}};
   auto it = values.find(o.get_name());
   return it == values.end() ? "x" : it->second;
 }
