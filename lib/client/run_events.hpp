@@ -24,6 +24,7 @@ struct ProcessExited {
   int pid = 0;
   int exit_code = 0;        // negative: killed by that signal
   bool restarting = false;  // ProcessRestarted or RestartFailed follows
+  std::optional<double> restart_in_s = std::nullopt;  // restarting by its restart policy: after this wait
 };
 struct ProcessRestarted {
   int previous_pid = 0;

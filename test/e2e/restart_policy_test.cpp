@@ -103,9 +103,13 @@ TEST_F(RestartPolicyCli, RunFollowsARestartByPolicy) {
   std::size_t mark = p->transcript().size();
   ::kill(old, SIGTERM);  // not a stop: it exits 3, a failure
   ASSERT_TRUE(p->await_output("got TERM", mark)) << p->transcript();
+  ASSERT_TRUE(p->await_output("process " + std::to_string(old) +
+                              " exited with code 3; its restart policy starts it again in ", mark))
+      << p->transcript();
   ASSERT_TRUE(p->await_output("restarted: PID " + std::to_string(old) + " -> ", mark)) << p->transcript();
   ASSERT_TRUE(p->await_output("ready\r\n", mark)) << p->transcript();
-  EXPECT_EQ(p->transcript().find("exited", mark), std::string::npos) << p->transcript();
+  // Not the end of the run: a restart is no exit.
+  EXPECT_EQ(p->transcript().find(" exited with code 3\r\n", mark), std::string::npos) << p->transcript();
   p->send("\x03");
   EXPECT_EQ(p->wait_exit(), 0) << p->transcript();
 }
@@ -121,6 +125,9 @@ TEST_F(RestartPolicyCli, RunStoppingDuringTheWaitEndsAsStopped) {
   ::kill(pid, SIGTERM);
   ASSERT_TRUE(await_file_contains(log, " [SYSTEM] Process exited with code 0; restarting\n")) << read_file(log);
   ASSERT_TRUE(p->await_output("got TERM")) << p->transcript();
+  ASSERT_TRUE(p->await_output("process " + std::to_string(pid) +
+                              " exited with code 0; its restart policy starts it again in "))
+      << p->transcript();
   p->send("\x03");
   EXPECT_EQ(p->wait_exit(), 0) << p->transcript();
   EXPECT_NE(p->transcript().find("stopped PID " + std::to_string(pid) + " before its restart"), std::string::npos)
