@@ -22,20 +22,26 @@ class RestartPolicies : public McpFixture {
     ASSERT_TRUE(stream);
   }
 
-  // The next notification (after those already returned) that `match` takes; the
-  // wait is on the stream's wake-up, bounded at 20 s.
+  // The first notification not returned before that `match` takes, bounded at 20 s.
+  // Looking and waiting happen in one coroutine on the io_context, so no
+  // notification can come between them and go unnoticed.
   json::object await_event(const std::function<bool(const json::object&)>& match, const std::string& what) {
-    auto deadline = std::chrono::steady_clock::now() + 20s;
-    for (;;) {
-      drain();
-      for (; checked < seen.size(); ++checked)
-        if (match(seen[checked])) return seen[checked++];
-      if (std::chrono::steady_clock::now() >= deadline) {
-        ADD_FAILURE() << "no " << what << " event";
-        return {};
+    auto found = run_co(ioc, [&]() -> boost::asio::awaitable<std::optional<json::object>> {
+      auto deadline = std::chrono::steady_clock::now() + 20s;
+      for (;;) {
+        drain();
+        returned.resize(seen.size(), false);
+        for (std::size_t i = 0; i < seen.size(); ++i)
+          if (!returned[i] && match(seen[i])) {
+            returned[i] = true;
+            co_return seen[i];
+          }
+        if (std::chrono::steady_clock::now() >= deadline) co_return std::nullopt;
+        co_await stream->wake.wait_until(deadline);
       }
-      run_co(ioc, stream->wake.wait_until(deadline));
-    }
+    }());
+    if (!found) ADD_FAILURE() << "no " << what << " event";
+    return found.value_or(json::object{});
   }
   json::object await_event(const std::string& kind, int pid) {
     const char* key = kind == "restarted" ? "previous_pid" : "pid";
@@ -71,7 +77,7 @@ class RestartPolicies : public McpFixture {
 
   std::shared_ptr<mcp::EventStream> stream;
   std::vector<json::object> seen;
-  std::size_t checked = 0;
+  std::vector<bool> returned;  // by await_event, of `seen`
 };
 
 TEST_F(RestartPolicies, OnFailureRestartsACrashAfterItsBackoffThenGivesUpAtMaxRestarts) {
@@ -265,10 +271,16 @@ TEST_F(RestartPolicies, ARestartOnRequestDuringTheWaitRestartsAtOnce) {
   EXPECT_EQ(instance(second)->restarts(), 1);
 }
 
-TEST_F(RestartPolicies, ShutdownEndsTheWait) {
+TEST_F(RestartPolicies, ShutdownEndsTheWaitAndRestartsNothing) {
   int pid = start_helper({"exit:1"}, {{"restart", "on-failure"}, {"backoff", 30}});
+  int running = start_helper({"ready", "pause"}, {{"restart", "always"}, {"backoff", 0}});
   await_event("exited", pid);
+  await_output(running, "ready");
   run_co(ioc, sup->shutdown(false));
+  auto stopped = await_event("exited", running);
+  EXPECT_EQ(stopped.at("restarting"), json::value(false));
+  EXPECT_EQ(stopped.at("status"), std::string("terminated"));
+  EXPECT_EQ(count_events("restarted"), 0u);
   auto failed = await_event("restart_failed", pid);
   EXPECT_EQ(failed.at("reason"), std::string("shutdown"));
   EXPECT_EQ(failed.at("error"), std::string("the server is shutting down"));
