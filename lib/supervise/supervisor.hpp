@@ -134,6 +134,8 @@ class Supervisor {
   // The wait before a policy's restart: a timer, then the restart, unless the
   // wait was ended (end_policy_wait) meanwhile.
   struct PolicyWait;
+  // After `inst`'s exit notification: its wait begins, if the policy decided on one.
+  void start_policy_wait(Instance& inst);
   boost::asio::awaitable<void> run_policy_wait(std::shared_ptr<Instance> old, std::shared_ptr<PolicyWait> wait);
   // Ends the wait of `p`, if it has one (its timer cancelled): the instance, else null.
   std::shared_ptr<Instance> end_policy_wait(const Process* p);
