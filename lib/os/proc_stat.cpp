@@ -58,6 +58,13 @@ std::uint64_t rss_bytes(const std::vector<int>& pids) {
   return total;
 }
 
+bool environ_has(int pid, std::string_view entry) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  for (std::string e; std::getline(in, e, '\0');)
+    if (e == entry) return true;
+  return false;
+}
+
 std::string current_boot_id() {
   std::ifstream in("/proc/sys/kernel/random/boot_id");
   std::string id;

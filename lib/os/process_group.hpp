@@ -7,6 +7,8 @@
 #include <map>
 #include <vector>
 
+#include "os/pidfd.hpp"
+
 namespace pp {
 
 // Live (not zombie) processes whose process group is `pgid`, from /proc.
@@ -18,6 +20,10 @@ std::map<int, std::vector<int>> live_groups();
 // Waits until every process in `pids` has exited (pidfd readiness) or `deadline`.
 // True when all are gone.
 boost::asio::awaitable<bool> await_exit(boost::asio::any_io_executor ex, std::vector<int> pids,
+                                        std::chrono::steady_clock::time_point deadline);
+// The same for processes pinned earlier (a pidfd each), so none can be mistaken
+// for a later process with its pid.
+boost::asio::awaitable<bool> await_exit(boost::asio::any_io_executor ex, std::vector<os::PinnedProcess> procs,
                                         std::chrono::steady_clock::time_point deadline);
 
 }  // namespace pp

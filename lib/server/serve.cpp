@@ -26,6 +26,8 @@
 #include "http/listener.hpp"
 #include "mcp/lifecycle_notes.hpp"
 #include "mcp/server.hpp"
+#include "os/cgroup.hpp"
+#include "os/subreaper.hpp"
 #include "server/banner.hpp"
 #include "server/port_holder.hpp"
 #include "server/systemd.hpp"
@@ -163,6 +165,16 @@ int serve(const ServeOptions& opts) {
 
   Supervisor supervisor(ioc.get_executor(), log_dir);
   supervisor.set_max_log_size(max_log_size);
+  // What a managed process starts stays within reach (docs/architecture.md#stop):
+  // orphans are re-parented to us, and with a delegated cgroup each process gets one.
+  if (os::become_subreaper())
+    supervisor.adopt_orphans();
+  else
+    logger::warning("cannot become a child subreaper: orphans of managed processes go to init, out of reach");
+  if (std::string cgroup = os::delegated_cgroup(); !cgroup.empty()) {
+    supervisor.use_cgroups(cgroup);
+    logger::info("each managed process gets a cgroup of its own under " + cgroup);
+  }
   // Old logs go at start-up, before the first accept (after recovery, below), then once a day.
   RetentionPolicy retention{opts.log_retention, log_dir, data_dir, server_log_path};
   asio::steady_timer retention_timer(ioc);

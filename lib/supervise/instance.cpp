@@ -11,6 +11,7 @@
 #include "core/logger.hpp"
 #include "core/shell_words.hpp"
 #include "core/system_lines.hpp"
+#include "os/cgroup.hpp"
 #include "os/proc_stat.hpp"
 #include "os/process_group.hpp"
 #include "os/pty.hpp"
@@ -19,7 +20,7 @@ namespace pp {
 
 namespace asio = boost::asio;
 
-Instance::Instance(Passkey, const asio::any_io_executor& ex, ProcessSpec spec, Spawned& child)
+Instance::Instance(Passkey, const asio::any_io_executor& ex, ProcessSpec spec, Spawned& child, InstanceTree tree)
     : spec_(std::move(spec)),
       child_(std::move(child.proc)),
       pid_(child_.id()),
@@ -30,20 +31,48 @@ Instance::Instance(Passkey, const asio::any_io_executor& ex, ProcessSpec spec, S
       err_(std::move(child.err), sink_for(Stream::err)),
       in_(std::move(child.in), [this](const std::string& failure) { note_failure(failure); }),
       tty_(std::move(child.tty)),
+      tree_(std::move(tree)),
       reaped_(ex),
       exited_(ex) {}
 
 Instance::~Instance() {
   // The table only drops ended instances; a running one here means the server is
   // going away without shutdown(): never leave the group behind.
-  if (!reaped_.is_set()) ::killpg(pid_, SIGKILL);
+  if (!reaped_.is_set()) {
+    ::killpg(pid_, SIGKILL);
+    tree_.signal_outside_group(SIGKILL);
+  }
+  tree_.remove_cgroup();
 }
 
 Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec spec, const std::string& log_dir,
-                                  std::function<void(Instance&)> on_exit) {
-  SpawnOutcome sp = spawn_child(ex, {spec.command, spec.cwd, spec.env, spec.tty, spec.columns, spec.rows});
-  if (!sp.child) return {nullptr, sp.error};
-  auto inst = std::make_shared<Instance>(Passkey{}, ex, std::move(spec), *sp.child);
+                                  std::function<void(Instance&)> on_exit, InstanceTree tree) {
+  SpawnRequest req{spec.command, spec.cwd, spec.env, spec.tty, spec.columns, spec.rows};
+  // The tag goes last, over the request's overlay: orphans are known by it.
+  auto eq = tree.tag_entry().find('=');
+  req.env[tree.tag_entry().substr(0, eq)] = tree.tag_entry().substr(eq + 1);
+  UniqueFd cgroup_procs;
+  if (!tree.cgroup().empty()) {
+    if (std::string err = os::make_cgroup(tree.cgroup()); err.empty()) cgroup_procs = os::open_cgroup_procs(tree.cgroup());
+    else logger::warning(err);
+    if (!cgroup_procs) tree.forget_cgroup();
+  }
+  req.cgroup_procs = cgroup_procs.get();
+  SpawnOutcome sp = spawn_child(ex, req);
+  if (!sp.child) {
+    tree.forget_cgroup();
+    return {nullptr, sp.error};
+  }
+  int pid = sp.child->proc.id();
+  tree.set_leader(pid);
+  if (!tree.cgroup().empty()) {
+    // The child moved itself in before exec; if it could not, it runs without one.
+    if (os::cgroup_dir_of_pid(pid) != tree.cgroup()) {
+      logger::warning("PID " + std::to_string(pid) + " could not enter cgroup " + tree.cgroup() + "; it runs without one");
+      tree.forget_cgroup();
+    }
+  }
+  auto inst = std::make_shared<Instance>(Passkey{}, ex, std::move(spec), *sp.child, std::move(tree));
   if (std::string err = inst->logs_.open_unique(log_dir, inst->pid_, inst->spec_.command, inst->spec_.tty);
       !err.empty()) {
     // No half-registered entry: take the child down again and report.
@@ -141,6 +170,7 @@ void Instance::finalize() {
                std::to_string(c));
   exited_.set();
   maybe_close_logs();
+  tree_.remove_cgroup();  // stays while something of it still runs there
   if (on_exit_) on_exit_(*this);
 }
 
@@ -148,7 +178,7 @@ void Instance::maybe_close_logs() {
   if (exited_.is_set() && !out_.open() && !err_.open() && !restarting_) logs_.close();
 }
 
-bool Instance::group_alive() const { return !reaped_.is_set() || !group_members(pid_).empty(); }
+bool Instance::group_alive() const { return !reaped_.is_set() || tree_.any_alive(); }
 
 void Instance::note_restart(const std::string& text) {
   if (!restarting_) return;
@@ -160,7 +190,12 @@ void Instance::note_restart(const std::string& text) {
 void Instance::signal_group(int sig) {
   // The group id stays ours while the leader is unreaped or any member lives.
   if (!reaped_.is_set()) ::kill(pid_, sig);  // in case it left its group
-  if (group_alive()) ::killpg(pid_, sig);
+  if (!reaped_.is_set() || !group_members(pid_).empty()) ::killpg(pid_, sig);
+}
+
+void Instance::signal_tree(int sig) {
+  signal_group(sig);                // the group at once, including what it forks meanwhile
+  tree_.signal_outside_group(sig);  // and each other member found now, wherever it went
 }
 
 struct Instance::StopFlight {
@@ -176,39 +211,55 @@ asio::awaitable<void> Instance::stop(bool force, StopTimings t) {
     if (!group_alive()) co_return;
     auto ex = co_await asio::this_coro::executor;
     flight = stop_ = std::make_shared<StopFlight>(ex);
-    run_in_background(ex, run_stop(flight, force, t), "stopping PID " + std::to_string(pid_), self);
+    // Should the flight end by an exception, those who joined it still hear of its end.
+    OnEnd on_end{[this](const std::string& failure) { note_failure(failure); },
+                 [this, flight] {
+                   if (flight->done.is_set()) return;
+                   if (stop_ == flight) stop_.reset();
+                   flight->done.set();
+                 }};
+    run_in_background(ex, run_stop(flight, force, t), "stopping PID " + std::to_string(pid_), self,
+                      std::move(on_end));
   } else if (force && !flight->killing) {
     // Joining a graceful stop: kill now; the flight's wait ends once all are gone.
     logger::info("stopping PID " + std::to_string(pid_) + " (" + spec_.label + ") with SIGKILL now");
     flight->killing = true;
-    signal_group(SIGKILL);
+    signal_tree(SIGKILL);
   }
   co_await flight->done.wait();
 }
 
 asio::awaitable<void> Instance::run_stop(std::shared_ptr<StopFlight> flight, bool force, StopTimings t) {
-  auto ex = co_await asio::this_coro::executor;
   if (!exited_.is_set()) {
     stop_requested_ = true;
     logger::info("stopping PID " + std::to_string(pid_) + " (" + spec_.label + ")" + (force ? " with SIGKILL" : ""));
   }
-  auto wait_all = [&](std::chrono::steady_clock::time_point deadline) -> asio::awaitable<void> {
-    co_await reaped_.wait_until(deadline);
-    co_await await_exit(ex, group_members(pid_), deadline);
-  };
   flight->killing = force;
-  signal_group(force ? SIGKILL : SIGTERM);
+  signal_tree(force ? SIGKILL : SIGTERM);
   in_.close();  // a stopped process gets no more input; one that ends at end of input may end sooner
-  co_await wait_all(std::chrono::steady_clock::now() + (force ? t.kill_wait : t.grace));
+  co_await await_all_gone(std::chrono::steady_clock::now() + (force ? t.kill_wait : t.grace));
   if (!force && group_alive()) {
     flight->killing = true;
-    signal_group(SIGKILL);
-    co_await wait_all(std::chrono::steady_clock::now() + t.kill_wait);
+    signal_tree(SIGKILL);
+    co_await await_all_gone(std::chrono::steady_clock::now() + t.kill_wait);
   }
   // The outcome first, then those waiting for it: they all see the same one.
   stop_.reset();
   if (reaped_.is_set()) finalize();
+  tree_.remove_cgroup();  // also after an ended instance's stop, which records nothing
   flight->done.set();
+}
+
+asio::awaitable<void> Instance::await_all_gone(std::chrono::steady_clock::time_point deadline) {
+  auto ex = co_await asio::this_coro::executor;
+  co_await reaped_.wait_until(deadline);
+  // Each round awaits the exits of those found; the next looks for any started
+  // meanwhile (a fork racing the signal). Every round waits on exits, never on time.
+  for (;;) {
+    auto members = tree_.members();
+    if (members.empty() || std::chrono::steady_clock::now() >= deadline) co_return;
+    if (!co_await await_exit(ex, std::move(members), deadline)) co_return;
+  }
 }
 
 }  // namespace pp

@@ -11,6 +11,7 @@
 
 #include "core/event.hpp"
 #include "supervise/input_feed.hpp"
+#include "supervise/instance_tree.hpp"
 #include "supervise/log_set.hpp"
 #include "supervise/output_pump.hpp"
 #include "supervise/process.hpp"
@@ -33,13 +34,15 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
     std::shared_ptr<Instance> instance;  // null on failure
     std::string error;
   };
-  // Spawns the child, opens its three log files in `log_dir` and starts reading.
+  // Spawns the child (in `tree`'s cgroup, if it has one, and with its tag in the
+  // environment), opens its three log files in `log_dir` and starts reading.
   // `on_exit` runs once the exit is recorded and the logs are complete. The
   // coroutines that read and await the child keep the instance alive while they run.
   static Started start(const boost::asio::any_io_executor& ex, ProcessSpec spec, const std::string& log_dir,
-                       std::function<void(Instance&)> on_exit);
+                       std::function<void(Instance&)> on_exit, InstanceTree tree);
 
-  Instance(Passkey, const boost::asio::any_io_executor& ex, ProcessSpec spec, Spawned& child);  // start() only
+  Instance(Passkey, const boost::asio::any_io_executor& ex, ProcessSpec spec, Spawned& child,
+           InstanceTree tree);  // start() only
   ~Instance() override;
 
   int pid() const override { return pid_; }
@@ -52,7 +55,12 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   int restarts() const override { return restarts_; }
   // Empty, unless an exception ended one of its coroutines (note_failure).
   const std::string& note() const override { return note_; }
+  // Its leader is unreaped, or anything it started lives on (InstanceTree).
   bool group_alive() const override;
+  // The leader has been waited for (until then its pid is Boost.Process's to reap).
+  bool reaped() const { return reaped_.is_set(); }
+  // "PERSISTPROC_INSTANCE=<tag>": how the orphans it leaves the server are known.
+  const std::string& tag_entry() const { return tree_.tag_entry(); }
   const LogPaths& logs() const override { return logs_.paths(); }
   std::string open_log(Stream s, LogRange& range) const override;
   Event& exited() override { return exited_; }
@@ -69,11 +77,13 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   std::string resize(unsigned short columns, unsigned short rows);
   // Sends `sig` to the whole group (and to the leader, in case it left the group).
   void signal_group(int sig);
+  // Sends `sig` to the group and to everything else it started (InstanceTree).
+  void signal_tree(int sig);
 
-  // SIGTERM (or SIGKILL when `force`) to the whole group, SIGKILL after the grace
-  // period, then up to `kill_wait` more. Returns once the group is gone and the
-  // exit recorded, or the time is up (then running() may still be true). Also
-  // works on an ended instance whose leader left processes behind in its group.
+  // SIGTERM (or SIGKILL when `force`) to the whole group and everything else it
+  // started, SIGKILL after the grace period, then up to `kill_wait` more. Returns
+  // once all are gone and the exit recorded, or the time is up (then running() may
+  // still be true). Also works on an ended instance whose leader left processes behind.
   // A stop while another is in flight joins it and returns when it ends, so all
   // see its one outcome; a forced one that joins sends SIGKILL at once.
   boost::asio::awaitable<void> stop(bool force, StopTimings t);
@@ -97,6 +107,9 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   // goes away leaves those that joined it a stop that still ends.
   struct StopFlight;
   boost::asio::awaitable<void> run_stop(std::shared_ptr<StopFlight> flight, bool force, StopTimings t);
+  // Until `deadline`: the leader's reaping, then the end of every member, looking
+  // again after each round for what was started meanwhile.
+  boost::asio::awaitable<void> await_all_gone(std::chrono::steady_clock::time_point deadline);
   // Records the exit: pending output, the exit line, then the status. Runs when the
   // leader is reaped, or, during a stop, once the whole group is gone.
   void finalize();
@@ -112,6 +125,7 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   OutputPump out_, err_;
   InputFeed in_;
   UniqueFd tty_;  // the PTY master, for resizing; invalid on pipes
+  InstanceTree tree_;
   Status status_ = Status::running;
   std::optional<Millis> end_;
   std::optional<int> exit_code_;

@@ -56,8 +56,9 @@ class Process {
   // What became of a left-over; for an instance of this server, empty unless an
   // error in the server stopped part of its supervision.
   virtual const std::string& note() const = 0;
-  // Its leader runs, or has left live processes in its group; never true of a
-  // left-over, whose group (if any) is not known to be the one it had.
+  // Its leader runs, or has left live processes behind (its group, descendants,
+  // its cgroup); never true of a left-over, whose group (if any) is not known to
+  // be the one it had.
   virtual bool group_alive() const = 0;
 
   virtual const LogPaths& logs() const = 0;

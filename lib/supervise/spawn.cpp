@@ -11,6 +11,7 @@
 #include <boost/process/v2/stdio.hpp>
 #include <cstring>
 
+#include "os/cgroup.hpp"
 #include "os/close_fds.hpp"
 #include "os/pty.hpp"
 
@@ -41,6 +42,7 @@ bool is_exec_file(const std::string& p, bool& denied) {
 struct ChildSetup {
   const std::string& cwd;
   bool tty;
+  int cgroup_procs;
   const char* const* argv;
   const char* const* envp;
 
@@ -53,6 +55,8 @@ struct ChildSetup {
 
   bp::error_code on_exec_setup(bp::posix::default_launcher&, const bp::filesystem::path&, const char* const*) {
     // GCOVR_EXCL_START  the forked child
+    // Into its cgroup first, so all it ever forks is there (the parent checks it got in).
+    if (cgroup_procs >= 0) os::enter_cgroup(cgroup_procs);
     if (::setsid() < 0) return {errno, bp::system_category()};
     // Stdio is dup2()ed already (the stdio initializer runs first): on a tty, fd 0
     // is the slave, which becomes the new session's controlling terminal.
@@ -153,7 +157,7 @@ SpawnOutcome spawn_child(const boost::asio::any_io_executor& ex, const SpawnRequ
 
   // Flush our own stdio first: a failed exec exits the forked child through exit().
   std::fflush(nullptr);
-  ChildSetup setup{req.cwd, req.tty, argv.data(), envp.data()};
+  ChildSetup setup{req.cwd, req.tty, req.cgroup_procs, argv.data(), envp.data()};
   bp::error_code ec;
   using boost::asio::posix::stream_descriptor;
   if (req.tty) {

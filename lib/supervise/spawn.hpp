@@ -1,6 +1,7 @@
 // Starting a child: checks that make failures clear errors, then fork+exec through
-// Boost.Process v2 in a new session, stdin, stdout and stderr on pipes, or all
-// three on a pseudo-terminal that is the session's controlling terminal (`tty`).
+// Boost.Process v2 in a new session (and a cgroup of its own, when given), stdin,
+// stdout and stderr on pipes, or all three on a pseudo-terminal that is the
+// session's controlling terminal (`tty`).
 #pragma once
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
@@ -26,6 +27,7 @@ struct SpawnRequest {
   EnvOverlay env;                 // laid over the server's own environment
   bool tty = false;               // on a pseudo-terminal; TERM=xterm-256color unless `env` sets TERM
   unsigned short columns = 200, rows = 50;  // its window size (tty only)
+  int cgroup_procs = -1;  // the cgroup.procs of the cgroup the child moves itself into, or -1
 };
 
 // The child, the write end of its stdin pipe and the read ends of its stdout/stderr

@@ -1,5 +1,8 @@
 #include "supervise/supervisor.hpp"
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
 
 #include "core/background.hpp"
@@ -8,6 +11,9 @@
 #include "core/logger.hpp"
 #include "core/shell_words.hpp"
 #include "core/system_lines.hpp"
+#include "os/cgroup.hpp"
+#include "os/proc_stat.hpp"
+#include "os/process_group.hpp"
 
 namespace pp {
 
@@ -53,10 +59,15 @@ Instance::Started Supervisor::launch(ProcessSpec spec, const std::vector<std::sh
               "Process with label '" + spec.label + "' already running with PID " + std::to_string(p->pid()) + "."};
   }
   std::string what = shell_join(spec.command) + " in " + spec.cwd;
-  auto started = Instance::start(ex_, std::move(spec), log_dir_, [this](Instance& i) {
-    ended(i);
-    changed_();
-  });
+  std::string n = std::to_string(::getpid()) + "-" + std::to_string(++instances_made_);
+  InstanceTree tree(n, cgroup_parent_.empty() ? "" : cgroup_parent_ + "/pp-" + n);
+  auto started = Instance::start(
+      ex_, std::move(spec), log_dir_,
+      [this](Instance& i) {
+        ended(i);
+        changed_();
+      },
+      std::move(tree));
   if (!started.instance) {
     logger::warning("could not start " + what + ": " + started.error);
     return started;
@@ -167,7 +178,16 @@ asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t, std::shared_pt
     flight = std::make_shared<RestartFlight>(ex_);
     restarts_[old.get()] = flight;
     lifecycle(*old).mark_restarting(true);  // now: its exit line, whenever it comes, says a restart follows
-    run_in_background(ex_, run_restart(old, flight), "restarting PID " + std::to_string(old->pid()), old);
+    // Should the flight end by an exception, every caller still gets an answer.
+    OnEnd on_end{nullptr, [this, old, flight] {
+                   if (flight->done.is_set()) return;
+                   restarts_.erase(old.get());
+                   flight->outcome = CtrlOutcome{
+                       old, std::nullopt, "Process " + std::to_string(old->pid()) + " was not restarted: server error."};
+                   flight->done.set();
+                 }};
+    run_in_background(ex_, run_restart(old, flight), "restarting PID " + std::to_string(old->pid()), old,
+                      std::move(on_end));
   } else {
     // Only a running entry is an instance of ours to stop: an ended one, or a
     // left-over, is simply started again, here and now.
@@ -223,7 +243,59 @@ asio::awaitable<void> Supervisor::shutdown(bool force) {
     if (p->group_alive()) running.push_back(p);
   std::vector<asio::awaitable<void>> stops;
   for (const auto& p : running) stops.push_back(lifecycle(*p).stop(force, timings_));
+  if (reaper_) stops.push_back(stop_strays(force));
   co_await join_all(std::move(stops), "stopping at shutdown");
+}
+
+bool Supervisor::awaited_leader(int pid) const {
+  for (const auto& p : table_)
+    if (p->pid() == pid)
+      if (auto* inst = dynamic_cast<const Instance*>(p.get()); inst && !inst->reaped()) return true;
+  return false;
+}
+
+asio::awaitable<void> Supervisor::stop_strays(bool force) {
+  // Accounted for: a leader Boost.Process reaps, or an orphan tagged for an
+  // instance of the table, whose own stop (running alongside) takes it.
+  auto strays = [this] {
+    return stray_children([this](int pid) {
+      if (awaited_leader(pid)) return true;
+      for (const auto& p : table_)
+        if (auto* inst = dynamic_cast<const Instance*>(p.get()); inst && environ_has(pid, inst->tag_entry()))
+          return true;
+      return false;
+    });
+  };
+  auto signal_all = [&](int sig) {
+    auto found = strays();
+    if (!found.empty())
+      logger::info("sending signal " + std::to_string(sig) + " to " + std::to_string(found.size()) +
+                   " orphaned process(es) no managed process accounts for");
+    for (const auto& p : found) os::send_signal(p, sig);
+  };
+  auto await_gone = [&](std::chrono::steady_clock::time_point deadline) -> asio::awaitable<void> {
+    for (;;) {
+      auto found = strays();
+      if (found.empty() || std::chrono::steady_clock::now() >= deadline) co_return;
+      if (!co_await await_exit(ex_, std::move(found), deadline)) co_return;
+    }
+  };
+  signal_all(force ? SIGKILL : SIGTERM);
+  co_await await_gone(std::chrono::steady_clock::now() + (force ? timings_.kill_wait : timings_.grace));
+  if (!force && !strays().empty()) {
+    signal_all(SIGKILL);
+    co_await await_gone(std::chrono::steady_clock::now() + timings_.kill_wait);
+  }
+}
+
+void Supervisor::use_cgroups(std::string dir) {
+  os::remove_stale_cgroups(dir, "pp-");
+  cgroup_parent_ = std::move(dir);
+}
+
+void Supervisor::adopt_orphans() {
+  reaper_ = std::make_unique<OrphanReaper>(ex_, [this](int pid) { return awaited_leader(pid); });
+  reaper_->start();
 }
 
 void Supervisor::trim_ended() {

@@ -13,6 +13,7 @@
 #include "core/listeners.hpp"
 #include "supervise/instance.hpp"
 #include "supervise/left_over.hpp"
+#include "supervise/orphan_reaper.hpp"
 
 namespace pp {
 
@@ -79,9 +80,19 @@ class Supervisor {
   // Every entry that matches all the given filters, oldest first.
   std::vector<std::shared_ptr<Process>> list(const Target& filter) const;
 
-  // Stops every running group in parallel; `force` skips the grace period. Returns
-  // when all have exited. Calling it again while it runs escalates to SIGKILL.
+  // Stops every running group (with all it started, InstanceTree) in parallel, and,
+  // when adopting orphans, the server's children no instance accounts for; `force`
+  // skips the grace period. Returns when all have exited. Calling it again while
+  // it runs escalates to SIGKILL.
   boost::asio::awaitable<void> shutdown(bool force);
+
+  // Gives each instance started from now on a cgroup of its own under `dir` (the
+  // server's delegated cgroup), named pp-<server pid>-<n>; empty ones an earlier
+  // server left there are removed now.
+  void use_cgroups(std::string dir);
+  // This process is a child subreaper (os::become_subreaper): reap the orphans it
+  // adopts as they end, and stop those no instance accounts for at shutdown.
+  void adopt_orphans();
 
   const std::string& log_dir() const { return log_dir_; }
   // Each log file of every instance started from now on rotates past this size.
@@ -109,6 +120,11 @@ class Supervisor {
                        const std::vector<std::shared_ptr<LineWatcher>>& watchers);
   void ended(Instance& inst);
   void trim_ended();
+  // A child of this process that is the leader of an instance not yet reaped.
+  bool awaited_leader(int pid) const;
+  // SIGTERM (SIGKILL with `force`), the grace period, SIGKILL, to the server's
+  // children that no instance accounts for (stray_children) and their descendants.
+  boost::asio::awaitable<void> stop_strays(bool force);
 
   boost::asio::any_io_executor ex_;
   std::string log_dir_;
@@ -119,6 +135,9 @@ class Supervisor {
   Listeners<Lifecycle> lifecycle_;
   Listeners<> changed_;
   std::uint64_t max_log_size_ = LogFile::kNoLimit;
+  std::string cgroup_parent_;        // "" without cgroups
+  std::uint64_t instances_made_ = 0;  // numbers each instance's tag and cgroup
+  std::unique_ptr<OrphanReaper> reaper_;
 };
 
 std::string default_label(const std::vector<std::string>& command, const std::string& cwd);

@@ -202,6 +202,7 @@ TEST(Service, InstallPutsTheBinaryAndAUserUnitNamingIt) {
   EXPECT_NE(unit.find("ExecStart=" + prefix.path() + "/bin/persistproc serve"), std::string::npos) << unit;
   EXPECT_NE(unit.find("Type=notify"), std::string::npos);
   EXPECT_NE(unit.find("KillMode=mixed"), std::string::npos);
+  EXPECT_NE(unit.find("Delegate=yes"), std::string::npos);  // a cgroup per managed process
   EXPECT_NE(unit.find("Restart=on-failure"), std::string::npos);
 }
 

@@ -5,6 +5,13 @@
 //   ignore-term   ignore SIGTERM from now on      term-exit:CODE  on SIGTERM print "got TERM", exit CODE
 //   fork:N        fork N grandchildren that print "grandchild <pid>" and wait forever
 //   fork-stubborn:N  the same, but the grandchildren ignore SIGTERM
+//   daemon        double-fork a daemon out of the session (setsid in the middle child,
+//                 which exits): print "daemon <pid>" once the middle one is gone (the
+//                 daemon an orphan), then go on; the daemon drops its stdio and waits forever
+//   daemon:bare   the same, but the daemon re-executes this helper ("pause") with an
+//                 empty environment, so nothing of its origin is left in it (its pid is
+//                 reported from the new image, so the exec is done when it is printed)
+//   report-pid:FD write this process's pid and a newline to descriptor FD, close it
 //   env:NAME  pwd  ready   print a variable / the working directory / "ready"
 //   exit:CODE  kill-self:SIG  pause   end now / by a signal / wait for a signal forever
 //   usr1:TEXT     from now on, print TEXT as a line on every SIGUSR1
@@ -25,6 +32,7 @@
 #include <sys/socket.h>
 #include <signal.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -117,6 +125,40 @@ void fork_children(int n, bool stubborn) {
   }
 }
 
+void spawn_daemon(bool bare) {
+  int report[2];
+  if (::pipe(report) != 0) std::_Exit(97);
+  pid_t middle = ::fork();
+  if (middle == 0) {
+    ::close(report[0]);
+    ::setsid();
+    if (::fork() == 0) {
+      int null = ::open("/dev/null", O_RDWR);
+      for (int fd : {0, 1, 2}) ::dup2(null, fd);
+      if (null > 2) ::close(null);
+      if (bare) {
+        std::string report_action = "report-pid:" + std::to_string(report[1]);  // the pipe stays open across exec
+        char pause[] = "pause";
+        char* argv[] = {pause, report_action.data(), pause, nullptr};
+        char* envp[] = {nullptr};
+        ::execve("/proc/self/exe", argv, envp);
+        std::_Exit(96);
+      }
+      write_all(report[1], std::to_string(::getpid()) + "\n");
+      ::close(report[1]);
+      wait_forever();
+    }
+    std::_Exit(0);
+  }
+  ::close(report[1]);
+  ::waitpid(middle, nullptr, 0);  // the middle one is gone: the daemon is an orphan now
+  std::string pid;
+  char c;
+  while (::read(report[0], &c, 1) == 1 && c != '\n') pid += c;
+  ::close(report[0]);
+  write_all(1, "daemon " + pid + "\n");
+}
+
 void listen_and_report() {
   static int s = ::socket(AF_INET, SOCK_STREAM, 0);  // kept open until the process ends
   sockaddr_in addr{};
@@ -178,6 +220,11 @@ int main(int argc, char** argv) {
       ::signal(SIGTERM, on_term);
     } else if (verb == "fork") fork_children(std::stoi(arg), false);
     else if (verb == "fork-stubborn") fork_children(std::stoi(arg), true);
+    else if (verb == "daemon") spawn_daemon(arg == "bare");
+    else if (verb == "report-pid") {
+      write_all(std::stoi(arg), std::to_string(::getpid()) + "\n");
+      ::close(std::stoi(arg));
+    }
     else if (verb == "env") {
       const char* v = std::getenv(arg.c_str());
       write_all(1, arg + (v ? "=" + std::string(v) : " unset") + "\n");

@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/inotify.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -366,6 +367,26 @@ bool await_file_contains(const std::string& path, const std::string& needle, std
   }
   ::close(in);
   return found;
+}
+
+std::string make_test_cgroup() {
+  std::ifstream mounts("/proc/self/mountinfo");
+  std::string mount;
+  for (std::string line; std::getline(mounts, line);) {
+    auto dash = line.find(" - cgroup2 ");
+    if (dash == std::string::npos) continue;
+    std::istringstream fields(line.substr(0, dash));
+    std::string id, parent, dev, root;
+    if (fields >> id >> parent >> dev >> root >> mount && root == "/") break;
+    mount.clear();
+  }
+  if (mount.empty()) return "";
+  std::ifstream self("/proc/self/cgroup");
+  std::string own;
+  for (std::string line; std::getline(self, line);)
+    if (line.rfind("0::", 0) == 0) own = line.substr(3);
+  std::string dir = mount + (own == "/" ? "" : own) + "/pp-test-" + std::to_string(::getpid());
+  return ::mkdir(dir.c_str(), 0755) == 0 ? dir : "";
 }
 
 bool await_pid_exit(int pid, std::chrono::milliseconds bound) {

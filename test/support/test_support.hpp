@@ -131,6 +131,11 @@ class SessionChild {
 bool await_file_contains(const std::string& path, const std::string& needle, std::chrono::milliseconds bound = 20s);
 std::string read_file(const std::string& path);
 
+// A fresh cgroup v2 directory under this process's own cgroup (under the cgroup2
+// mount itself when ours is the root), or "" when none can be made here (no v2
+// hierarchy, or not root and not delegated). Remove it with os::remove_cgroup.
+std::string make_test_cgroup();
+
 // Waits (pidfd) until the process has exited; true if it did within the bound.
 bool await_pid_exit(int pid, std::chrono::milliseconds bound = 20s);
 // Alive and not a zombie.

@@ -1,0 +1,66 @@
+#include "os/process_tree.hpp"
+
+#include <dirent.h>
+
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+
+namespace pp::os {
+
+std::vector<ProcInfo> live_processes() {
+  std::vector<ProcInfo> out;
+  DIR* d = ::opendir("/proc");
+  if (!d) return out;
+  while (dirent* e = ::readdir(d)) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    std::string path = std::string("/proc/") + e->d_name + "/stat";
+    FILE* file = std::fopen(path.c_str(), "re");
+    if (!file) continue;
+    char buf[1024];
+    size_t n = std::fread(buf, 1, sizeof buf - 1, file);
+    std::fclose(file);
+    buf[n] = '\0';
+    // Fields after the parenthesised command: state(3) ppid(4) pgrp(5) ... starttime(22).
+    const char* close = std::strrchr(buf, ')');
+    if (!close) continue;
+    char state = 0;
+    ProcInfo p;
+    unsigned long long start = 0;
+    if (std::sscanf(close + 1, " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
+                    &state, &p.ppid, &p.pgrp, &start) != 4)
+      continue;
+    if (state == 'Z' || state == 'X') continue;
+    p.pid = std::atoi(e->d_name);
+    p.start_ticks = start;
+    out.push_back(p);
+  }
+  ::closedir(d);
+  return out;
+}
+
+std::vector<ProcInfo> subtrees(const std::vector<ProcInfo>& procs, const std::vector<int>& roots) {
+  std::unordered_map<int, std::vector<const ProcInfo*>> children;
+  std::unordered_map<int, const ProcInfo*> by_pid;
+  for (const auto& p : procs) {
+    children[p.ppid].push_back(&p);
+    by_pid[p.pid] = &p;
+  }
+  std::vector<ProcInfo> out;
+  std::unordered_set<int> seen;
+  std::vector<int> todo;
+  for (int r : roots)
+    if (by_pid.count(r) && seen.insert(r).second) todo.push_back(r);
+  while (!todo.empty()) {
+    int pid = todo.back();
+    todo.pop_back();
+    out.push_back(*by_pid[pid]);
+    for (const ProcInfo* c : children[pid])
+      if (seen.insert(c->pid).second) todo.push_back(c->pid);
+  }
+  return out;
+}
+
+}  // namespace pp::os

@@ -1,0 +1,89 @@
+#include "supervise/instance_tree.hpp"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <set>
+
+#include "os/cgroup.hpp"
+#include "os/proc_stat.hpp"
+#include "os/process_tree.hpp"
+
+namespace pp {
+
+namespace {
+
+std::vector<os::PinnedProcess> pin_all(const std::vector<os::ProcInfo>& procs) {
+  std::vector<os::PinnedProcess> out;
+  for (const auto& p : procs)
+    if (auto pinned = os::pin(p.pid, p.start_ticks)) out.push_back(std::move(*pinned));
+  return out;
+}
+
+}  // namespace
+
+InstanceTree::InstanceTree(std::string tag, std::string cgroup) : tag_entry_(kTagName), cgroup_(std::move(cgroup)) {
+  // Appended in steps: g++ 12 warns falsely (-Warray-bounds) on the one-line concatenation.
+  tag_entry_ += '=';
+  tag_entry_ += tag;
+}
+
+void InstanceTree::forget_cgroup() {
+  if (!cgroup_.empty()) os::remove_cgroup(cgroup_);
+  cgroup_.clear();
+}
+
+std::vector<os::PinnedProcess> InstanceTree::collect(bool outside_group) const {
+  if (leader_ <= 0) return {};
+  auto procs = os::live_processes();
+  int self = static_cast<int>(::getpid());
+  std::vector<int> roots{leader_};
+  for (const auto& p : procs)
+    if (p.pgrp == leader_ || (p.ppid == self && p.pid != leader_ && environ_has(p.pid, tag_entry_)))
+      roots.push_back(p.pid);
+  auto found = os::subtrees(procs, roots);
+  std::set<int> in_group{leader_};
+  for (const auto& p : procs)
+    if (p.pgrp == leader_) in_group.insert(p.pid);
+  if (outside_group) std::erase_if(found, [&](const os::ProcInfo& p) { return in_group.count(p.pid) > 0; });
+  auto out = pin_all(found);
+  if (cgroup_.empty()) return out;
+  // The cgroup's processes, pinned first and kept when still listed after: then
+  // each pidfd is the listed process's, not a later one's with its pid.
+  std::set<int> have;
+  for (const auto& m : out) have.insert(m.pid);
+  if (outside_group) have.insert(in_group.begin(), in_group.end());
+  std::vector<os::PinnedProcess> listed;
+  for (int pid : os::cgroup_procs(cgroup_))
+    if (have.insert(pid).second)
+      if (UniqueFd fd = os::open_pidfd(pid)) listed.push_back({pid, std::move(fd)});
+  if (listed.empty()) return out;
+  auto again = os::cgroup_procs(cgroup_);
+  std::set<int> still(again.begin(), again.end());
+  for (auto& m : listed)
+    if (still.count(m.pid) && process_is_live(m.pid)) out.push_back(std::move(m));
+  return out;
+}
+
+bool InstanceTree::any_alive() const { return !members().empty(); }
+
+void InstanceTree::signal_outside_group(int sig) const {
+  if (sig == SIGKILL && !cgroup_.empty()) os::kill_cgroup(cgroup_);
+  for (const auto& m : collect(true)) os::send_signal(m, sig);
+}
+
+void InstanceTree::remove_cgroup() const {
+  if (!cgroup_.empty()) os::remove_cgroup(cgroup_);
+}
+
+std::vector<os::PinnedProcess> stray_children(const std::function<bool(int pid)>& accounted_for) {
+  auto procs = os::live_processes();
+  int self = static_cast<int>(::getpid());
+  std::vector<int> roots;
+  for (const auto& p : procs)
+    if (p.ppid == self && !accounted_for(p.pid)) roots.push_back(p.pid);
+  if (roots.empty()) return {};
+  return pin_all(os::subtrees(procs, roots));
+}
+
+}  // namespace pp
