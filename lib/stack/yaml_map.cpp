@@ -87,20 +87,22 @@ YamlMap::YamlMap(const YamlContext& cx, const YAML::Node& node, std::string path
   std::string name = path_.empty() ? "the file" : path_;
   if (!node.IsMap()) cx_.fail(node, name + " must be a map, not " + kind_of(node));
   std::vector<YAML::Node> merged;
-  for (auto it = node.begin(); it != node.end(); ++it) {
-    const YAML::Node& key = it->first;
+  // Copies, not references: yaml-cpp's `it->first` lives in a temporary proxy.
+  for (const auto& kv : node) {
+    YAML::Node key = kv.first;
+    YAML::Node value = kv.second;
     if (is_merge_key(key)) {
-      if (it->second.IsSequence()) {
-        for (const auto& m : it->second) merged.push_back(m);
+      if (value.IsSequence()) {
+        for (const auto& m : value) merged.push_back(m);
       } else {
-        merged.push_back(it->second);
+        merged.push_back(value);
       }
       continue;
     }
     if (!key.IsScalar()) cx_.fail(key, "a key of " + name + " must be a string, not " + kind_of(key));
     if (std::any_of(entries_.begin(), entries_.end(), [&](const YamlEntry& e) { return e.key == key.Scalar(); }))
       cx_.fail(key, "duplicate key '" + key.Scalar() + "' in " + name);
-    entries_.push_back({key.Scalar(), key, it->second});
+    entries_.push_back({key.Scalar(), key, value});
   }
   for (const auto& m : merged) {
     if (!m.IsMap()) cx_.fail(m, "a merge key (<<) in " + name + " must refer to a map, not " + kind_of(m));

@@ -144,6 +144,23 @@ TEST(StackYamlErrors, BadValuesNameTheKeyAndLine) {
   EXPECT_EQ(error_of("processes: {}\n"), "1: processes is empty");
 }
 
+TEST(StackYamlErrors, ShellMergeKeysAndListEntries) {
+  EXPECT_EQ(error_of("shell:\n  shell_argument: -c\nprocesses:\n  a:\n    command: x\n"), "2: shell needs shell_command");
+  EXPECT_EQ(error_of("shell: bash\nprocesses:\n  a:\n    command: x\n"), "1: shell must be a map, not a string");
+  EXPECT_EQ(error_of("processes:\n  a:\n    <<: 5\n    command: x\n"),
+            "3: a merge key (<<) in processes.a must refer to a map, not a string");
+  EXPECT_EQ(error_of("processes:\n  a:\n    entrypoint: [sh, [x]]\n"),
+            "3: each word of processes.a.entrypoint must be a string, not a list");
+  EXPECT_EQ(error_of("processes:\n  a:\n    entrypoint: ['', x]\n"),
+            "3: processes.a.entrypoint starts with an empty program");
+  EXPECT_EQ(error_of("processes:\n  a:\n    command: x\n    depends_on:\n      - {b: c}\n"),
+            "5: each entry of processes.a.depends_on must be a string, not a map");
+  EXPECT_EQ(error_of("processes:\n  a:\n    command: x\n    readiness_probe:\n      http_get: {port: 1, num_port: 2}\n"),
+            "5: processes.a.readiness_probe.http_get sets both port and num_port: keep one");
+  EXPECT_EQ(error_of("processes:\n  a:\n    command: x\n    env_file: [[a]]\n"),
+            "4: each entry of processes.a.env_file must be a string, not a list");
+}
+
 TEST(StackYamlErrors, BadRegexIsReportedWithRe2sMessage) {
   std::string e = error_of("processes:\n  web:\n    command: x\n    ready_log_line: 'listening (on'\n");
   EXPECT_EQ(e.rfind("4: processes.web.ready_log_line: invalid regular expression 'listening (on': ", 0), 0u) << e;
@@ -154,8 +171,8 @@ TEST(StackYamlErrors, BadRegexIsReportedWithRe2sMessage) {
 }
 
 TEST(StackYamlErrors, SyntaxErrorsAndDuplicates) {
-  EXPECT_EQ(error_of("processes:\n  web:\n    command: \"x\n"),
-            "4: not valid YAML: end of map not found");
+  std::string flow = error_of("processes:\n  web:\n    command: [x\n");
+  EXPECT_EQ(flow.rfind("4: not valid YAML: ", 0), 0u) << flow;
   std::string e = error_of("processes:\n  web:\n    command: x\n   bad indent: y\n");
   EXPECT_EQ(e.rfind("4: not valid YAML: ", 0), 0u) << e;
   EXPECT_EQ(error_of("processes:\n  web:\n    command: x\n  web:\n    command: y\n"),

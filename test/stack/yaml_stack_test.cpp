@@ -271,6 +271,30 @@ processes:
   EXPECT_EQ(str(s.processes[0].readiness_probe->exec->working_dir), str(d.path() / "sub"));
 }
 
+TEST(StackYaml, ProbePortSpellings) {
+  StackDir d;
+  d.write("process-compose.yaml", R"(shell:
+  shell_command: sh
+  elevated_shell_command: sudo
+processes:
+  a:
+    command: x
+    readiness_probe:
+      http_get: {num_port: 8080}
+  b:
+    command: y
+    readiness_probe:
+      http_get: {port: "8081", host: localhost, scheme: http}
+)");
+  StackSpec s = d.load();
+  EXPECT_EQ(s.find("a")->argv, (Argv{"sh", "-c", "x"}));  // shell_argument defaults to -c
+  EXPECT_EQ(s.find("a")->readiness_probe->http_get->port, 8080);
+  EXPECT_EQ(s.find("b")->readiness_probe->http_get->port, 8081);
+  EXPECT_EQ(s.find("b")->readiness_probe->http_get->host, "localhost");
+  ASSERT_EQ(s.unsupported.size(), 1u);
+  EXPECT_EQ(s.unsupported[0].key, "shell.elevated_shell_command");
+}
+
 TEST(StackYaml, EntrypointIsTheArgvAsGiven) {
   StackDir d;
   d.write("persistproc.yaml", R"(processes:
