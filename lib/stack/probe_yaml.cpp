@@ -18,7 +18,8 @@ ExecProbe read_exec(const YamlContext& cx, const YAML::Node& node, const std::st
   e.argv = shell;
   e.argv.push_back(text);
   e.working_dir = working_dir;
-  if (auto wd = m.get("working_dir")) e.working_dir = (working_dir / cx.string(*wd, m.path_of("working_dir"))).lexically_normal();
+  if (auto wd = m.get("working_dir"))
+    e.working_dir = (working_dir / cx.string(*wd, m.path_of("working_dir"))).lexically_normal();
   return e;
 }
 

@@ -100,7 +100,8 @@ struct ProcessReader {
     if (!deps) return;
     std::string path = m.path_of("depends_on");
     if (deps->IsSequence()) {  // the short form: names, each process_started
-      for (const auto& d : *deps) p.depends_on.push_back({cx.string(d, "each entry of " + path), Condition::started, line_of(d)});
+      for (const auto& d : *deps)
+        p.depends_on.push_back({cx.string(d, "each entry of " + path), Condition::started, line_of(d)});
       return;
     }
     if (!deps->IsMap()) cx.fail(*deps, path + " must be a map of name: {condition: ...}, not " + kind_of(*deps));
