@@ -34,6 +34,7 @@ std::vector<std::string> rewrite_argv(const CLI::App& app, std::vector<std::stri
       return args;
     }
     if (help && help->check_name(a)) return args;  // CLI11 shows the top-level help
+    if (a == "--version") return args;             // and the version
     if (is_option(a)) {
       if (takes_value(app, a)) ++i;
       continue;
