@@ -185,9 +185,9 @@ void define_completions(CommandLine& cl) {
                              "Print the completion script for a shell: completions bash|zsh|fish "
                              "(`source <(persistproc completions bash)`)",
                              completions_subcommand, Words::none);
-  sub->add_option("shell", cl.completions_shell, "bash, zsh or fish")
-      ->required()
-      ->check(CLI::IsMember({"bash", "zsh", "fish"}));
+  // Not required() here: the missing shell is the subcommand's usage error, so options
+  // parse alike everywhere (test/cli/command_line_test.cpp).
+  sub->add_option("shell", cl.completions_shell, "bash, zsh or fish")->check(CLI::IsMember({"bash", "zsh", "fish"}));
 }
 
 void define_mcp(CommandLine& cl) {

@@ -136,6 +136,10 @@ int shutdown_subcommand(CommandLine& cl, const Invocation&) {
 }
 
 int completions_subcommand(CommandLine& cl, const Invocation&) {
+  if (cl.completions_shell.empty()) {
+    std::fprintf(stderr, "persistproc completions: needs a shell: bash, zsh or fish\n");
+    return kExitUsage;
+  }
   std::fputs(completion_script(cl.app, cl.completions_shell).c_str(), stdout);
   return kExitOk;
 }
