@@ -112,10 +112,11 @@ std::vector<std::string> names_of(const std::vector<OptionSpec>& options) {
   return out;
 }
 
-// Labels and pids, one a line, from the server's list (a label with a '"' is left out).
+// Labels and pids, one a line and each once, from the server's list (a label with a
+// '"' or '\\' is left out: no JSON parser is at hand in every shell).
 constexpr const char* kTargetsPipeline =
     "command persistproc list --format json 2>/dev/null | grep -o '\"pid\":[0-9]*\\|\"label\":\"[^\"\\\\]*\"' | "
-    "sed -e 's/^\"pid\"://' -e 's/^\"label\":\"//' -e 's/\"$//'";
+    "sed -e 's/^\"pid\"://' -e 's/^\"label\":\"//' -e 's/\"$//' | awk '!seen[$0]++'";
 
 // The arms of a `case` on the word before the cursor (bash and zsh syntax alike):
 // an option's choices, directories, or nothing (a free value: no completion).
