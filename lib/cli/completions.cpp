@@ -69,8 +69,8 @@ std::vector<SubSpec> subcommands_of(const CLI::App& app) {
     for (const auto& a : sub->get_aliases()) s.names.push_back(a);
     s.help = sub->get_description();
     s.options = options_of(*sub);
-    for (const CLI::Option* o : sub->get_options([](const CLI::Option* o) { return o->get_name().find('-') != 0; }))
-      if (o->get_lnames().empty() && o->get_snames().empty()) s.word_choices = choices_of(*o);
+    for (const CLI::Option* o : sub->get_options())
+      if (o->get_lnames().empty() && o->get_snames().empty()) s.word_choices = choices_of(*o);  // a positional
     if (sub->get_name() == "ctrl")
       s.words = Words::ctrl;
     else if (sub->get_prefix_command())

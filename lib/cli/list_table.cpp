@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdio>
-#include <cstring>
+#include <optional>
 #include <vector>
 
 #include "client/terminal.hpp"
