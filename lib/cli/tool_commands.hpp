@@ -30,6 +30,8 @@ struct ToolRequest {
   bool tty = false;                    // start: on a pseudo-terminal
   std::optional<int> columns, rows;    // start --tty: its size
   bool raw = false;                    // output: the raw terminal output
+  bool long_form = false;              // list: a paragraph per process instead of the table
+  bool follow = false;                 // output: then follow the log as it grows
 };
 
 // One tool call, ready to send: which tool, its arguments, and where to, with a
