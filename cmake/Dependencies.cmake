@@ -33,3 +33,16 @@ endif()
 add_library(pp_re2 INTERFACE)
 target_include_directories(pp_re2 SYSTEM INTERFACE ${PP_RE2_INCLUDE})
 target_link_libraries(pp_re2 INTERFACE ${PP_RE2_LIBRARY} Threads::Threads)
+
+# yaml-cpp (Debian's libyaml-cpp-dev) for stack files (docs/stacks.md): a YAML 1.2
+# parser whose nodes carry their line, so every error in a file can name it.
+# Static like RE2 when the build allows, for the same start-up reason.
+find_path(PP_YAML_CPP_INCLUDE yaml-cpp/yaml.h REQUIRED)
+if(NOT PERSISTPROC_SANITIZE AND NOT PERSISTPROC_FUZZ)
+  find_library(PP_YAML_CPP_LIBRARY NAMES libyaml-cpp.a REQUIRED)
+else()
+  find_library(PP_YAML_CPP_LIBRARY NAMES yaml-cpp REQUIRED)
+endif()
+add_library(pp_yaml_cpp INTERFACE)
+target_include_directories(pp_yaml_cpp SYSTEM INTERFACE ${PP_YAML_CPP_INCLUDE})
+target_link_libraries(pp_yaml_cpp INTERFACE ${PP_YAML_CPP_LIBRARY})

@@ -3,7 +3,10 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PACKAGES=(g++ cmake ninja-build pkg-config libboost1.81-dev libboost-json1.81-dev libcli11-dev libgtest-dev libgmock-dev libre2-dev stress-ng)
+# zsh and fish: the completion tests load their scripts; help2man writes the man page;
+# dpkg-dev and file: `cpack -G DEB` computes the package's dependencies with them.
+PACKAGES=(g++ cmake ninja-build pkg-config libboost1.81-dev libboost-json1.81-dev libcli11-dev libgtest-dev libgmock-dev libre2-dev libyaml-cpp-dev stress-ng
+          zsh fish help2man dpkg-dev file)
 
 install_missing() {
   local missing=()
@@ -29,4 +32,16 @@ build() {
   fi
   # Two jobs: the machines this runs on have two cores and Beast/Asio units are heavy.
   cmake --build "$dir" --target "$target" -- -j2
+}
+
+# The cgroup tests need a writable cgroup v2 hierarchy. Machines with only the
+# v1 controllers mounted (some VMs and containers) have none; as root, mount one
+# beside them, where systemd's hybrid layout puts it, so those tests run instead
+# of skipping. Elsewhere (not root, or one is there) nothing changes.
+cgroup2_for_tests() {
+  grep -q " - cgroup2 " /proc/self/mountinfo && return 0
+  [ "$(id -u)" -eq 0 ] || return 0
+  local at=/sys/fs/cgroup/unified
+  mkdir -p "$at" 2>/dev/null && mount -t cgroup2 none "$at" 2>/dev/null &&
+    echo "persistproc: mounted a cgroup v2 hierarchy at $at for the cgroup tests" >&2 || true
 }

@@ -3,6 +3,7 @@
 #include "cli/subcommands.hpp"
 #include "core/env.hpp"
 #include "core/units.hpp"
+#include "core/version.hpp"
 
 namespace pp::cli {
 
@@ -164,9 +165,12 @@ void define_list_output_shutdown(CommandLine& cl) {
   list->add_option("--pid", req.pid, "Only this pid (0: the server itself)");
   list->add_option("--command-or-label,--command_or_label", req.command_or_label, "Only this label or command");
   add_wd(list, req.working_directory, "Only processes started in this directory");
+  list->add_flag("-l,--long", req.long_form, "A paragraph per process (command, directory, note) instead of the table");
 
-  auto* output = add_subcommand(cl, "output", "Show a process's output: output [options] TARGET [ARGS...]",
-                                tool_subcommand, Words::kept);
+  auto* output =
+      add_subcommand(cl, "output", "Show a process's output: output [options] TARGET [ARGS...] (alias: logs)",
+                     tool_subcommand, Words::kept);
+  output->alias("logs");
   output->add_option("--stream", req.stream, "stdout, stderr or combined")
       ->capture_default_str()
       ->check(CLI::IsMember({"stdout", "stderr", "combined"}));
@@ -178,9 +182,28 @@ void define_list_output_shutdown(CommandLine& cl) {
   output->add_option("--grep,--pattern", req.grep,
                      "Only lines matching this regular expression (RE2); --lines counts matches");
   output->add_flag("--raw", req.raw, "The raw terminal output of a --tty process (colours kept, no stamps)");
+  output->add_flag("-f,--follow", req.follow,
+                   "Then follow the log as it grows, across rotations and restarts, until Ctrl+C (exit 0) or the "
+                   "process ends (its exit code)");
   add_wd(output, req.working_directory, "Narrow a command match to this directory");
 
   add_subcommand(cl, "shutdown", "Stop the server and every process it manages", shutdown_subcommand, Words::none);
+}
+
+// `--version` and `version`: one line, the version CMake's project() sets (as in the MCP serverInfo).
+void define_version(CommandLine& cl) {
+  cl.app.set_version_flag("--version", version_line(), "Print `persistproc X.Y.Z` and exit");
+  add_subcommand(cl, "version", "Print `persistproc X.Y.Z`", version_subcommand, Words::none);
+}
+
+void define_completions(CommandLine& cl) {
+  auto* sub = add_subcommand(cl, "completions",
+                             "Print the completion script for a shell: completions bash|zsh|fish "
+                             "(`source <(persistproc completions bash)`)",
+                             completions_subcommand, Words::none);
+  // Not required() here: the missing shell is the subcommand's usage error, so options
+  // parse alike everywhere (test/cli/command_line_test.cpp).
+  sub->add_option("shell", cl.completions_shell, "bash, zsh or fish")->check(CLI::IsMember({"bash", "zsh", "fish"}));
 }
 
 void define_mcp(CommandLine& cl) {
@@ -192,6 +215,8 @@ void define_mcp(CommandLine& cl) {
 }
 
 }  // namespace
+
+std::string version_line() { return std::string("persistproc ") + kVersion; }
 
 Runner CommandLine::runner_for(const CLI::App* subcommand) const {
   for (const auto& [sub, run] : runners)
@@ -209,6 +234,8 @@ std::unique_ptr<CommandLine> define_command_line() {
   define_start_stop_restart(*cl);
   define_list_output_shutdown(*cl);
   define_mcp(*cl);
+  define_version(*cl);
+  define_completions(*cl);
   for (CLI::App* sub : cl->app.get_subcommands(nullptr)) add_global_options(*sub, cl->global);
   return cl;
 }

@@ -5,7 +5,9 @@
 #include <cstdio>
 
 #include "cli/format_text.hpp"
+#include "cli/list_table.hpp"
 #include "client/call.hpp"
+#include "client/follow_command.hpp"
 #include "core/dir_path.hpp"
 #include "core/exit_codes.hpp"
 #include "core/shell_words.hpp"
@@ -127,6 +129,8 @@ std::string build(const ToolRequest& r, json::object& args) {
   add_target(args, words, "output");
   check_time("--since-time", r.since_time);
   check_time("--before-time", r.before_time);
+  if (r.follow && (r.raw || !r.before_time.empty()))
+    throw UsageError{"--follow does not go with --raw or --before-time"};
   if (r.raw) {
     if (r.stream != "combined" || !r.since_time.empty() || !r.before_time.empty() || !r.grep.empty())
       throw UsageError{"--raw takes only --lines (the raw output has no streams or time stamps)"};
@@ -158,6 +162,24 @@ int no_server(const GlobalOptions& g, const std::string& why) {
   return kExitNoServer;
 }
 
+// output --follow: the call's arguments give the target and the last lines to show first.
+int follow_output(const GlobalOptions& g, PreparedCall& c, const ToolRequest& r) {
+  client::FollowOptions o;
+  o.port = g.port;
+  o.token = c.endpoint.token;
+  o.stream = r.stream;
+  if (!r.grep.empty()) {
+    std::string err;
+    o.pattern = Pattern::compile(r.grep, err);
+    if (!o.pattern) {  // what `output --grep` says of it too
+      std::fprintf(stderr, "Error: pattern: %s.\n", err.c_str());
+      return kExitFailed;
+    }
+  }
+  o.output_args = std::move(c.args);
+  return client::follow_command(o);
+}
+
 }  // namespace
 
 PreparedCall prepare_call(const GlobalOptions& g, const ToolRequest& r) {
@@ -177,6 +199,7 @@ int tool_command(const GlobalOptions& g, const ToolRequest& r) {
     std::fprintf(stderr, "persistproc %s: %s\n", r.command.c_str(), c.usage_error.c_str());
     return kExitUsage;
   }
+  if (r.follow) return follow_output(g, c, r);
   const std::string& tool = c.tool;
   // (The endpoint was worked out before: moving args in the same call as reading them was unordered.)
   auto out = client::call_tool_once(c.endpoint, tool, std::move(c.args));
@@ -199,7 +222,9 @@ int tool_command(const GlobalOptions& g, const ToolRequest& r) {
       for (const auto& l : lines->as_array())
         if (l.is_string()) std::fputs(std::string(l.as_string()).c_str(), stderr);
   } else {
-    std::string text = tool == "ctrl" ? format_ctrl(res) : tool == "list" ? format_list(res) : format_output(res);
+    std::string text = tool == "ctrl"   ? format_ctrl(res)
+                       : tool == "list" ? (r.long_form ? format_list(res) : format_list_table(res, table_style_for_stdout()))
+                                        : format_output(res);
     std::fputs(text.c_str(), stdout);
   }
   return failed ? kExitFailed : kExitOk;

@@ -33,6 +33,8 @@ struct ToolRequest {
   std::string restart;                 // start: the restart policy (no, on-failure, always)
   std::optional<int> max_restarts;     // start --restart: restarts in a row (0: no limit)
   std::optional<double> backoff;       // start --restart: seconds before the first restart
+  bool long_form = false;              // list: a paragraph per process instead of the table
+  bool follow = false;                 // output: then follow the log as it grows
 };
 
 // One tool call, ready to send: which tool, its arguments, and where to, with a

@@ -7,6 +7,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <chrono>
+#include <cstdint>
 #include <list>
 
 namespace pp {
@@ -19,8 +20,12 @@ class Pulse {
 
   // Wakes every current waiter.
   void notify() {
+    ++count_;
     for (auto* t : waiters_) t->cancel();
   }
+  // How often it was notified: whoever keeps the last value it saw can tell
+  // whether anything happened since, without waiting.
+  std::uint64_t count() const { return count_; }
 
   // True when notified, false when `deadline` passed first.
   boost::asio::awaitable<bool> wait_until(std::chrono::steady_clock::time_point deadline) {
@@ -34,6 +39,7 @@ class Pulse {
  private:
   boost::asio::any_io_executor ex_;
   std::list<boost::asio::steady_timer*> waiters_;
+  std::uint64_t count_ = 0;
 };
 
 class Event {

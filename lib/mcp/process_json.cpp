@@ -5,7 +5,6 @@
 #include "mcp/args.hpp"
 #include "mcp/tools.hpp"
 #include "os/proc_stat.hpp"
-#include "os/process_group.hpp"
 #include "supervise/log_reader.hpp"
 
 namespace pp::mcp {
@@ -29,17 +28,14 @@ json::value nullable(const std::optional<int>& n) { return n ? json::value(*n) :
 json::object nullable_type(const char* type) { return {{"type", json::array{type, "null"}}}; }
 
 namespace {
-// What a live group serves and costs, read from /proc at the time of the call.
-void add_live_facts(json::object& e, const std::vector<int>& members, const ListeningSockets& sockets, Millis start) {
+void add_live_facts(json::object& e, const InstanceFacts& facts, Millis start) {
   json::array ports;
-  for (int port : listening_ports(members, sockets)) ports.emplace_back(port);
+  for (int port : facts.ports) ports.emplace_back(port);
   e["ports"] = std::move(ports);
-  e["rss_bytes"] = rss_bytes(members);
+  e["rss_bytes"] = facts.rss_bytes;
   e["uptime_s"] = std::max<Millis>(0, now_ms() - start) / 1000;
 }
 }  // namespace
-
-LiveFacts read_live_facts() { return {live_groups(), listening_sockets()}; }
 
 std::optional<double> next_restart_in_s(const Process& p) {
   auto due = p.restart_due();
@@ -47,7 +43,7 @@ std::optional<double> next_restart_in_s(const Process& p) {
   return static_cast<double>(std::max<Millis>(0, *due - now_ms())) / 1000.0;
 }
 
-json::object process_entry(const Process& p, const LiveFacts& facts) {
+json::object process_entry(const Process& p, const InstanceFacts* live) {
   json::array cmd;
   for (const auto& a : p.spec().command) cmd.emplace_back(a);
   auto end = p.end_time();
@@ -71,10 +67,8 @@ json::object process_entry(const Process& p, const LiveFacts& facts) {
   };
   auto in = next_restart_in_s(p);
   e["next_restart_in_s"] = in ? json::value(*in) : json::value(nullptr);
-  if (p.running()) {
-    auto it = facts.groups.find(p.pid());  // its own session: the group id is its pid
-    static const std::vector<int> none;
-    add_live_facts(e, it == facts.groups.end() ? none : it->second, facts.sockets, p.start_time());
+  if (live) {
+    add_live_facts(e, *live, p.start_time());
   } else {
     e["ports"] = json::array{};
     e["rss_bytes"] = nullptr;
@@ -104,7 +98,7 @@ json::object server_entry(const ServerSelf& self) {
       {"note", nullptr},
   };
   std::vector<int> me{self.pid};
-  add_live_facts(e, me, listening_sockets(), self.start_time);
+  add_live_facts(e, {listening_ports(me, listening_sockets()), rss_bytes(me)}, self.start_time);
   return e;
 }
 

@@ -1,7 +1,8 @@
 // The `list` tool: the process table, filtered; pid 0 describes the server.
-#include <algorithm>
+#include <memory>
 
 #include "mcp/args.hpp"
+#include "mcp/live_facts.hpp"
 #include "mcp/tools.hpp"
 
 namespace pp::mcp {
@@ -23,7 +24,7 @@ json::object entry_schema() {
   p["log_tty"] = {{"type", json::array{"string", "null"}},
                   {"description", "On a pseudo-terminal: the raw terminal output, colours included (no stamps)."}};
   p["ports"] = {{"type", "array"}, {"items", {{"type", "integer"}}},
-                {"description", "TCP ports the process group listens on (running processes)."}};
+                {"description", "TCP ports the process or its descendants listen on (running processes)."}};
   p["rss_bytes"] = nullable_type("integer");
   p["restarts"] = {{"type", "integer"}, {"description", "How many restarts (on request or by its policy) led to it."}};
   p["restart"] = {{"type", "string"}, {"enum", json::array{"no", "on-failure", "always"}},
@@ -49,8 +50,8 @@ Tool make_list_tool(Supervisor& sup, const ServerSelf& self) {
   t.description =
       "List managed processes: every running one plus the 10 most recently ended, with status "
       "(running, exited, terminated, failed), exit_code, times and log file paths. A running process also "
-      "shows ports (TCP ports its process group listens on: the dev server's URL is http://localhost:<port>), "
-      "rss_bytes (memory of the group) and uptime_s; restarts counts restarts of that label; restart is its "
+      "shows ports (TCP ports it or its descendants listen on: the dev server's URL is http://localhost:<port>), "
+      "rss_bytes (memory of it and its descendants) and uptime_s; restarts counts restarts of that label; restart is its "
       "restart policy, and next_restart_in_s, while an ended process waits to be restarted by it, when that "
       "happens. Filters combine with AND; command_or_label matches a label or a command line. pid 0 describes the persistproc server itself. "
       "note, when not null, explains an entry left over by a server that ended without shutting down, or an error "
@@ -62,18 +63,17 @@ Tool make_list_tool(Supervisor& sup, const ServerSelf& self) {
   t.output_schema = {{"type", "object"},
                      {"properties", {{"processes", {{"type", "array"}, {"items", entry_schema()}}}}},
                      {"required", json::array{"processes"}}};
-  t.call = [&sup, &self](const json::object& o) -> boost::asio::awaitable<json::object> {
+  auto facts = std::make_shared<LiveFacts>();
+  t.call = [&sup, &self, facts](const json::object& o) -> boost::asio::awaitable<json::object> {
     Args(o).only({"pid", "command_or_label", "working_directory"});
     Target f = read_target(o);
     json::array procs;
     if (f.pid && *f.pid == 0) {
       procs.push_back(server_entry(self));
     } else {
-      auto found = sup.list(f);
-      LiveFacts facts;
-      if (std::any_of(found.begin(), found.end(), [](const auto& p) { return p->running(); }))
-        facts = read_live_facts();
-      for (const auto& p : found) procs.push_back(process_entry(*p, facts));
+      for (const auto& p : sup.list(f))
+        procs.push_back(process_entry(*p, p->running() ? &facts->of(*p, p->appended().count()) : nullptr));
+      facts->end_call();
     }
     co_return json::object{{"processes", std::move(procs)}};
   };

@@ -8,6 +8,7 @@
 
 #include "core/worker_pool.hpp"
 #include "mcp/jsonrpc.hpp"
+#include "mcp/live_facts.hpp"
 #include "supervise/log_file.hpp"
 #include "supervise/read_budget.hpp"
 #include "supervise/supervisor.hpp"
@@ -58,15 +59,10 @@ inline std::vector<Tool> make_tools(Supervisor& sup, const ServerSelf& self, con
   return {make_ctrl_tool(sup), make_list_tool(sup, self), make_output_tool(sup, self, reading)};
 }
 
-// What `list` reads from /proc once per call, not once per process.
-struct LiveFacts {
-  std::map<int, std::vector<int>> groups;      // process group -> live members
-  std::map<std::string, int> sockets;          // listening socket link -> port
-};
-LiveFacts read_live_facts();
 
 // Shared pieces of the tools' JSON.
-json::object process_entry(const Process& p, const LiveFacts& facts);
+// `live`: the facts of a running process (nullptr for an ended one).
+json::object process_entry(const Process& p, const InstanceFacts* live);
 // Seconds (to the millisecond) until its restart policy starts it again, while it waits.
 std::optional<double> next_restart_in_s(const Process& p);
 json::object server_entry(const ServerSelf& self);

@@ -23,12 +23,6 @@ std::vector<int> group_members(int pgid) {
   return out;
 }
 
-std::map<int, std::vector<int>> live_groups() {
-  std::map<int, std::vector<int>> out;
-  for (const auto& p : os::live_processes()) out[p.pgrp].push_back(p.pid);
-  return out;
-}
-
 asio::awaitable<bool> await_exit(asio::any_io_executor ex, std::vector<int> pids,
                                  std::chrono::steady_clock::time_point deadline) {
   std::vector<os::PinnedProcess> procs;

@@ -13,9 +13,6 @@ namespace pp {
 
 // Live (not zombie) processes whose process group is `pgid`, from /proc.
 std::vector<int> group_members(int pgid);
-// Every live process by process group, from one pass over /proc (for `list`,
-// which needs the members of many groups at once).
-std::map<int, std::vector<int>> live_groups();
 
 // Waits until every process in `pids` has exited (pidfd readiness) or `deadline`.
 // True when all are gone.

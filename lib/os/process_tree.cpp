@@ -1,6 +1,8 @@
 #include "os/process_tree.hpp"
 
 #include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstring>
@@ -59,6 +61,69 @@ std::vector<ProcInfo> subtrees(const std::vector<ProcInfo>& procs, const std::ve
     out.push_back(*by_pid[pid]);
     for (const ProcInfo* c : children[pid])
       if (seen.insert(c->pid).second) todo.push_back(c->pid);
+  }
+  return out;
+}
+
+namespace {
+
+// Appends the pids of one `children` file (space-separated) to `out`.
+bool read_children_file(const std::string& path, std::vector<int>& out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return false;
+  char buf[4096];
+  std::string text;
+  for (ssize_t n; (n = ::read(fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<std::size_t>(n));
+  ::close(fd);
+  int pid = 0;
+  for (char c : text) {
+    if (c >= '0' && c <= '9') {
+      pid = pid * 10 + (c - '0');
+    } else if (pid > 0) {
+      out.push_back(pid);
+      pid = 0;
+    }
+  }
+  if (pid > 0) out.push_back(pid);
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::vector<int>> children_of(int pid) {
+  std::string task = "/proc/" + std::to_string(pid) + "/task";
+  DIR* d = ::opendir(task.c_str());
+  if (!d) return std::nullopt;
+  std::vector<int> out;
+  bool readable = false;
+  while (dirent* e = ::readdir(d)) {
+    if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
+    readable = read_children_file(task + "/" + e->d_name + "/children", out) || readable;
+  }
+  ::closedir(d);
+  if (!readable) return std::nullopt;
+  return out;
+}
+
+std::vector<int> tree_of(int root) {
+  std::vector<int> out;
+  std::unordered_set<int> seen{root};
+  std::vector<int> todo{root};
+  while (!todo.empty()) {
+    int pid = todo.back();
+    todo.pop_back();
+    auto kids = children_of(pid);
+    if (!kids) {
+      if (pid != root) continue;  // ended since its parent listed it
+      if (::access(("/proc/" + std::to_string(root)).c_str(), F_OK) != 0) return {};
+      // No children files on this kernel: the whole-machine pass.
+      std::vector<int> all;
+      for (const auto& p : subtrees(live_processes(), {root})) all.push_back(p.pid);
+      return all;
+    }
+    out.push_back(pid);
+    for (int k : *kids)
+      if (seen.insert(k).second) todo.push_back(k);
   }
   return out;
 }

@@ -3,6 +3,7 @@
 // this when a stop needs it, never tracked in between (docs/architecture.md#stop).
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace pp::os {
@@ -18,5 +19,16 @@ std::vector<ProcInfo> live_processes();
 // The processes of `procs` that are in `roots` or descend from one of them
 // (parent links), each once.
 std::vector<ProcInfo> subtrees(const std::vector<ProcInfo>& procs, const std::vector<int>& roots);
+
+// The children of `pid`, from its threads' `children` files (CONFIG_PROC_CHILDREN):
+// what one process started, without a pass over every process on the machine.
+// nullopt when `pid` is gone or the kernel has no such files.
+std::optional<std::vector<int>> children_of(int pid);
+
+// `root` and its live descendants, each once, walked through children_of: the
+// cost follows the tree, not the machine (docs/architecture.md#list). Falls back
+// to one pass over /proc where the children files are missing. Empty when `root`
+// is gone.
+std::vector<int> tree_of(int root);
 
 }  // namespace pp::os

@@ -89,7 +89,7 @@ TEST_F(CrashRecovery, TheNextServerStopsLeftOverGroupsAndListsThemWithTheirOldLo
     EXPECT_NE(str(p, "note").find("left over"), std::string::npos) << str(p, "note");
     EXPECT_NE(str(p, "note").find("stopped"), std::string::npos) << str(p, "note");
   }
-  auto text = second.cli({"list"});
+  auto text = second.cli({"list", "--long"});
   EXPECT_NE(text.out.find("PID " + std::to_string(pid_of(a)) + ": alpha (terminated)"), std::string::npos)
       << text.out;
   EXPECT_NE(text.out.find("  Note: left over by a server"), std::string::npos) << text.out;

@@ -14,6 +14,7 @@
 //   report-pid:FD write this process's pid and a newline to descriptor FD, close it
 //   env:NAME  pwd  ready   print a variable / the working directory / "ready"
 //   exit:CODE  kill-self:SIG  pause   end now / by a signal / wait for a signal forever
+//   await-usr1:TEXT  print TEXT, then wait until a SIGUSR1 arrives and go on
 //   usr1:TEXT     from now on, print TEXT as a line on every SIGUSR1
 //   int:TEXT      from now on, print TEXT as a line on every SIGINT (and keep running)
 //   usr1-lines:N  from now on, print the next N numbered lines ("line K", counting on) on every SIGUSR1
@@ -112,6 +113,19 @@ void on_term(int) {
 
 [[noreturn]] void wait_forever() {
   for (;;) ::pause();
+}
+
+// Prints `text` once SIGUSR1 is blocked (so a signal sent on seeing it cannot
+// kill), then waits until one arrives and goes on (the signal is consumed).
+void await_usr1(const std::string& text) {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGUSR1);
+  ::sigprocmask(SIG_BLOCK, &set, nullptr);
+  write_all(1, text + "\n");
+  int sig = 0;
+  ::sigwait(&set, &sig);
+  ::sigprocmask(SIG_UNBLOCK, &set, nullptr);
 }
 
 void fork_children(int n, bool stubborn) {
@@ -288,6 +302,7 @@ int main(int argc, char** argv) {
     else if (verb == "exit") std::_Exit(std::stoi(arg));
     else if (verb == "kill-self") ::kill(::getpid(), std::stoi(arg));
     else if (verb == "pause") wait_forever();
+    else if (verb == "await-usr1") await_usr1(arg);
     else {
       write_all(2, "pp_test_helper: unknown action " + a + "\n");
       return 100;

@@ -2,7 +2,8 @@
 # Interop tests with the official MCP clients, run by ctest:
 #   run.sh DIR install             npm ci into DIR (once; Node 22 comes as an npm package)
 #   run.sh DIR sdk BIN HELPER      the TypeScript SDK client, with and without the token
-#   run.sh DIR conformance BIN     the conformance suite's server scenarios that apply to us
+#   run.sh DIR conformance BIN     the conformance suite's server scenarios that apply to us,
+#                                  over HTTP and through the stdio bridge (persistproc mcp)
 #   run.sh DIR inspector BIN HELPER  the MCP Inspector CLI: tools with their annotations, each tool called
 # DIR is in the build tree, so the source tree holds no node_modules. Servers start
 # with --port 0 and a fresh data dir; the readiness line gives the port.
@@ -60,14 +61,32 @@ case "$mode" in
     "$node" "$dest/sdk_client.mjs" "stdio:$bin:$port:$work/auth" - "$helper" "$work"
     ;;
   conformance)
-    # The suite sends no token, hence --no-auth.
+    # scenarios URL NAME...: runs each scenario against URL; fails unless all its checks pass.
+    scenarios() {
+      local url=$1 scenario
+      shift
+      for scenario in "$@"; do
+        "$node" "$dest/node_modules/.bin/conformance" server --url "$url" --scenario "$scenario" \
+          > "$work/$scenario.txt" 2>&1 || true
+        cat "$work/$scenario.txt"
+        grep -Eq 'Passed: ([0-9]+)/\1, 0 failed' "$work/$scenario.txt" ||
+          { echo "conformance: $scenario failed against $url" >&2; exit 1; }
+      done
+    }
+    # The suite sends no token, hence --no-auth for HTTP.
     start_server open --no-auth
-    for scenario in server-initialize ping tools-list logging-set-level dns-rebinding-protection; do
-      "$node" "$dest/node_modules/.bin/conformance" server --url "$URL_open" --scenario "$scenario" \
-        > "$work/$scenario.txt" 2>&1 || true
-      cat "$work/$scenario.txt"
-      grep -Eq 'Passed: ([0-9]+)/\1, 0 failed' "$work/$scenario.txt" || { echo "conformance: $scenario failed" >&2; exit 1; }
-    done
+    scenarios "$URL_open" server-initialize ping tools-list logging-set-level dns-rebinding-protection
+    # The same JSON-RPC scenarios through the stdio bridge, against a token-protected
+    # server: stdio_proxy.mjs gives each HTTP session a `persistproc mcp` of its own.
+    start_server auth
+    cp "$here/stdio_proxy.mjs" "$dest/"
+    mkfifo "$work/proxy.out"
+    port=${URL_auth#http://127.0.0.1:}
+    "$node" "$dest/stdio_proxy.mjs" "$bin" "${port%%/*}" "$work/auth" > "$work/proxy.out" &
+    pids+=($!)
+    read -r -t 30 line < "$work/proxy.out" || { echo "the stdio proxy did not start" >&2; exit 1; }
+    echo "through persistproc mcp (stdio):"
+    scenarios "${line#proxy listening on }" server-initialize ping tools-list logging-set-level
     ;;
   inspector)
     helper=$3

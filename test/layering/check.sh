@@ -11,11 +11,12 @@ declare -A sees=(
   [core]="core"
   [os]="core os"
   [supervise]="core os supervise"
-  [mcp]="core os supervise mcp"
-  [http]="core os supervise mcp http"
+  [stack]="core os supervise stack"
+  [mcp]="core os supervise stack mcp"
+  [http]="core os supervise stack mcp http"
   [client]="core os client"
-  [server]="core os supervise mcp http client server"
-  [cli]="core os supervise mcp http client server cli"
+  [server]="core os supervise stack mcp http client server"
+  [cli]="core os supervise stack mcp http client server cli"
 )
 
 work=$(mktemp -d)

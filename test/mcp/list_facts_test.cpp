@@ -1,5 +1,7 @@
 // list's live facts: the ports a process group listens on, its memory, uptime and
 // how many restarts led to it.
+#include <signal.h>
+
 #include "mcp/mcp_fixture.hpp"
 
 namespace pp::test {
@@ -65,6 +67,31 @@ TEST_F(ListFacts, OneCallGivesEachGroupItsOwnFacts) {
     EXPECT_EQ(p.at("ports").at(0).as_int64(), port_of.at(pid));
     EXPECT_GT(p.at("rss_bytes").as_int64(), 0);
   }
+}
+
+// Ports and memory are reused for a second when calls come faster, but not
+// past output: a port opened as the process says so shows in the next list.
+TEST_F(ListFacts, APortOpenedAfterAListShowsOnceTheProcessSaysSo) {
+  int pid = start_helper({"await-usr1:ready", "listen", "pause"});
+  await_output(pid, "ready");
+  auto p = call("list", {{"pid", pid}}).at("processes").at(0).as_object();
+  EXPECT_TRUE(p.at("ports").as_array().empty()) << json::serialize(p);
+  ASSERT_EQ(::kill(pid, SIGUSR1), 0);
+  auto inst = instance(pid);
+  bool listening = run_co(ioc, [&]() -> boost::asio::awaitable<bool> {  // the port is not known yet
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (read_file(inst->logs().combined_path).find("Z listening on ") == std::string::npos) {
+      if (std::chrono::steady_clock::now() >= deadline) co_return false;
+      co_await inst->appended().wait_until(deadline);
+    }
+    co_return true;
+  }());
+  ASSERT_TRUE(listening) << combined(pid);
+  std::string log = combined(pid);
+  int port = std::atoi(log.c_str() + log.find("Z listening on ") + 15);
+  p = call("list", {{"pid", pid}}).at("processes").at(0).as_object();
+  ASSERT_EQ(p.at("ports").as_array().size(), 1u) << json::serialize(p);
+  EXPECT_EQ(p.at("ports").at(0).as_int64(), port);
 }
 
 TEST_F(ListFacts, EndedProcessesHaveNoLiveFacts) {

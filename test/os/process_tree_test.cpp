@@ -1,6 +1,7 @@
 // The process tree at one moment: subtrees by parent links, and this process
 // and its children seen in /proc.
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -46,6 +47,40 @@ TEST(ProcessTree, SeesThisProcessAndItsChildren) {
   EXPECT_NE(std::find(kids.begin(), kids.end(), child), kids.end());
   ::kill(child, SIGKILL);
   ::waitpid(child, nullptr, 0);
+}
+
+// A child that starts a session of its own and forks a grandchild: both are in
+// this process's tree (walked through the children files), not in its group.
+TEST(ProcessTree, TreeOfWalksChildrenAcrossSessions) {
+  int ready[2];
+  ASSERT_EQ(::pipe(ready), 0);
+  pid_t child = ::fork();
+  if (child == 0) {
+    ::setsid();
+    pid_t grandchild = ::fork();
+    if (grandchild == 0) {
+      ::pause();
+      ::_exit(0);
+    }
+    (void)!::write(ready[1], &grandchild, sizeof grandchild);
+    ::pause();
+    ::_exit(0);
+  }
+  pid_t grandchild = 0;
+  ASSERT_EQ(::read(ready[0], &grandchild, sizeof grandchild), static_cast<ssize_t>(sizeof grandchild));
+  ::close(ready[0]);
+  ::close(ready[1]);
+  auto tree = tree_of(::getpid());
+  std::sort(tree.begin(), tree.end());
+  for (int p : {static_cast<int>(::getpid()), static_cast<int>(child), static_cast<int>(grandchild)})
+    EXPECT_TRUE(std::binary_search(tree.begin(), tree.end(), p)) << "PID " << p << " missing";
+  auto sub = tree_of(child);
+  std::sort(sub.begin(), sub.end());
+  EXPECT_EQ(sub, (std::vector<int>{std::min<int>(child, grandchild), std::max<int>(child, grandchild)}));
+  ::kill(grandchild, SIGKILL);
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  EXPECT_TRUE(tree_of(child).empty()) << "a reaped process has no tree";
 }
 
 }  // namespace

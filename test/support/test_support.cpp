@@ -172,7 +172,9 @@ Server::Server(OnDataDir data_dir, std::vector<std::string> extra_args, std::map
 }
 
 void Server::launch(std::vector<std::string> extra_args, std::map<std::string, std::string> env) {
-  std::vector<std::string> argv = {kBin, "serve", "--port", "0", "--data-dir", data_dir_};
+  // PP_SERVER_BIN: another build's binary, for benchmarks run side by side.
+  const char* other = std::getenv("PP_SERVER_BIN");
+  std::vector<std::string> argv = {other && *other ? other : kBin, "serve", "--port", "0", "--data-dir", data_dir_};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   for (const char* v : {"PERSISTPROC_PORT", "PERSISTPROC_FORMAT", "PERSISTPROC_TOKEN", "PERSISTPROC_NO_AUTH"})
     env.emplace(v, "");
