@@ -39,7 +39,7 @@ TEST_F(RestartPolicyCli, StartTakesAPolicyAndListShowsItToTheEnd) {
   EXPECT_EQ(last.at("restart"), "on-failure");
   EXPECT_EQ(last.at("restarts").as_int64(), 1);
   EXPECT_TRUE(last.at("next_restart_in_s").is_null());
-  auto text = s.cli({"list", "--command-or-label", "flaky"});
+  auto text = s.cli({"list", "--long", "--command-or-label", "flaky"});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find("  Restart policy: on-failure\n  Restarts: 1\n"), std::string::npos) << text.out;
   EXPECT_NE(text.out.find("  Note: not restarted: its restart policy (on-failure) reached max_restarts, 1 restarts "
@@ -53,7 +53,7 @@ TEST_F(RestartPolicyCli, AStopDuringTheWaitEndsIt) {
                           kHelper, "out:bye", "exit:0"}));
   std::string log = std::string(st.at("log_combined").as_string());
   ASSERT_TRUE(await_file_contains(log, " [SYSTEM] Process exited with code 0; restarting\n")) << read_file(log);
-  auto waiting = s.cli({"list", "--command-or-label", "again"});
+  auto waiting = s.cli({"list", "--long", "--command-or-label", "again"});
   EXPECT_NE(waiting.out.find("(exited)\n"), std::string::npos) << waiting.out;
   EXPECT_NE(waiting.out.find("  Restart policy: always; restarting in "), std::string::npos) << waiting.out;
   auto stop = s.cli({"stop", "again"});
