@@ -3,6 +3,7 @@
 // when it died (LeftOver). Its facts, its three logs, and what can be awaited of it.
 // Stopping and restarting are the Instance's alone: a left-over is never signalled.
 #pragma once
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "core/log_paths.hpp"
 #include "core/timestamp.hpp"
 #include "supervise/log_reader.hpp"
+#include "supervise/readiness.hpp"
 #include "supervise/restart_policy.hpp"
 #include "supervise/spawn.hpp"
 
@@ -37,6 +39,10 @@ struct ProcessSpec {
   bool tty = false;  // on a pseudo-terminal (SpawnRequest); kept by restarts
   unsigned short columns = 200, rows = 50;
   RestartPolicy restart = {};  // kept by restarts, on request or by the policy
+  Readiness ready = {};        // each instance is ready once it holds (ready(), ready_ms())
+  StackMember member = {};     // kept by restarts
+  int stop_signal = 15;        // SIGTERM; what a stop sends first (a stack's shutdown.signal)
+  std::optional<std::chrono::milliseconds> stop_grace;  // unset: the supervisor's StopTimings::grace
 };
 
 class Process {
@@ -81,6 +87,13 @@ class Process {
     }
     return r;
   }
+
+  // Ready (docs/stacks.md#readiness): with spec().ready configured, from the
+  // moment its pattern matched or its probe passed until it ends; without, while
+  // it runs. A left-over is never ready.
+  virtual bool ready() const { return false; }
+  // With spec().ready configured and ready: from its start to that moment.
+  virtual std::optional<Millis> ready_ms() const { return std::nullopt; }
 
   // Set once its exit is recorded and its exit line written.
   virtual Event& exited() = 0;

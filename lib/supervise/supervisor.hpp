@@ -22,6 +22,7 @@ struct Target {
   std::optional<int> pid;
   std::optional<std::string> command_or_label;
   std::optional<std::string> working_directory;
+  std::optional<std::string> stack;  // list only: members of this stack (ProcessSpec::member)
 };
 
 struct CtrlOutcome {
@@ -32,7 +33,8 @@ struct CtrlOutcome {
 
 // What clients are told about as it happens (MCP notifications).
 struct Lifecycle {
-  enum Kind { started, exited, restarted, restart_failed } kind;
+  // ready: its readiness held (Process::ready_ms), once per instance.
+  enum Kind { started, exited, restarted, restart_failed, ready } kind;
   const Process& process;   // the one started or exited; restarted: the new one; restart_failed: the old one
   int previous_pid = 0;     // restarted: the instance it replaces
   std::string error;        // restart_failed: why the new instance did not start
