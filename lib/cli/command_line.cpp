@@ -206,6 +206,28 @@ void define_completions(CommandLine& cl) {
   sub->add_option("shell", cl.completions_shell, "bash, zsh or fish")->check(CLI::IsMember({"bash", "zsh", "fish"}));
 }
 
+void define_up_down(CommandLine& cl) {
+  StackArgs& a = cl.stack;
+  auto* up = add_subcommand(cl, "up",
+                            "Bring a stack up in dependency order: up [FILE] (persistproc.yaml, process-compose.yaml "
+                            "or Procfile; default: the current directory)",
+                            up_subcommand, Words::none);
+  up->add_option("file", a.file, "A stack file, or the directory holding one");
+  up->add_flag("-d,--detach", a.detach, "Return once every process is ready (exit 1 naming one that is not)");
+  up->add_option("--name", a.name, "The stack's name (default: the file's directory name); labels are NAME/<process>");
+  up->add_flag("--fresh", a.fresh, "Stop the running stack first and bring it up anew");
+  up->add_option("--timeout", a.timeout, "Seconds the whole bring-up may take (default 120)")
+      ->check(CLI::Range(0.0, 3600.0));
+  up->add_option("--on-exit", a.on_exit, "Attached, what Ctrl+C does: ask (default), stop, detach")
+      ->check(CLI::IsMember({"ask", "stop", "detach"}));
+  auto* down = add_subcommand(cl, "down",
+                              "Stop a stack, dependents first: down [FILE] or down --name NAME; returns once all "
+                              "have exited",
+                              down_subcommand, Words::none);
+  down->add_option("file", a.file, "A stack file, or the directory holding one (default: the current directory)");
+  down->add_option("--name", a.name, "The stack's name, instead of a file");
+}
+
 void define_mcp(CommandLine& cl) {
   auto* mcp = add_subcommand(cl, "mcp",
                              "An MCP server on stdin/stdout that bridges to the running server, for clients that "
@@ -233,6 +255,7 @@ std::unique_ptr<CommandLine> define_command_line() {
   define_run(*cl);
   define_start_stop_restart(*cl);
   define_list_output_shutdown(*cl);
+  define_up_down(*cl);
   define_mcp(*cl);
   define_version(*cl);
   define_completions(*cl);

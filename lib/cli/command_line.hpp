@@ -5,6 +5,7 @@
 #pragma once
 #include <CLI/CLI.hpp>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -18,6 +19,15 @@ namespace pp::cli {
 struct ServeArgs {
   bool detach = false, restore = false, no_auth = false;
   std::string max_log_size = "64M", log_retention = "7d";  // checked while parsing
+};
+
+// up and down (docs/stacks.md).
+struct StackArgs {
+  std::string file;  // a stack file or its directory; default: the current directory
+  std::string name;  // the stack's name instead of the directory's
+  bool detach = false, fresh = false;
+  std::optional<double> timeout;  // up: seconds for the whole bring-up
+  std::string on_exit = "ask";    // up, attached: what Ctrl+C does
 };
 
 struct McpArgs {
@@ -50,6 +60,7 @@ struct CommandLine {
   ServeArgs serve;
   RunArgs run;
   McpArgs mcp;
+  StackArgs stack;
   std::string completions_shell;  // completions bash|zsh|fish
   ToolRequest tool;                                         // start, stop, restart, ctrl, list, output
   std::vector<std::pair<const CLI::App*, Runner>> runners;  // one per subcommand

@@ -14,6 +14,9 @@ int ctrl_subcommand(CommandLine& cl, const Invocation& inv);
 int shutdown_subcommand(CommandLine& cl, const Invocation& inv);
 // The stdio bridge (client/stdio_bridge.hpp); with --start, a server first.
 int mcp_subcommand(CommandLine& cl, const Invocation& inv);
+// up and down (stack_commands.cpp).
+int up_subcommand(CommandLine& cl, const Invocation& inv);
+int down_subcommand(CommandLine& cl, const Invocation& inv);
 int version_subcommand(CommandLine& cl, const Invocation& inv);
 int completions_subcommand(CommandLine& cl, const Invocation& inv);
 

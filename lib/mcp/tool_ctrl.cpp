@@ -109,7 +109,7 @@ boost::asio::awaitable<void> await_ready(json::object& result, std::shared_ptr<R
 
 }  // namespace
 
-Tool make_ctrl_tool(Supervisor& sup) {
+Tool make_ctrl_tool(Supervisor& sup, stack::Stacks& stacks) {
   Tool t;
   t.name = "ctrl";
   t.title = "Start, stop or restart a process";
@@ -138,13 +138,19 @@ Tool make_ctrl_tool(Supervisor& sup) {
       "process's output (for input: a line after the write) matches it (adding matched_line and ready_ms), or "
       "fails if the process exits first or "
       "wait_timeout seconds (default 30, at most 600) pass, with its last 20 lines in output.\n"
+      "up: brings up the stack file `file` (an absolute path to persistproc.yaml, process-compose.yaml, a Procfile, "
+      "or their directory) in dependency order and returns once every process is ready (wait_timeout, default 120 s), "
+      "with each one's pid and readiness in processes; a running stack is attached to, fresh=true restarts it; on a "
+      "failure, error says which process and why and output has its last lines (what started keeps running). Labels "
+      "are '<stack>/<name>'; stack is the file's directory name unless name is given.\n"
+      "down: stops the stack named name (or the one file describes), dependents first; returns when all have exited.\n"
       "Identify the process for stop/restart/input/resize/signal by pid, or by label or command (plus working_directory "
       "when several match).\n"
       "Example: {\"action\": \"start\", \"command_or_label\": \"npm run dev\", \"working_directory\": \"/home/me/app\"}\n"
       "Example: {\"action\": \"restart\", \"command_or_label\": \"dev-server\", \"wait_for\": \"ready|listening on\"}\n"
       "Example (send r to hot-reload): {\"action\": \"input\", \"command_or_label\": \"flutter run\", \"text\": \"r\"}";
   json::object props;
-  props["action"] = {{"type", "string"}, {"enum", json::array{"start", "stop", "restart", "input", "resize", "signal"}}};
+  props["action"] = {{"type", "string"}, {"enum", json::array{"start", "stop", "restart", "input", "resize", "signal", "up", "down"}}};
   add_target_properties(props);
   props["environment"] = {{"type", "object"},
                           {"additionalProperties", {{"type", "string"}}},
@@ -180,6 +186,12 @@ Tool make_ctrl_tool(Supervisor& sup) {
   props["wait_timeout"] = {{"type", "number"}, {"minimum", 0}, {"maximum", kMaxWaitSeconds},
                            {"default", kDefaultWaitSeconds},
                            {"description", "Seconds to wait for wait_for (default 30)."}};
+  props["file"] = {{"type", "string"},
+                   {"description", "up/down: absolute path of a stack file or of the directory holding one."}};
+  props["name"] = {{"type", "string"},
+                   {"description", "up/down: the stack's name (default: the file's directory name)."}};
+  props["fresh"] = {{"type", "boolean"}, {"default", false},
+                    {"description", "up: stop the running stack first, then bring it up anew."}};
   t.input_schema = {{"type", "object"},
                     {"properties", std::move(props)},
                     {"required", json::array{"action"}},
@@ -196,19 +208,26 @@ Tool make_ctrl_tool(Supervisor& sup) {
   out["matched_line"] = nullable_type("string");
   out["ready_ms"] = nullable_type("integer");
   out["output"] = {{"type", "array"}, {"items", {{"type", "string"}}}};
+  // Only with up/down:
+  out["stack"] = nullable_type("string");
+  out["file"] = {{"type", "string"}};
+  out["failed"] = nullable_type("string");
+  out["warnings"] = {{"type", "array"}, {"items", {{"type", "string"}}}};
+  out["processes"] = {{"type", "array"}, {"items", {{"type", "object"}}}};
   t.output_schema = {{"type", "object"},
                      {"properties", std::move(out)},
                      {"required", json::array{"action", "pid", "exit_code", "log_stdout", "log_stderr",
                                               "log_combined", "log_tty", "label", "error"}}};
 
-  t.call = [&sup](const json::object& o) -> boost::asio::awaitable<json::object> {
+  t.call = [&sup, &stacks](const json::object& o) -> boost::asio::awaitable<json::object> {
     Args a(o);
+    auto action = a.str("action");
+    if (action && (*action == "up" || *action == "down")) co_return co_await ctrl_stack(stacks, *action, o);
     a.only({"action", "pid", "command_or_label", "working_directory", "environment", "force", "label", "wait_for",
             "wait_timeout", "text", "tty", "columns", "rows", "signal", "restart", "max_restarts", "backoff"});
-    auto action = a.str("action");
     if (!action || (*action != "start" && *action != "stop" && *action != "restart" && *action != "input" &&
                     *action != "resize" && *action != "signal"))
-      throw RpcError{kInvalidParams, "'action' must be one of start, stop, restart, input, resize, signal"};
+      throw RpcError{kInvalidParams, "'action' must be one of start, stop, restart, input, resize, signal, up, down"};
     bool tty = a.boolean("tty").value_or(false);
     auto columns = a.integer("columns", 1, kMaxTerminalSide);
     auto rows = a.integer("rows", 1, kMaxTerminalSide);

@@ -9,6 +9,7 @@
 #include "core/worker_pool.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "mcp/live_facts.hpp"
+#include "stack/stacks.hpp"
 #include "supervise/log_file.hpp"
 #include "supervise/read_budget.hpp"
 #include "supervise/supervisor.hpp"
@@ -50,13 +51,17 @@ struct Tool {
   std::function<boost::asio::awaitable<json::object>(const json::object& args)> call;
 };
 
-Tool make_ctrl_tool(Supervisor& sup);
+Tool make_ctrl_tool(Supervisor& sup, stack::Stacks& stacks);
+// ctrl's up and down actions (tool_ctrl_stack.cpp).
+boost::asio::awaitable<json::object> ctrl_stack(stack::Stacks& stacks, const std::string& action,
+                                                const json::object& args);
 Tool make_list_tool(Supervisor& sup, const ServerSelf& self);
 Tool make_output_tool(Supervisor& sup, const ServerSelf& self, const OutputReading& reading);
 
-// The tools keep references to all three.
-inline std::vector<Tool> make_tools(Supervisor& sup, const ServerSelf& self, const OutputReading& reading) {
-  return {make_ctrl_tool(sup), make_list_tool(sup, self), make_output_tool(sup, self, reading)};
+// The tools keep references to all four.
+inline std::vector<Tool> make_tools(Supervisor& sup, stack::Stacks& stacks, const ServerSelf& self,
+                                    const OutputReading& reading) {
+  return {make_ctrl_tool(sup, stacks), make_list_tool(sup, self), make_output_tool(sup, self, reading)};
 }
 
 

@@ -189,7 +189,8 @@ int serve(const ServeOptions& opts) {
   // its result to `ioc`.
   WorkerPool readers(mcp::kReaderThreads);
   mcp::OutputReading reading{&readers, kReadBudget, nullptr};
-  mcp::Server mcp_server(mcp::make_tools(supervisor, self, reading), kVersion);
+  stack::Stacks stacks(ioc.get_executor(), supervisor);
+  mcp::Server mcp_server(mcp::make_tools(supervisor, stacks, self, reading), kVersion);
   mcp::publish_lifecycle(supervisor, mcp_server);
 
   // One shutdown path for SIGINT and SIGTERM (the `shutdown` command sends SIGTERM).

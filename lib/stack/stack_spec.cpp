@@ -12,6 +12,12 @@ const char* to_string(Condition c) {
   return "unknown";
 }
 
+std::optional<Condition> parse_condition(std::string_view text) {
+  for (Condition c : {Condition::started, Condition::ready, Condition::completed, Condition::completed_successfully})
+    if (text == to_string(c)) return c;
+  return std::nullopt;
+}
+
 const char* to_string(Restart r) {
   switch (r) {
     case Restart::no: return "no";

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/pattern.hpp"
@@ -24,6 +25,8 @@ enum class Condition {
   completed_successfully,  // process_completed_successfully: once it has exited with code 0
 };
 const char* to_string(Condition c);  // the spelling the file uses, "process_started" ...
+// The four spellings to_string gives; nullopt for anything else.
+std::optional<Condition> parse_condition(std::string_view text);
 
 enum class Restart { no, on_failure, always };
 const char* to_string(Restart r);  // "no", "on-failure", "always": the spelling of `ctrl start`'s restart

@@ -19,7 +19,8 @@ void McpFixture::SetUp() {
   server_log.append(now_ms(), "INFO server log line");
   server_log.flush();
   self = {static_cast<int>(::getpid()), dir.path(), dir.path() + "/server.log", &server_log, now_ms()};
-  server = std::make_unique<mcp::Server>(mcp::make_tools(*sup, self, reading), "test");
+  stacks = std::make_unique<stack::Stacks>(ioc.get_executor(), *sup);
+  server = std::make_unique<mcp::Server>(mcp::make_tools(*sup, *stacks, self, reading), "test");
   mcp::publish_lifecycle(*sup, *server);
   auto reply = post(R"({"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-06-18",)"
                     R"("capabilities":{},"clientInfo":{"name":"t","version":"1"}}})",

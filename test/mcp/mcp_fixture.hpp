@@ -10,6 +10,7 @@
 #include "core/event.hpp"
 #include "core/worker_pool.hpp"
 #include "mcp/server.hpp"
+#include "stack/stacks.hpp"
 #include "support/test_support.hpp"
 
 // Lets tests write EXPECT_EQ(result.at("label"), some_std_string).
@@ -59,6 +60,7 @@ class McpFixture : public ::testing::Test {
   mcp::OutputReading reading{&readers, kReadBudget, nullptr};
   TempDir dir;
   std::unique_ptr<Supervisor> sup;
+  std::unique_ptr<stack::Stacks> stacks;
   LogFile server_log;
   mcp::ServerSelf self;
   std::unique_ptr<mcp::Server> server;

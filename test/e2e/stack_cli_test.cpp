@@ -1,0 +1,150 @@
+// `persistproc up` and `down` end to end (docs/stacks.md): up -d's exit codes and
+// summary, down in reverse order, a bad file reported before anything runs, and
+// the attached view in a real terminal: prefixed lines, lifecycle lines, colours
+// (and NO_COLOR), Ctrl+C to stop or detach. Every wait is on output or an exit.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <fstream>
+
+#include "e2e/run_fixture.hpp"
+
+namespace pp::test {
+namespace {
+
+std::string quoted(const std::string& s) { return "'" + s + "'"; }
+std::string helper_command(const std::vector<std::string>& actions) {
+  std::string c = quoted(kHelper);
+  for (const auto& a : actions) c += " " + quoted(a);
+  return c;
+}
+
+class StackCli : public Run {
+ protected:
+  // <cwd>/app/persistproc.yaml: db says "db up" when it is ready, web waits for that.
+  std::string write_app(const std::string& db_command, const std::string& web_command) {
+    std::string dir = cwd.path() + "/app";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir + "/persistproc.yaml") << "processes:\n"
+                                                "  db:\n"
+                                                "    command: " << db_command << "\n"
+                                                "    ready_log_line: '^db up$'\n"
+                                                "  web:\n"
+                                                "    command: " << web_command << "\n"
+                                                "    depends_on:\n"
+                                                "      db:\n"
+                                                "        condition: process_ready\n";
+    return dir;
+  }
+  std::string app_ok() {
+    return write_app(helper_command({"out:db starting", "out:db up", "pause"}),
+                     helper_command({"out:web serving", "pause"}));
+  }
+  std::map<std::string, std::string> statuses() {
+    std::map<std::string, std::string> out;
+    for (const auto& p : processes())
+      out[std::string(p.at("label").as_string())] = std::string(p.at("status").as_string());
+    return out;
+  }
+};
+
+TEST_F(StackCli, UpDetachedReturnsOnceReadyAndDownStopsDependentsFirst) {
+  std::string dir = app_ok();
+  auto up = s.cli({"up", "-d", dir});
+  ASSERT_EQ(up.exit_code, 0) << up.out << up.err;
+  EXPECT_NE(up.out.find("db  | ready after "), std::string::npos) << up.out;
+  EXPECT_NE(up.out.find("web | running (PID "), std::string::npos) << up.out;
+  auto st = statuses();
+  EXPECT_EQ(st["app/db"], "running");
+  EXPECT_EQ(st["app/web"], "running");
+
+  auto again = s.cli({"up", "-d"}, {}, dir);  // the current directory, attached to
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("already ready after"), std::string::npos) << again.out;
+  EXPECT_EQ(processes().size(), 2u);
+
+  auto down = s.cli({"down", dir});
+  ASSERT_EQ(down.exit_code, 0) << down.out << down.err;
+  auto web = down.out.find("web | stopped"), db = down.out.find("db  | stopped");
+  ASSERT_NE(web, std::string::npos) << down.out;
+  ASSERT_NE(db, std::string::npos) << down.out;
+  EXPECT_LT(web, db) << "web depends on db: it stops first";
+  st = statuses();
+  EXPECT_EQ(st["app/db"], "terminated");
+  EXPECT_EQ(st["app/web"], "terminated");
+}
+
+TEST_F(StackCli, UpDetachedFailsNamingTheProcessThatIsNotReady) {
+  std::string dir = write_app(helper_command({"out:disk full", "exit:2"}), helper_command({"pause"}));
+  auto up = s.cli({"up", "-d", dir});
+  EXPECT_EQ(up.exit_code, 1);
+  EXPECT_NE(up.err.find("Error: db exited with code 2 before it was ready; not started: web"), std::string::npos)
+      << up.err;
+  EXPECT_NE(up.err.find("disk full"), std::string::npos) << "its last lines say why: " << up.err;
+
+  std::string slow = write_app(helper_command({"out:db starting", "pause"}), helper_command({"pause"}));
+  auto late = s.cli({"up", "-d", "--timeout", "0.5", "--fresh", slow});
+  EXPECT_EQ(late.exit_code, 1);
+  EXPECT_NE(late.err.find("db still running, but not ready for web within 500 ms"), std::string::npos) << late.err;
+  EXPECT_NE(late.err.find("keeps running"), std::string::npos) << late.err;
+  EXPECT_EQ(statuses()["app/db"], "running");
+}
+
+TEST_F(StackCli, ABadFileIsReportedBeforeAnythingRuns) {
+  std::string dir = cwd.path() + "/bad";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/persistproc.yaml") << "processes:\n  a:\n    comand: x\n";
+  auto up = s.cli({"up", "-d", dir});
+  EXPECT_EQ(up.exit_code, 1);
+  EXPECT_NE(up.err.find(":3: unknown key 'comand'"), std::string::npos) << up.err;
+  EXPECT_TRUE(processes().empty());
+  auto none = s.cli({"up", "-d", cwd.path() + "/nowhere"});
+  EXPECT_EQ(none.exit_code, 1);
+  auto both = s.cli({"down", "--name", "x", dir});
+  EXPECT_EQ(both.exit_code, 2) << both.err;
+  auto unknown = s.cli({"down", "--name", "nothing"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_NE(unknown.err.find("No stack named 'nothing'"), std::string::npos) << unknown.err;
+}
+
+TEST_F(StackCli, AttachedUpPrefixesEveryLineAndCtrlCStopsTheStack) {
+  std::string dir = app_ok();
+  auto env_ = env();
+  env_["NO_COLOR"] = "1";
+  auto p = std::make_unique<PtyProcess>(argv({"up", dir}), env_, cwd.path());
+  ASSERT_TRUE(p->await_output("web | web serving")) << p->transcript();
+  ASSERT_TRUE(p->await_output("db  | db up")) << p->transcript();
+  ASSERT_TRUE(p->await_output("db  | ready after ")) << p->transcript();
+  ASSERT_TRUE(p->await_output("stack 'app' is up")) << p->transcript();
+  EXPECT_EQ(p->transcript().find("\033["), std::string::npos) << "NO_COLOR is set";
+  EXPECT_EQ(p->transcript().find("[SYSTEM]"), std::string::npos) << "lifecycle lines replace the log's own";
+  p->send("\x03");
+  ASSERT_TRUE(p->await_output("Stop stack 'app' (s) or detach (d)? [s/d] ")) << p->transcript();
+  p->send("s\n");
+  EXPECT_EQ(p->wait_exit(), 0) << p->transcript();
+  EXPECT_NE(p->transcript().find("web | stopped"), std::string::npos) << p->transcript();
+  auto st = statuses();
+  EXPECT_EQ(st["app/db"], "terminated");
+  EXPECT_EQ(st["app/web"], "terminated");
+}
+
+TEST_F(StackCli, AttachedUpColoursNamesAndCtrlCCanDetach) {
+  std::string dir = app_ok();
+  auto env_ = env();
+  env_["NO_COLOR"] = "";
+  auto p = std::make_unique<PtyProcess>(argv({"up", dir}), env_, cwd.path());
+  ASSERT_TRUE(p->await_output("is up")) << p->transcript();
+  EXPECT_NE(p->transcript().find("\033[36mdb  | \033[0m"), std::string::npos) << p->transcript();
+  EXPECT_NE(p->transcript().find("\033[33mweb | \033[0m"), std::string::npos) << p->transcript();
+  p->send("\x03");
+  ASSERT_TRUE(p->await_output("[s/d] ")) << p->transcript();
+  p->send("d\n");
+  EXPECT_EQ(p->wait_exit(), 0) << p->transcript();
+  EXPECT_NE(p->transcript().find("detached"), std::string::npos);
+  auto st = statuses();
+  EXPECT_EQ(st["app/db"], "running");
+  EXPECT_EQ(st["app/web"], "running");
+}
+
+}  // namespace
+}  // namespace pp::test
