@@ -31,6 +31,7 @@
 #include "server/banner.hpp"
 #include "server/port_holder.hpp"
 #include "server/systemd.hpp"
+#include "stack/stack_restore.hpp"
 #include "supervise/log_retention.hpp"
 #include "supervise/recovery.hpp"
 #include "supervise/spawn.hpp"
@@ -233,6 +234,9 @@ int serve(const ServeOptions& opts) {
     RecoveryOptions recovery;
     recovery.state_path = data_dir + "/state.json";
     recovery.restore = opts.restore;
+    recovery.restore_stack_members = [&](std::vector<ProcessSpec> members) {
+      stack::restore_stacks(ioc.get_executor(), stacks, std::move(members));
+    };
     RecoveryReport recovered = co_await recover_left_overs(supervisor, recovery);
     if (!recovered.other_server) keep_state_file(supervisor, recovery.state_path);
     if (stopping) co_return;  // a signal came during recovery

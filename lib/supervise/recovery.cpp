@@ -129,6 +129,7 @@ asio::awaitable<RecoveryReport> recover_left_overs(Supervisor& sup, RecoveryOpti
   }
 
   if (opts.restore) {
+    std::vector<ProcessSpec> stack_members;
     for (std::size_t i = 0; i < saved.processes.size(); ++i) {
       const SavedProcess& p = saved.processes[i];
       if (fates[i] == Fate::not_stopped) {
@@ -137,6 +138,13 @@ asio::awaitable<RecoveryReport> recover_left_overs(Supervisor& sup, RecoveryOpti
         continue;
       }
       ProcessSpec spec = p.spec;
+      if (!spec.member.stack.empty() && opts.restore_stack_members) {
+        ++report.restored;
+        logger::info("restoring PID " + std::to_string(p.pid) + " (" + p.spec.label + ") with its stack '" +
+                     spec.member.stack + "'");
+        stack_members.push_back(std::move(spec));
+        continue;
+      }
       CtrlOutcome started = sup.start(spec);
       if (started.process) {
         ++report.restored;
@@ -148,6 +156,7 @@ asio::awaitable<RecoveryReport> recover_left_overs(Supervisor& sup, RecoveryOpti
                         "): " + started.error);
       }
     }
+    if (!stack_members.empty()) opts.restore_stack_members(std::move(stack_members));
   }
   std::string summary = "left-over processes: " + std::to_string(report.stopped) + " stopped, " +
                         std::to_string(report.gone) + " had exited, " + std::to_string(report.recycled) +

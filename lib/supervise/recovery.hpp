@@ -6,7 +6,9 @@
 // same start time (field 22 of /proc/<pid>/stat). A recycled pid is left alone.
 #pragma once
 #include <boost/asio/awaitable.hpp>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "supervise/supervisor.hpp"
 
@@ -15,6 +17,10 @@ namespace pp {
 struct RecoveryOptions {
   std::string state_path;
   bool restore = false;  // serve --restore: start each left-over again
+  // With restore: members of stacks (ProcessSpec::member) are not started here
+  // but handed over, in the state file's order, to be brought up in dependency
+  // order (stack::Stacks, by the server); null: started here like the rest.
+  std::function<void(std::vector<ProcessSpec>)> restore_stack_members;
 };
 
 struct RecoveryReport {

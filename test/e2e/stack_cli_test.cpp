@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <fstream>
 
+#include "core/timestamp.hpp"
 #include "e2e/run_fixture.hpp"
 
 namespace pp::test {
@@ -144,6 +145,62 @@ TEST_F(StackCli, AttachedUpColoursNamesAndCtrlCCanDetach) {
   auto st = statuses();
   EXPECT_EQ(st["app/db"], "running");
   EXPECT_EQ(st["app/web"], "running");
+}
+
+}  // namespace
+}  // namespace pp::test
+
+namespace pp::test {
+namespace {
+
+// serve --restore after a crash brings a stack back in dependency order: web is
+// started again only once the new db printed its ready line. The `up -d` after
+// it finds both running (attached): the restore started them, not this call.
+TEST(StackRecovery, RestoreBringsAStackBackInDependencyOrder) {
+  TempDir data, work;
+  std::string dir = work.path() + "/app";
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir + "/persistproc.yaml") << "processes:\n"
+                                              "  db:\n"
+                                              "    command: " << helper_command({"out:db up", "pause"}) << "\n"
+                                              "    ready_log_line: '^db up$'\n"
+                                              "  web:\n"
+                                              "    command: " << helper_command({"out:web serving", "pause"}) << "\n"
+                                              "    depends_on:\n"
+                                              "      db:\n"
+                                              "        condition: process_ready\n";
+  std::vector<int> old_pids;
+  {
+    Server first(Server::OnDataDir(data), {"-q"});
+    auto up = first.cli({"up", "-d", dir});
+    ASSERT_EQ(up.exit_code, 0) << up.err;
+    auto listed = json::parse(first.cli({"list", "--format", "json"}).out).at("processes").as_array();
+    for (const auto& p : listed) old_pids.push_back(static_cast<int>(p.at("pid").as_int64()));
+    first.crash();
+  }
+  Server second(Server::OnDataDir(data), {"-q", "--restore"});
+  auto again = second.cli({"up", "-d", dir});
+  ASSERT_EQ(again.exit_code, 0) << again.out << again.err;
+  EXPECT_NE(again.out.find("db  | already ready after "), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("web | already running"), std::string::npos) << again.out;
+  for (int pid : old_pids) EXPECT_TRUE(await_pid_exit(pid));
+
+  std::map<std::string, json::object> running;
+  for (const auto& v : json::parse(second.cli({"list", "--format", "json"}).out).at("processes").as_array())
+    if (v.at("status") == "running") running[std::string(v.at("label").as_string())] = v.as_object();
+  ASSERT_EQ(running.size(), 2u);
+  const auto& db = running.at("app/db");
+  const auto& web = running.at("app/web");
+  EXPECT_EQ(web.at("stack"), "app");
+  EXPECT_EQ(web.at("name"), "web");
+  EXPECT_EQ(web.at("depends_on").at(0).at("name"), "db");
+  ASSERT_TRUE(db.at("ready_ms").is_int64());
+  EXPECT_EQ(db.at("ready"), true);
+  auto web_start = parse_iso(std::string(web.at("start_time").as_string()));
+  auto db_start = parse_iso(std::string(db.at("start_time").as_string()));
+  ASSERT_TRUE(web_start && db_start);
+  EXPECT_GE(*web_start, *db_start + db.at("ready_ms").as_int64()) << "web started only once db was ready";
+  EXPECT_EQ(second.terminate(), 0);
 }
 
 }  // namespace
