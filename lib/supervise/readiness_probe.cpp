@@ -18,7 +18,7 @@ namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 
 ProbeRunner::ProbeRunner(const asio::any_io_executor& ex, ReadinessProbe probe, EnvOverlay env)
-    : ex_(ex), probe_(std::move(probe)), env_(std::move(env)), wake_(ex) {}
+    : ex_(ex), probe_(std::move(probe)), env_(std::move(env)), wake_(ex), progress_(ex) {}
 
 void ProbeRunner::stop() {
   stopped_ = true;
@@ -42,9 +42,11 @@ asio::awaitable<bool> ProbeRunner::run() {
     std::string failure = probe_.exec ? co_await exec_once() : co_await http_once();
     if (stopped_) co_return false;
     ++checks_;
-    if (failure.empty()) co_return true;
-    if (failure != last_failure_) logger::debug("readiness check failed: " + failure);
-    last_failure_ = std::move(failure);
+    bool passed = failure.empty();
+    if (!passed && failure != last_failure_) logger::debug("readiness check failed: " + failure);
+    if (!passed) last_failure_ = std::move(failure);
+    progress_.notify();
+    if (passed) co_return true;
   }
 }
 
@@ -58,6 +60,7 @@ asio::awaitable<std::string> ProbeRunner::exec_once() {
   if (!sp.child) co_return sp.error;
   auto& proc = sp.child->proc;
   check_pid_ = proc.id();
+  progress_.notify();
   std::string outcome;
   UniqueFd fd = os::open_pidfd(check_pid_);
   if (fd) {

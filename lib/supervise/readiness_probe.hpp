@@ -10,6 +10,7 @@
 #include <chrono>
 #include <string>
 
+#include "core/event.hpp"
 #include "supervise/readiness.hpp"
 #include "supervise/spawn.hpp"
 
@@ -32,8 +33,10 @@ class ProbeRunner {
   // The pid of the check command while one runs, else 0: a child of the server
   // that run() reaps (the orphan reaper must leave it alone).
   int check_pid() const { return check_pid_; }
-  // Checks finished so far, and why the last one failed ("" when none failed).
+  // Checks finished so far (each command reaped), and why the last one failed ("" when
+  // none failed). `progress` is notified as a check command starts and after each check.
   int checks() const { return checks_; }
+  Pulse& progress() { return progress_; }
   const std::string& last_failure() const { return last_failure_; }
 
  private:
@@ -51,6 +54,7 @@ class ProbeRunner {
   int check_pid_ = 0;
   int checks_ = 0;
   std::string last_failure_;
+  Pulse progress_;
 };
 
 }  // namespace pp
