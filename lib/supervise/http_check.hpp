@@ -4,6 +4,7 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <string>
+#include <string_view>
 
 #include "supervise/readiness.hpp"
 

@@ -66,14 +66,14 @@ asio::awaitable<std::string> ProbeRunner::exec_once() {
   if (fd) {
     // The pidfd turns readable at the exit without reaping it, so the group id
     // stays ours until the strays of the group are killed below.
-    asio::posix::stream_descriptor exit(ex_, fd.release());
+    asio::posix::stream_descriptor ended(ex_, fd.release());
     auto tuple = asio::as_tuple(asio::use_awaitable);
     wake_.expires_after(probe_.timeout);
-    auto r = co_await (exit.async_wait(asio::posix::descriptor_base::wait_read, tuple) || wake_.async_wait(tuple));
+    auto r = co_await (ended.async_wait(asio::posix::descriptor_base::wait_read, tuple) || wake_.async_wait(tuple));
     if (r.index() == 1) {
       outcome = stopped_ ? "stopped" : "timed out after " + std::to_string(probe_.timeout.count()) + " ms";
       ::killpg(check_pid_, SIGKILL);
-      co_await exit.async_wait(asio::posix::descriptor_base::wait_read, tuple);  // SIGKILL: it ends
+      co_await ended.async_wait(asio::posix::descriptor_base::wait_read, tuple);  // SIGKILL: it ends
     }
   } else {
     outcome = "cannot await the check's exit";

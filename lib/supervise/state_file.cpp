@@ -147,7 +147,7 @@ Readiness readiness_from(const json::object& o) {
   if (auto* line = present(o, "log_line")) {
     if (!line->is_string()) throw std::runtime_error("'log_line' is not a string");
     std::string error;
-    r.log_line = Pattern::compile(line->as_string(), error);
+    r.log_line = Pattern::compile(std::string(line->as_string()), error);
     if (!r.log_line) throw std::runtime_error("'log_line' does not compile: " + error);
   }
   if (auto* pv = present(o, "probe")) {

@@ -117,7 +117,7 @@ TEST_F(McpReadiness, AProcessOnItsOwnIsReadyWhileRunningWithNoStack) {
   auto e = entry(pid);
   EXPECT_TRUE(e.at("stack").is_null());
   EXPECT_TRUE(e.at("name").is_null());
-  EXPECT_EQ(e.at("depends_on"), json::array{});
+  EXPECT_EQ(e.at("depends_on"), json::value(json::array{}));
   EXPECT_EQ(e.at("ready"), json::value(true));
   EXPECT_TRUE(e.at("ready_ms").is_null());
   auto s = call("list", {{"pid", 0}}).at("processes").at(0).as_object();
@@ -159,14 +159,14 @@ TEST_F(McpReadiness, ABadStackFilterIsInvalidArguments) {
   for (json::object args : {json::object{{"stack", 5}}, json::object{{"stack", ""}}}) {
     auto r = call_raw("list", args);
     EXPECT_EQ(r.at("isError"), true) << json::serialize(args);
-    std::string text(r.at("content").at(0).at("text").as_string());
+    std::string text(r.at("content").as_array().at(0).at("text").as_string());
     EXPECT_TRUE(text.starts_with("Invalid arguments: ")) << text;
   }
   auto r = call_raw("list", {{"stack", 5}});
-  EXPECT_NE(std::string(r.at("content").at(0).at("text").as_string()).find("'stack' must be a string"),
+  EXPECT_NE(std::string(r.at("content").as_array().at(0).at("text").as_string()).find("'stack' must be a string"),
             std::string::npos);
   r = call_raw("list", {{"stack", ""}});
-  EXPECT_NE(std::string(r.at("content").at(0).at("text").as_string()).find("'stack' must not be empty"),
+  EXPECT_NE(std::string(r.at("content").as_array().at(0).at("text").as_string()).find("'stack' must not be empty"),
             std::string::npos);
 }
 

@@ -83,7 +83,7 @@ void start(asio::io_context& ioc, ProbeRunner& r, Run& run) {
   }, asio::detached);
 }
 
-TEST(ReadinessProbe, ACheckCommandPastItsTimeoutIsKilledWithItsGroupAndReaped) {
+TEST(ProbeChecks, ACheckCommandPastItsTimeoutIsKilledWithItsGroupAndReaped) {
   asio::io_context ioc;
   TempDir dir;
   ReadinessProbe p;
@@ -115,7 +115,7 @@ TEST(ReadinessProbe, ACheckCommandPastItsTimeoutIsKilledWithItsGroupAndReaped) {
   EXPECT_FALSE(run.passed);
 }
 
-TEST(ReadinessProbe, StopKillsACheckInFlight) {
+TEST(ProbeChecks, StopKillsACheckInFlight) {
   asio::io_context ioc;
   TempDir dir;
   ReadinessProbe p;
@@ -139,7 +139,7 @@ TEST(ReadinessProbe, StopKillsACheckInFlight) {
   EXPECT_EQ(errno, ESRCH);
 }
 
-TEST(ReadinessProbe, AnHttpCheckPassesOn200) {
+TEST(ProbeChecks, AnHttpCheckPassesOn200) {
   asio::io_context ioc;
   TinyHttp server(ioc, 200);
   ReadinessProbe p;
@@ -155,7 +155,7 @@ TEST(ReadinessProbe, AnHttpCheckPassesOn200) {
       << server.last_request;
 }
 
-TEST(ReadinessProbe, AnHttpCheckAnswered500KeepsFailing) {
+TEST(ProbeChecks, AnHttpCheckAnswered500KeepsFailing) {
   asio::io_context ioc;
   TinyHttp server(ioc, 500);
   ReadinessProbe p;
@@ -173,7 +173,7 @@ TEST(ReadinessProbe, AnHttpCheckAnswered500KeepsFailing) {
   EXPECT_FALSE(run.passed);
 }
 
-TEST(ReadinessProbe, AnHttpCheckWithNobodyListeningFails) {
+TEST(ProbeChecks, AnHttpCheckWithNobodyListeningFails) {
   asio::io_context ioc;
   int port = 0;  // a port that was free a moment ago: nothing listens
   {
@@ -184,7 +184,7 @@ TEST(ReadinessProbe, AnHttpCheckWithNobodyListeningFails) {
   EXPECT_NE(why.find("cannot connect to 127.0.0.1:" + std::to_string(port)), std::string::npos) << why;
 }
 
-TEST(ReadinessProbe, StatusLines) {
+TEST(ProbeChecks, StatusLines) {
   EXPECT_EQ(http_status("HTTP/1.1 200 OK\r\n"), 200);
   EXPECT_EQ(http_status("HTTP/1.0 302 Found"), 302);
   EXPECT_EQ(http_status("HTTP/1.1 404\r\n"), 404);

@@ -19,7 +19,7 @@ namespace asio = boost::asio;
 using namespace std::chrono_literals;
 using test::TempDir;
 
-class Readiness : public ::testing::Test {
+class InstanceReadiness : public ::testing::Test {
  protected:
   void SetUp() override {
     std::filesystem::create_directories(log_dir);
@@ -71,7 +71,7 @@ class Readiness : public ::testing::Test {
   std::vector<int> ready_events;
 };
 
-TEST_F(Readiness, ALineMatchingItsPatternMakesEachInstanceReadyOnce) {
+TEST_F(InstanceReadiness, ALineMatchingItsPatternMakesEachInstanceReadyOnce) {
   ProcessSpec spec = helper({"out:booting", "await-usr1:waiting", "out:listening on 5173", "pause"}, "web");
   spec.ready.log_line = pattern("listening on \\d+");
   auto first = start(spec);
@@ -109,7 +109,7 @@ TEST_F(Readiness, ALineMatchingItsPatternMakesEachInstanceReadyOnce) {
   EXPECT_TRUE(second->spec().ready.log_line);  // the spec, with its readiness, is kept
 }
 
-TEST_F(Readiness, ALaterMatchDoesNotAnnounceAgain) {
+TEST_F(InstanceReadiness, ALaterMatchDoesNotAnnounceAgain) {
   ProcessSpec spec = helper({"out:ready 1", "await-usr1:waiting", "out:ready 2", "out:done", "pause"}, "twice");
   spec.ready.log_line = pattern("^ready");
   auto i = start(spec);
@@ -120,7 +120,7 @@ TEST_F(Readiness, ALaterMatchDoesNotAnnounceAgain) {
   EXPECT_EQ(ready_events.size(), 1u);
 }
 
-TEST_F(Readiness, AnExecProbeThatFailsTwiceThenPassesMakesItReady) {
+TEST_F(InstanceReadiness, AnExecProbeThatFailsTwiceThenPassesMakesItReady) {
   // The check counts its runs in a file and passes on the third.
   ProcessSpec spec = helper({"out:up", "pause"}, "db");
   ReadinessProbe probe;
@@ -143,7 +143,7 @@ TEST_F(Readiness, AnExecProbeThatFailsTwiceThenPassesMakesItReady) {
   EXPECT_EQ(i->probe_pid(), 0);  // no check runs once one passed
 }
 
-TEST_F(Readiness, AProcessThatEndsBeforeItsProbePassesIsNeverReady) {
+TEST_F(InstanceReadiness, AProcessThatEndsBeforeItsProbePassesIsNeverReady) {
   ProcessSpec spec = helper({"await-usr1:waiting", "exit:3"}, "short");
   ReadinessProbe probe;
   probe.exec = ExecCheck{{"false"}, data.path()};
@@ -159,7 +159,7 @@ TEST_F(Readiness, AProcessThatEndsBeforeItsProbePassesIsNeverReady) {
   EXPECT_TRUE(ready_events.empty());
 }
 
-TEST_F(Readiness, WithoutReadinessItIsReadyWhileItRuns) {
+TEST_F(InstanceReadiness, WithoutReadinessItIsReadyWhileItRuns) {
   auto i = start(helper({"out:up", "pause"}, "plain"));
   ASSERT_TRUE(i);
   EXPECT_TRUE(i->ready());
@@ -171,7 +171,7 @@ TEST_F(Readiness, WithoutReadinessItIsReadyWhileItRuns) {
   EXPECT_TRUE(ready_events.empty());  // nothing to announce
 }
 
-TEST_F(Readiness, AStopSendsItsStopSignal) {
+TEST_F(InstanceReadiness, AStopSendsItsStopSignal) {
   ProcessSpec spec = helper({"ready", "pause"}, "interrupted");
   spec.stop_signal = SIGINT;
   auto i = start(spec);
@@ -182,7 +182,7 @@ TEST_F(Readiness, AStopSendsItsStopSignal) {
   EXPECT_EQ(i->status(), Status::terminated);
 }
 
-TEST_F(Readiness, AStopWaitsItsOwnGraceThenKillsAndARestartKeepsBoth) {
+TEST_F(InstanceReadiness, AStopWaitsItsOwnGraceThenKillsAndARestartKeepsBoth) {
   // It prints on SIGINT and runs on; the table's grace is 60 s, its own 100 ms.
   ProcessSpec spec = helper({"int:got INT", "ready", "pause"}, "stubborn");
   spec.stop_signal = SIGINT;
@@ -208,7 +208,7 @@ TEST_F(Readiness, AStopWaitsItsOwnGraceThenKillsAndARestartKeepsBoth) {
   EXPECT_NE(test::read_file(second->logs().combined_path).find("Z got INT\n"), std::string::npos);
 }
 
-TEST_F(Readiness, AMemberIsFoundByItsNameWhenOneStackHasIt) {
+TEST_F(InstanceReadiness, AMemberIsFoundByItsNameWhenOneStackHasIt) {
   ProcessSpec web = helper({"pause"}, "shop/web");
   web.member = {"shop", "web", {{"db", "process_ready"}}};
   ProcessSpec db = helper({"pause"}, "shop/db");
@@ -240,7 +240,7 @@ TEST_F(Readiness, AMemberIsFoundByItsNameWhenOneStackHasIt) {
   EXPECT_EQ(sup->find(Target{{}, "blog/web", {}, {}}).process, o);
 }
 
-TEST_F(Readiness, ARunningMemberWinsOverAnEndedOneOfItsStack) {
+TEST_F(InstanceReadiness, ARunningMemberWinsOverAnEndedOneOfItsStack) {
   ProcessSpec web = helper({"pause"}, "shop/web");
   web.member = {"shop", "web", {}};
   auto first = start(web);
@@ -249,7 +249,7 @@ TEST_F(Readiness, ARunningMemberWinsOverAnEndedOneOfItsStack) {
   EXPECT_EQ(sup->find(Target{{}, "web", {}, {}}).process, out.process);
 }
 
-TEST_F(Readiness, TheListsStackFilterKeepsThatStacksMembers) {
+TEST_F(InstanceReadiness, TheListsStackFilterKeepsThatStacksMembers) {
   ProcessSpec a = helper({"pause"}, "shop/web");
   a.member = {"shop", "web", {}};
   ProcessSpec b = helper({"pause"}, "blog/web");
