@@ -42,7 +42,7 @@ struct ProcessSpec {
   Readiness ready = {};        // each instance is ready once it holds (ready(), ready_ms())
   StackMember member = {};     // kept by restarts
   int stop_signal = 15;        // SIGTERM; what a stop sends first (a stack's shutdown.signal)
-  std::optional<std::chrono::milliseconds> stop_grace;  // unset: the supervisor's StopTimings::grace
+  std::optional<std::chrono::milliseconds> stop_grace = std::nullopt;  // unset: the supervisor's StopTimings::grace
 };
 
 class Process {

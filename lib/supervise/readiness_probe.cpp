@@ -20,6 +20,10 @@ using namespace asio::experimental::awaitable_operators;
 ProbeRunner::ProbeRunner(const asio::any_io_executor& ex, ReadinessProbe probe, EnvOverlay env)
     : ex_(ex), probe_(std::move(probe)), env_(std::move(env)), wake_(ex), progress_(ex) {}
 
+std::string ProbeRunner::timed_out() const {
+  return "timed out after " + std::to_string(probe_.timeout.count()) + " ms";
+}
+
 void ProbeRunner::stop() {
   stopped_ = true;
   if (check_pid_ > 0) ::killpg(check_pid_, SIGKILL);  // its own session: the group is its pid
@@ -39,7 +43,12 @@ asio::awaitable<bool> ProbeRunner::run() {
     if (!co_await wait_until(next)) co_return false;
     // The period counts from one check's start to the next one's.
     next = std::chrono::steady_clock::now() + probe_.period;
-    std::string failure = probe_.exec ? co_await exec_once() : co_await http_once();
+    // (No co_await inside ?: — g++ 12 mishandles it, docs/architecture.md#gcc-12.)
+    std::string failure;
+    if (probe_.exec)
+      failure = co_await exec_once();
+    else
+      failure = co_await http_once();
     if (stopped_) co_return false;
     ++checks_;
     bool passed = failure.empty();
@@ -71,7 +80,7 @@ asio::awaitable<std::string> ProbeRunner::exec_once() {
     wake_.expires_after(probe_.timeout);
     auto r = co_await (ended.async_wait(asio::posix::descriptor_base::wait_read, tuple) || wake_.async_wait(tuple));
     if (r.index() == 1) {
-      outcome = stopped_ ? "stopped" : "timed out after " + std::to_string(probe_.timeout.count()) + " ms";
+      outcome = stopped_ ? std::string("stopped") : timed_out();
       ::killpg(check_pid_, SIGKILL);
       co_await ended.async_wait(asio::posix::descriptor_base::wait_read, tuple);  // SIGKILL: it ends
     }
@@ -96,8 +105,12 @@ asio::awaitable<std::string> ProbeRunner::http_once() {
   auto tuple = asio::as_tuple(asio::use_awaitable);
   wake_.expires_after(probe_.timeout);
   auto r = co_await (http_check(ex_, *probe_.http_get) || wake_.async_wait(tuple));
-  if (r.index() == 0) co_return std::get<0>(std::move(r));
-  co_return stopped_ ? "stopped" : "timed out after " + std::to_string(probe_.timeout.count()) + " ms";
+  std::string failure;
+  if (r.index() == 0)
+    failure = std::get<0>(std::move(r));
+  else
+    failure = stopped_ ? std::string("stopped") : timed_out();
+  co_return failure;
 }
 
 }  // namespace pp

@@ -43,6 +43,7 @@ class ProbeRunner {
   // One check; "" when it passed, else why not.
   boost::asio::awaitable<std::string> exec_once();
   boost::asio::awaitable<std::string> http_once();
+  std::string timed_out() const;
   // Until `deadline`: false when stop() came first.
   boost::asio::awaitable<bool> wait_until(std::chrono::steady_clock::time_point deadline);
 

@@ -22,7 +22,7 @@ struct Target {
   std::optional<int> pid;
   std::optional<std::string> command_or_label;
   std::optional<std::string> working_directory;
-  std::optional<std::string> stack;  // list only: members of this stack (ProcessSpec::member)
+  std::optional<std::string> stack = std::nullopt;  // list only: members of this stack (ProcessSpec::member)
 };
 
 struct CtrlOutcome {

@@ -71,12 +71,12 @@ asio::awaitable<bool> await_checks(ProbeRunner& r, int n) {
 }
 
 // run() on its own; `done` set when it returns.
-struct Run {
-  explicit Run(asio::io_context& ioc) : done(ioc.get_executor()) {}
+struct ProbeRun {
+  explicit ProbeRun(asio::io_context& ioc) : done(ioc.get_executor()) {}
   Event done;
   bool passed = false;
 };
-void start(asio::io_context& ioc, ProbeRunner& r, Run& run) {
+void start(asio::io_context& ioc, ProbeRunner& r, ProbeRun& run) {
   asio::co_spawn(ioc, [&]() -> asio::awaitable<void> {
     run.passed = co_await r.run();
     run.done.set();
@@ -92,7 +92,7 @@ TEST(ProbeChecks, ACheckCommandPastItsTimeoutIsKilledWithItsGroupAndReaped) {
   p.period = 50ms;
   p.timeout = 100ms;
   ProbeRunner r(ioc.get_executor(), p, {});
-  Run run(ioc);
+  ProbeRun run(ioc);
   start(ioc, r, run);
   auto begun = std::chrono::steady_clock::now();
   ASSERT_TRUE(test::run_co(ioc, await_checks(r, 1)));
@@ -122,7 +122,7 @@ TEST(ProbeChecks, StopKillsACheckInFlight) {
   p.exec = ExecCheck{{"sh", "-c", "echo $$ > pid; exec sleep 600"}, dir.path()};
   p.timeout = 60s;
   ProbeRunner r(ioc.get_executor(), p, {});
-  Run run(ioc);
+  ProbeRun run(ioc);
   start(ioc, r, run);
   ASSERT_TRUE(test::run_co(ioc, [&]() -> asio::awaitable<bool> {
     auto deadline = std::chrono::steady_clock::now() + 20s;
@@ -162,7 +162,7 @@ TEST(ProbeChecks, AnHttpCheckAnswered500KeepsFailing) {
   p.http_get = HttpCheck{"127.0.0.1", server.port(), "/"};
   p.period = 20ms;
   ProbeRunner r(ioc.get_executor(), p, {});
-  Run run(ioc);
+  ProbeRun run(ioc);
   start(ioc, r, run);
   ASSERT_TRUE(test::run_co(ioc, await_checks(r, 3)));
   EXPECT_FALSE(run.done.is_set());
