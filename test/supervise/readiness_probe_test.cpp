@@ -87,23 +87,30 @@ TEST(ProbeChecks, ACheckCommandPastItsTimeoutIsKilledWithItsGroupAndReaped) {
   asio::io_context ioc;
   TempDir dir;
   ReadinessProbe p;
-  // A grandchild in its group too; both pids to a file, then wait for ever.
-  p.exec = ExecCheck{{"sh", "-c", "sleep 600 & echo $! > pids; echo $$ >> pids; wait"}, dir.path()};
+  // A grandchild in its group too, its pid to a file, then wait for ever. (The
+  // timeout leaves the shell ample time to write the file first.)
+  p.exec = ExecCheck{{"sh", "-c", "sleep 600 & echo $! > pid; wait"}, dir.path()};
   p.period = 50ms;
-  p.timeout = 100ms;
+  p.timeout = 1000ms;
   ProbeRunner r(ioc.get_executor(), p, {});
   ProbeRun run(ioc);
   start(ioc, r, run);
   auto begun = std::chrono::steady_clock::now();
-  ASSERT_TRUE(test::run_co(ioc, await_checks(r, 1)));
-  EXPECT_GE(std::chrono::steady_clock::now() - begun, 100ms);
-  EXPECT_EQ(r.last_failure(), "timed out after 100 ms");
-  EXPECT_FALSE(run.done.is_set());
-  std::istringstream pids(test::read_file(dir.path() + "/pids"));
-  int grandchild = 0, leader = 0;
-  pids >> grandchild >> leader;
-  ASSERT_GT(grandchild, 0);
+  // The command's pid, as it starts.
+  int leader = test::run_co(ioc, [&]() -> asio::awaitable<int> {
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (r.check_pid() == 0 && std::chrono::steady_clock::now() < deadline) co_await r.progress().wait_until(deadline);
+    co_return r.check_pid();
+  }());
   ASSERT_GT(leader, 0);
+  ASSERT_TRUE(test::run_co(ioc, await_checks(r, 1)));
+  EXPECT_GE(std::chrono::steady_clock::now() - begun, 1000ms);
+  EXPECT_EQ(r.last_failure(), "timed out after 1000 ms");
+  EXPECT_FALSE(run.done.is_set());
+  std::istringstream pids(test::read_file(dir.path() + "/pid"));
+  int grandchild = 0;
+  pids >> grandchild;
+  ASSERT_GT(grandchild, 0);
   // The leader was reaped before the check counted: no such process, not even a zombie.
   EXPECT_EQ(::kill(leader, 0), -1);
   EXPECT_EQ(errno, ESRCH);
