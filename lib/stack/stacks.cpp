@@ -95,8 +95,8 @@ asio::awaitable<void> Stacks::bring(std::shared_ptr<Run> run, std::size_t i) {
     Condition c = parse_condition(d.condition).value_or(Condition::started);
     bool ok = co_await await_verdict(
         run, d.name, [c](const Process* q) { return check_condition(q, c); },
-        std::string(c == Condition::started ? "started" : c == Condition::ready ? "ready" : "completed") + " for " +
-            name);
+        // The member's own wait says the same when the time is up: one message, whichever comes first.
+        c == Condition::started ? "started" : c == Condition::ready ? "ready" : "completed");
     if (!ok) co_return;
   }
   MemberResult& m = run->members[i];

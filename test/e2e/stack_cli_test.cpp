@@ -15,11 +15,13 @@ namespace pp::test {
 namespace {
 
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
-std::string helper_command(const std::vector<std::string>& actions) {
+std::string shell_command(const std::vector<std::string>& actions) {
   std::string c = quoted(kHelper);
   for (const auto& a : actions) c += " " + quoted(a);
   return c;
 }
+// The same as a YAML scalar (double-quoted: the single quotes are the shell's).
+std::string helper_command(const std::vector<std::string>& actions) { return "\"" + shell_command(actions) + "\""; }
 
 class StackCli : public Run {
  protected:
@@ -87,7 +89,7 @@ TEST_F(StackCli, UpDetachedFailsNamingTheProcessThatIsNotReady) {
   std::string slow = write_app(helper_command({"out:db starting", "pause"}), helper_command({"pause"}));
   auto late = s.cli({"up", "-d", "--timeout", "0.5", "--fresh", slow});
   EXPECT_EQ(late.exit_code, 1);
-  EXPECT_NE(late.err.find("db still running, but not ready for web within 500 ms"), std::string::npos) << late.err;
+  EXPECT_NE(late.err.find("db still running, but not ready within 500 ms"), std::string::npos) << late.err;
   EXPECT_NE(late.err.find("keeps running"), std::string::npos) << late.err;
   EXPECT_EQ(statuses()["app/db"], "running");
 }
@@ -136,8 +138,9 @@ TEST_F(StackCli, AttachedUpColoursNamesAndCtrlCCanDetach) {
   env_["NO_COLOR"] = "";
   auto p = std::make_unique<PtyProcess>(argv({"up", dir}), env_, cwd.path());
   ASSERT_TRUE(p->await_output("is up")) << p->transcript();
-  EXPECT_NE(p->transcript().find("\033[36mdb  | \033[0m"), std::string::npos) << p->transcript();
-  EXPECT_NE(p->transcript().find("\033[33mweb | \033[0m"), std::string::npos) << p->transcript();
+  // Lines come from the logs and the event stream as they arrive: awaited, not assumed.
+  EXPECT_TRUE(p->await_output("\033[36mdb  | \033[0m")) << p->transcript();
+  EXPECT_TRUE(p->await_output("\033[33mweb | \033[0m")) << p->transcript();
   p->send("\x03");
   ASSERT_TRUE(p->await_output("[s/d] ")) << p->transcript();
   p->send("d\n");
@@ -187,14 +190,17 @@ TEST(StackRecovery, RestoreBringsAStackBackInDependencyOrder) {
   for (int pid : old_pids) EXPECT_TRUE(await_pid_exit(pid));
 
   std::map<std::string, json::object> running;
-  for (const auto& v : json::parse(second.cli({"list", "--format", "json"}).out).at("processes").as_array())
+  auto listing = second.cli({"list", "--format", "json"});
+  ASSERT_EQ(listing.exit_code, 0) << listing.out << listing.err;
+  json::value listed = json::parse(listing.out);  // kept: the loop reads into it
+  for (const auto& v : listed.at("processes").as_array())
     if (v.at("status") == "running") running[std::string(v.at("label").as_string())] = v.as_object();
   ASSERT_EQ(running.size(), 2u);
   const auto& db = running.at("app/db");
   const auto& web = running.at("app/web");
   EXPECT_EQ(web.at("stack"), "app");
   EXPECT_EQ(web.at("name"), "web");
-  EXPECT_EQ(web.at("depends_on").at(0).at("name"), "db");
+  EXPECT_EQ(web.at("depends_on").as_array().at(0).at("name"), "db");
   ASSERT_TRUE(db.at("ready_ms").is_int64());
   EXPECT_TRUE(db.at("ready").as_bool());
   auto web_start = parse_iso(std::string(web.at("start_time").as_string()));

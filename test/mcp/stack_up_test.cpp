@@ -18,11 +18,13 @@ namespace {
 
 // A shell word for the helper's actions.
 std::string quoted(const std::string& s) { return "'" + s + "'"; }
-std::string helper_command(const std::vector<std::string>& actions) {
+std::string shell_command(const std::vector<std::string>& actions) {
   std::string c = quoted(kHelper);
   for (const auto& a : actions) c += " " + quoted(a);
   return c;
 }
+// The same as a YAML scalar (double-quoted: the single quotes are the shell's).
+std::string helper_command(const std::vector<std::string>& actions) { return "\"" + shell_command(actions) + "\""; }
 
 class StackUp : public McpFixture {
  protected:
@@ -33,6 +35,7 @@ class StackUp : public McpFixture {
   stack::StackSpec load() {
     auto r = stack::load_stack(app(), {});
     EXPECT_EQ(r.error, "");
+    if (!r.spec) throw std::runtime_error("the stack file did not load: " + r.error);
     return std::move(*r.spec);
   }
 
@@ -66,8 +69,9 @@ class StackUp : public McpFixture {
   stack::test::StackDir files;
 };
 
-// db prints its ready line only when told to (SIGUSR1); web depends on it being
-// ready, so until then web must not be in the table at all.
+// db prints its ready line only when told to (SIGUSR1, which a group signal may
+// deliver twice: once to the group, once to the leader); web depends on it
+// being ready, so until then web must not be in the table at all.
 const std::string kDbThenWeb = R"(processes:
   db:
     command: DB
@@ -86,7 +90,7 @@ std::string with_commands(std::string yaml, const std::string& db, const std::st
 }
 
 TEST_F(StackUp, ADependentStartsOnlyOnceItsDependencyPrintedItsReadyLine) {
-  write_yaml(with_commands(kDbThenWeb, helper_command({"await-usr1:db waiting", "out:db up", "pause"}),
+  write_yaml(with_commands(kDbThenWeb, helper_command({"usr1:db up", "out:db waiting", "pause"}),
                            helper_command({"out:web serving", "pause"})));
   auto up = up_async();
   ASSERT_TRUE(pump_until([&] { return member("db") != nullptr; }));
@@ -130,7 +134,7 @@ TEST_F(StackUp, ADependencyThatExitsStopsTheBringUpWithItsLastLines) {
 TEST_F(StackUp, ADependencyNotReadyInTimeIsNamedAndWhatStartedKeepsRunning) {
   write_yaml(with_commands(kDbThenWeb, helper_command({"out:starting", "pause"}), helper_command({"pause"})));
   auto r = call("ctrl", {{"action", "up"}, {"file", app().string()}, {"wait_timeout", 0.3}});
-  EXPECT_EQ(r.at("error"), std::string("db still running, but not ready for web within 300 ms; not started: web"));
+  EXPECT_EQ(r.at("error"), std::string("db still running, but not ready within 300 ms; not started: web"));
   ASSERT_NE(member("db"), nullptr);
   EXPECT_TRUE(member("db")->running()) << "up leaves what it started running";
 }
@@ -244,13 +248,13 @@ TEST_F(StackUp, CompletedSuccessfullyWaitsForTheExitAndAFailureStopsIt) {
 
 TEST_F(StackUp, AProcfileGetsPortsAndTheDotEnvReachesEveryProcess) {
   files.write("app/.env", "GREETING=hello from .env\n");
-  files.write("app/Procfile", "web: " + helper_command({"env:PORT", "env:GREETING", "pause"}) + "\nworker: " +
-                                  helper_command({"env:PORT", "pause"}) + "\n");
+  files.write("app/Procfile", "web: " + shell_command({"env:PORT", "env:GREETING", "pause"}) + "\nworker: " +
+                                  shell_command({"env:PORT", "pause"}) + "\n");
   auto r = call("ctrl", {{"action", "up"}, {"file", app().string()}});
   ASSERT_TRUE(r.at("error").is_null()) << json::serialize(r);
-  await_output(member("web")->pid(), "5000");
-  await_output(member("web")->pid(), "hello from .env");
-  await_output(member("worker")->pid(), "5100");
+  await_output(member("web")->pid(), "PORT=5000");
+  await_output(member("web")->pid(), "GREETING=hello from .env");
+  await_output(member("worker")->pid(), "PORT=5100");
 }
 
 TEST_F(StackUp, UnsupportedKeysComeBackAsWarnings) {
