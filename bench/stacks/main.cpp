@@ -104,9 +104,11 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "pp_bench_stacks: %s\n%s", e.what(), kUsage);
   }
   if (!o) return 2;
-  // Children get the default dispositions, whatever a background shell handed us.
-  for (int sig : {SIGINT, SIGQUIT, SIGTERM, SIGHUP}) ::signal(sig, SIG_DFL);
+  // Children get the default dispositions, whatever a background shell handed us
+  // (a handler, unlike SIG_IGN, is reset by exec).
+  ::signal(SIGQUIT, SIG_DFL);
   become_subreaper();
+  sweep_on_signals();
   auto t0 = Clock::now();
   std::vector<std::string> tools(std::begin(kTools), std::end(kTools));
   std::vector<Row> rows = {

@@ -8,10 +8,12 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <thread>
 
 #include "common/procfs.hpp"
 #include "support/test_support.hpp"
@@ -104,6 +106,34 @@ void sweep() {
     int status;
     if (::waitpid(-1, &status, 0) < 0 && errno == ECHILD) return;
   }
+}
+
+namespace {
+
+int signal_pipe[2] = {-1, -1};
+
+void on_stop_signal(int sig) {
+  unsigned char b = static_cast<unsigned char>(sig);
+  [[maybe_unused]] auto n = ::write(signal_pipe[1], &b, 1);
+}
+
+}  // namespace
+
+// The handler only writes to a pipe; a thread does the rest outside signal context.
+void sweep_on_signals() {
+  if (::pipe2(signal_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+  std::thread([] {
+    unsigned char sig = 0;
+    while (::read(signal_pipe[0], &sig, 1) < 0 && errno == EINTR) {
+    }
+    auto all = tree(::getpid());
+    for (std::size_t i = 1; i < all.size(); ++i) ::kill(all[i], SIGKILL);
+    std::fprintf(stderr, "pp_bench_stacks: signal %d: killed everything below it\n", sig);
+    ::_exit(128 + sig);
+  }).detach();
+  struct sigaction sa {};
+  sa.sa_handler = on_stop_signal;
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &sa, nullptr);
 }
 
 }  // namespace pp::bench
