@@ -1,9 +1,11 @@
 // node-foreman (`nf start` on a Procfile) and concurrently (the commands as
 // arguments), both on Node 22 from npm. Both print every process's lines, prefixed,
-// on their own stdout, which goes into a file here; SIGINT to the node process
-// stops them as Ctrl+C does (each forwards it to its children and exits once they
-// have). Neither can wait for a ready line: api starts through await_line.sh,
-// following that same stdout file for db's ready line.
+// on their own stdout, which goes into a file here. Each runs in a process group of
+// its own and is stopped as Ctrl+C stops it: SIGINT to the whole group (the tool
+// forwards it to its children too, and exits once they have). SIGINT to the node
+// process alone stops nothing under foreman: it signals each process's `sh -c`,
+// which does not pass it on. Neither can wait for a ready line: api starts through
+// await_line.sh, following that same stdout file for db's ready line.
 #include <signal.h>
 
 #include <filesystem>
@@ -27,12 +29,14 @@ class NodePeer : public Tool {
   std::string name() const override { return name_; }
   std::vector<Output> outputs() const override { return {{out_dir_, "/" + name_ + ".out"}}; }
   const PidFd& up() override {
-    tool_.emplace(spawn_to_file(argv(), out_, stack.dir));
+    std::vector<std::string> a = argv();
+    a.insert(a.begin(), "setsid");  // not a group leader yet, so setsid execs in place: the pid is node's
+    tool_.emplace(spawn_to_file(a, out_, stack.dir));
     return tool_->pidfd;
   }
   int supervisor() const override { return tool_->pid; }
   const PidFd& stop() override {
-    ::kill(tool_->pid, SIGINT);
+    ::kill(-tool_->pid, SIGINT);
     return tool_->pidfd;
   }
   void reap_up() override { up_code = reap(tool_->pid); }
