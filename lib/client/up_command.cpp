@@ -18,6 +18,7 @@
 #include "client/call.hpp"
 #include "client/event_source.hpp"
 #include "client/log_follower.hpp"
+#include "client/run_events.hpp"
 #include "client/run_output.hpp"
 #include "client/stack_lines.hpp"
 #include "core/event.hpp"

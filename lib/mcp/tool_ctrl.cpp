@@ -107,6 +107,22 @@ boost::asio::awaitable<void> await_ready(json::object& result, std::shared_ptr<R
   result["ready_ms"] = nullptr;
 }
 
+// A restart of a stack's process restarts it alone: the names of the running
+// processes of its stack that depend on it, which were not restarted (nullopt
+// for a process outside any stack).
+std::optional<json::array> dependents_left_running(const Supervisor& sup, const Process& p) {
+  const StackMember& m = p.spec().member;
+  if (m.stack.empty()) return std::nullopt;
+  Target filter;
+  filter.stack = m.stack;
+  json::array names;
+  for (const auto& q : sup.list(filter))
+    if (q->running())
+      for (const auto& d : q->spec().member.depends_on)
+        if (d.name == m.name) names.emplace_back(q->spec().member.name);
+  return names;
+}
+
 }  // namespace
 
 Tool make_ctrl_tool(Supervisor& sup, stack::Stacks& stacks) {
@@ -214,6 +230,8 @@ Tool make_ctrl_tool(Supervisor& sup, stack::Stacks& stacks) {
   out["failed"] = nullable_type("string");
   out["warnings"] = {{"type", "array"}, {"items", {{"type", "string"}}}};
   out["processes"] = {{"type", "array"}, {"items", {{"type", "object"}}}};
+  // restart of a stack's process: its running dependents, which it did not restart
+  out["dependents_not_restarted"] = {{"type", "array"}, {"items", {{"type", "string"}}}};
   t.output_schema = {{"type", "object"},
                      {"properties", std::move(out)},
                      {"required", json::array{"action", "pid", "exit_code", "log_stdout", "log_stderr",
@@ -287,6 +305,8 @@ Tool make_ctrl_tool(Supervisor& sup, stack::Stacks& stacks) {
       outcome = co_await sup.restart(target, watch);
     }
     json::object result = ctrl_result(*action, outcome);
+    if (*action == "restart" && outcome.process && outcome.error.empty())
+      if (auto left = dependents_left_running(sup, *outcome.process)) result["dependents_not_restarted"] = *left;
     if (watch && outcome.process && outcome.error.empty())
       co_await await_ready(result, watch, outcome.process, *pattern, wait_seconds, written_at);
     co_return result;

@@ -175,11 +175,11 @@ asio::awaitable<DownResult> Stacks::down(std::string stack) {
     for (auto& [m, q] : live)
       for (const auto& d : q->spec().member.depends_on)
         if (d.name == n && m != n) dependents.push_back(stopped.at(m));
-    auto task = [](Supervisor& sup, std::shared_ptr<Process> p, std::vector<std::shared_ptr<Event>> dependents,
-                   std::shared_ptr<DownResult> r) -> asio::awaitable<void> {
-      for (auto& e : dependents) co_await e->wait();
-      co_await sup.stop(Target{p->pid(), std::nullopt, std::nullopt, std::nullopt}, false);
-      r->stopped.push_back(p);
+    auto task = [](Supervisor& sup, std::shared_ptr<Process> member, std::vector<std::shared_ptr<Event>> after,
+                   std::shared_ptr<DownResult> result) -> asio::awaitable<void> {
+      for (auto& e : after) co_await e->wait();
+      co_await sup.stop(Target{member->pid(), std::nullopt, std::nullopt, std::nullopt}, false);
+      result->stopped.push_back(member);
     };
     auto mine = stopped.at(n);
     OnEnd on_end{nullptr, [mine, pending, all] {

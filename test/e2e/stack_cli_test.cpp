@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <filesystem>
 #include <fstream>
 
 #include "core/timestamp.hpp"
@@ -195,7 +196,7 @@ TEST(StackRecovery, RestoreBringsAStackBackInDependencyOrder) {
   EXPECT_EQ(web.at("name"), "web");
   EXPECT_EQ(web.at("depends_on").at(0).at("name"), "db");
   ASSERT_TRUE(db.at("ready_ms").is_int64());
-  EXPECT_EQ(db.at("ready"), true);
+  EXPECT_TRUE(db.at("ready").as_bool());
   auto web_start = parse_iso(std::string(web.at("start_time").as_string()));
   auto db_start = parse_iso(std::string(db.at("start_time").as_string()));
   ASSERT_TRUE(web_start && db_start);

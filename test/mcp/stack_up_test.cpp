@@ -284,3 +284,37 @@ TEST_F(StackUp, BadArgumentsAreInvalidArgumentResults) {
 
 }  // namespace
 }  // namespace pp::test
+
+namespace pp::test {
+namespace {
+
+TEST_F(StackUp, RestartingAMemberRestartsItAloneAndNamesItsDependents) {
+  write_yaml(R"(processes:
+  db:
+    command: )" + helper_command({"pause"}) + R"(
+  api:
+    command: )" + helper_command({"pause"}) + R"(
+    depends_on:
+      db:
+        condition: process_started
+  web:
+    command: )" + helper_command({"pause"}) + R"(
+    depends_on:
+      db:
+        condition: process_started
+)");
+  ASSERT_TRUE(call("ctrl", {{"action", "up"}, {"file", app().string()}}).at("error").is_null());
+  int api = member("api")->pid(), web = member("web")->pid(), db = member("db")->pid();
+  auto r = call("ctrl", {{"action", "restart"}, {"command_or_label", "db"}});  // the bare name finds app/db
+  ASSERT_TRUE(r.at("error").is_null()) << json::serialize(r);
+  EXPECT_NE(r.at("pid").as_int64(), db);
+  EXPECT_EQ(json::serialize(r.at("dependents_not_restarted")), R"(["api","web"])");
+  EXPECT_EQ(member("api")->pid(), api);
+  EXPECT_EQ(member("web")->pid(), web);
+  EXPECT_TRUE(member("api")->running());
+  auto plain = call("ctrl", {{"action", "restart"}, {"command_or_label", "app/web"}});
+  EXPECT_EQ(json::serialize(plain.at("dependents_not_restarted")), "[]");
+}
+
+}  // namespace
+}  // namespace pp::test
