@@ -6,7 +6,7 @@ namespace pp::mcp {
 
 namespace {
 constexpr std::uint64_t kExitTail = 5;
-const char* kEventNames[] = {"started", "exited", "restarted", "restart_failed"};
+const char* kEventNames[] = {"started", "exited", "restarted", "restart_failed", "ready"};
 }  // namespace
 
 json::object lifecycle_data(const Lifecycle& e) {
@@ -24,6 +24,7 @@ json::object lifecycle_data(const Lifecycle& e) {
                  {"log_tty", p.logs().tty_path.empty() ? json::value(nullptr) : json::value(p.logs().tty_path)}};
   if (e.kind == Lifecycle::restarted) d["previous_pid"] = e.previous_pid;
   if (e.kind == Lifecycle::restart_failed) d["error"] = e.error;
+  if (e.kind == Lifecycle::ready) d["ready_ms"] = p.ready_ms() ? json::value(*p.ready_ms()) : json::value(nullptr);
   if (e.kind == Lifecycle::restarted || e.kind == Lifecycle::restart_failed) d["reason"] = e.reason;
   // An exit on the way to a restart: a restarted (or restart_failed) event follows;
   // by the restart policy, after next_restart_in_s.

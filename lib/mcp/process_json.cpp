@@ -37,6 +37,18 @@ void add_live_facts(json::object& e, const InstanceFacts& facts, Millis start) {
 }
 }  // namespace
 
+void add_stack_facts(json::object& e, const Process& p) {
+  const StackMember& m = p.spec().member;
+  json::array deps;
+  for (const auto& d : m.depends_on) deps.push_back(json::object{{"name", d.name}, {"condition", d.condition}});
+  e["stack"] = m.stack.empty() ? json::value(nullptr) : json::value(m.stack);
+  e["name"] = m.stack.empty() ? json::value(nullptr) : json::value(m.name);
+  e["depends_on"] = std::move(deps);
+  e["ready"] = p.ready();
+  auto ms = p.ready_ms();
+  e["ready_ms"] = ms ? json::value(*ms) : json::value(nullptr);
+}
+
 std::optional<double> next_restart_in_s(const Process& p) {
   auto due = p.restart_due();
   if (!due) return std::nullopt;
@@ -67,6 +79,7 @@ json::object process_entry(const Process& p, const InstanceFacts* live) {
   };
   auto in = next_restart_in_s(p);
   e["next_restart_in_s"] = in ? json::value(*in) : json::value(nullptr);
+  add_stack_facts(e, p);
   if (live) {
     add_live_facts(e, *live, p.start_time());
   } else {
@@ -96,6 +109,11 @@ json::object server_entry(const ServerSelf& self) {
       {"restart", "no"},
       {"next_restart_in_s", nullptr},
       {"note", nullptr},
+      {"stack", nullptr},
+      {"name", nullptr},
+      {"depends_on", json::array{}},
+      {"ready", true},
+      {"ready_ms", nullptr},
   };
   std::vector<int> me{self.pid};
   add_live_facts(e, {listening_ports(me, listening_sockets()), rss_bytes(me)}, self.start_time);

@@ -36,6 +36,23 @@ json::object entry_schema() {
                {"description", "Set on an entry left over by a server that ended without shutting down (what "
                                "became of that process), or when an error in the server stopped part of the "
                                "process's supervision (its output or exit may go unrecorded)."}};
+  p["stack"] = {{"type", json::array{"string", "null"}},
+                {"description", "The stack it belongs to (started by up from a stack file), else null."}};
+  p["name"] = {{"type", json::array{"string", "null"}},
+               {"description", "Its name in its stack's file (found by this name when unambiguous), else null."}};
+  p["depends_on"] = {
+      {"type", "array"},
+      {"items",
+       {{"type", "object"},
+        {"properties", {{"name", {{"type", "string"}}}, {"condition", {{"type", "string"}}}}},
+        {"required", json::array{"name", "condition"}}}},
+      {"description", "The processes of its stack it waits for, each with its condition ([] when none)."}};
+  p["ready"] = {{"type", "boolean"},
+                {"description", "Running and ready: its ready line was printed or its readiness probe passed "
+                                "(a process without either is ready while it runs)."}};
+  p["ready_ms"] = {{"type", json::array{"number", "null"}},
+                   {"description", "Milliseconds from its start until it became ready (with a ready line or "
+                                   "probe), else null."}};
   json::array req;
   for (const auto& [k, v] : p) req.emplace_back(k);
   return {{"type", "object"}, {"properties", std::move(p)}, {"required", std::move(req)}};
@@ -55,18 +72,23 @@ Tool make_list_tool(Supervisor& sup, const ServerSelf& self) {
       "restart policy, and next_restart_in_s, while an ended process waits to be restarted by it, when that "
       "happens. Filters combine with AND; command_or_label matches a label or a command line. pid 0 describes the persistproc server itself. "
       "note, when not null, explains an entry left over by a server that ended without shutting down, or an error "
-      "in the server that stopped part of the process's supervision.\n"
+      "in the server that stopped part of the process's supervision. stack keeps the processes of one stack; each entry's "
+      "stack, name and depends_on describe its place in a stack, ready whether it is ready (its ready line or "
+      "readiness probe held; a process without either is ready while running) and ready_ms after how long.\n"
       "Example: {\"command_or_label\": \"npm run dev\"}";
   json::object props;
   add_target_properties(props);
+  props["stack"] = {{"type", "string"}, {"description", "Only the processes of this stack (started by up)."}};
   t.input_schema = {{"type", "object"}, {"properties", std::move(props)}, {"additionalProperties", false}};
   t.output_schema = {{"type", "object"},
                      {"properties", {{"processes", {{"type", "array"}, {"items", entry_schema()}}}}},
                      {"required", json::array{"processes"}}};
   auto facts = std::make_shared<LiveFacts>();
   t.call = [&sup, &self, facts](const json::object& o) -> boost::asio::awaitable<json::object> {
-    Args(o).only({"pid", "command_or_label", "working_directory"});
+    Args(o).only({"pid", "command_or_label", "working_directory", "stack"});
     Target f = read_target(o);
+    f.stack = Args(o).str("stack");
+    if (f.stack && f.stack->empty()) throw RpcError{kInvalidParams, "'stack' must not be empty"};
     json::array procs;
     if (f.pid && *f.pid == 0) {
       procs.push_back(server_entry(self));

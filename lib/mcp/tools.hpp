@@ -71,6 +71,8 @@ json::object process_entry(const Process& p, const InstanceFacts* live);
 // Seconds (to the millisecond) until its restart policy starts it again, while it waits.
 std::optional<double> next_restart_in_s(const Process& p);
 json::object server_entry(const ServerSelf& self);
+// stack, name, depends_on, ready and ready_ms (docs/mcp.md#list).
+void add_stack_facts(json::object& entry, const Process& p);
 // The last `n` lines of p's combined log, as strings with their stamps; with
 // `before_exit_line`, the n before its final [SYSTEM] line (the exit line, once it exited).
 json::array combined_tail(const Process& p, std::uint64_t n, bool before_exit_line = false);

@@ -15,6 +15,7 @@
 #include "os/proc_stat.hpp"
 #include "os/process_group.hpp"
 #include "os/pty.hpp"
+#include "supervise/readiness_probe.hpp"
 
 namespace pp {
 
@@ -33,7 +34,8 @@ Instance::Instance(Passkey, const asio::any_io_executor& ex, ProcessSpec spec, S
       tty_(std::move(child.tty)),
       tree_(std::move(tree)),
       reaped_(ex),
-      exited_(ex) {}
+      exited_(ex),
+      ready_(ex) {}
 
 Instance::~Instance() {
   // The table only drops ended instances; a running one here means the server is
@@ -84,6 +86,7 @@ Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec s
   }
   inst->hooks_ = std::move(hooks);
   inst->logs_.system_line(started_text(inst->pid_, shell_join(inst->spec_.command), inst->spec_.cwd));
+  inst->start_readiness(inst);
   std::string who = "PID " + std::to_string(inst->pid_) + " (" + inst->spec_.label + ")";
   inst->out_.start(inst, "stdout of " + who);
   inst->err_.start(inst, "stderr of " + who);
@@ -98,7 +101,11 @@ OutputPump::Sink Instance::sink_for(Stream s) {
   // The pumps live in this instance, and their coroutines keep it alive.
   OutputPump::Sink sink{[this] { return logs_.next_stamp(); },
                         [this, s](std::string_view line, Millis stamp) { logs_.write_line(s, line, stamp); },
-                        [this] { logs_.flush(); }, [this] { maybe_close_logs(); }};
+                        [this] {
+                          logs_.flush();
+                          announce_matched_line();
+                        },
+                        [this] { maybe_close_logs(); }};
   sink.failed = [this](const std::string& failure) { note_failure(failure); };
   if (spec_.tty && s == Stream::out) {
     // A terminal's output: the bytes as read to the .tty file, the text a terminal
@@ -166,6 +173,7 @@ void Instance::finalize() {
   err_.drain();
   in_.close();
   tty_.reset();
+  if (probe_) probe_->stop();  // its check, if one runs, is killed now
   end_ = logs_.next_stamp();
   status_ = stop_requested_ ? Status::terminated : Status::exited;
   int c = *exit_code_;
@@ -249,9 +257,10 @@ asio::awaitable<void> Instance::run_stop(std::shared_ptr<StopFlight> flight, boo
     logger::info("stopping PID " + std::to_string(pid_) + " (" + spec_.label + ")" + (force ? " with SIGKILL" : ""));
   }
   flight->killing = force;
-  signal_tree(force ? SIGKILL : SIGTERM);
+  signal_tree(force ? SIGKILL : spec_.stop_signal);  // its own stop signal (a stack's shutdown.signal)
   in_.close();  // a stopped process gets no more input; one that ends at end of input may end sooner
-  co_await await_all_gone(std::chrono::steady_clock::now() + (force ? t.kill_wait : t.grace));
+  auto grace = spec_.stop_grace ? std::chrono::steady_clock::duration(*spec_.stop_grace) : t.grace;
+  co_await await_all_gone(std::chrono::steady_clock::now() + (force ? t.kill_wait : grace));
   if (!force && group_alive()) {
     flight->killing = true;
     signal_tree(SIGKILL);

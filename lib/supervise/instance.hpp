@@ -19,6 +19,8 @@
 
 namespace pp {
 
+class ProbeRunner;
+
 struct StopTimings {
   std::chrono::steady_clock::duration grace = std::chrono::seconds(8);
   std::chrono::steady_clock::duration kill_wait = std::chrono::seconds(2);
@@ -34,7 +36,7 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
     std::shared_ptr<Instance> instance;  // null on failure
     std::string error;
   };
-  // What the process table hears of an exit.
+  // What the process table hears of an instance's life.
   struct ExitHooks {
     // Asked while the exit is recorded, before the exit line, when the exit was
     // not asked for (no stop, no restart on request): true when the restart
@@ -42,6 +44,8 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
     std::function<bool(Instance&)> restart_follows;
     // Runs once the exit is recorded and the logs are complete.
     std::function<void(Instance&)> exited;
+    // Runs once, when its configured readiness holds (ready_ms() is set).
+    std::function<void(Instance&)> ready = nullptr;
   };
   // Spawns the child (in `tree`'s cgroup, if it has one, and with its tag in the
   // environment), opens its three log files in `log_dir` and starts reading. The
@@ -74,6 +78,16 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   Event& exited() override { return exited_; }
   Pulse& appended() override { return logs_.appended(); }
 
+  // Readiness (docs/stacks.md#readiness), of this instance alone: a restart starts
+  // unready. ready_ms() stays set after the exit (how long it took).
+  bool ready() const override { return running() && ready_.is_set(); }
+  std::optional<Millis> ready_ms() const override { return ready_ms_; }
+  // Set once it is ready: at its start when spec().ready is not configured, else
+  // when its pattern matched or its probe passed. exited() is the other outcome.
+  Event& ready_event() { return ready_; }
+  // The pid of its probe's check command while one runs, else 0 (ProbeRunner).
+  int probe_pid() const;
+
   void set_restarts(int n) { restarts_ = n; }
   // Restarts by its policy in a row that led to it (decide_restart).
   int policy_streak() const { return policy_streak_; }
@@ -97,8 +111,9 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   // Sends `sig` to the group and to everything else it started (InstanceTree).
   void signal_tree(int sig);
 
-  // SIGTERM (or SIGKILL when `force`) to the whole group and everything else it
-  // started, SIGKILL after the grace period, then up to `kill_wait` more. Returns
+  // spec().stop_signal, SIGTERM unless set (SIGKILL when `force`), to the whole group
+  // and everything else it started, SIGKILL after the grace period (spec().stop_grace,
+  // else t.grace), then up to `kill_wait` more. Returns
   // once all are gone and the exit recorded, or the time is up (then running() may
   // still be true). Also works on an ended instance whose leader left processes behind.
   // A stop while another is in flight joins it and returns when it ends, so all
@@ -135,6 +150,15 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   void finalize();
   // Once both streams have ended, the exit is recorded and no restart line is due.
   void maybe_close_logs();
+  // Readiness (instance_readiness.cpp). Before the pumps first run: the line
+  // watcher, or the probe's coroutine (which keeps `self` alive until it ends).
+  void start_readiness(const std::shared_ptr<Instance>& self);
+  boost::asio::awaitable<void> run_probe();
+  // After each batch of lines: a match seen in it makes the instance ready now
+  // that the line is written.
+  void announce_matched_line();
+  void become_ready(Millis stamp);
+  class ReadyLine;
 
   ProcessSpec spec_;
   boost::process::v2::process child_;
@@ -159,6 +183,11 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   std::optional<Millis> restart_due_;
   std::string note_;
   ExitHooks hooks_;
+  Event ready_;
+  std::optional<Millis> ready_ms_;
+  std::optional<Millis> matched_stamp_;  // the ready line's stamp, until announced
+  std::shared_ptr<ReadyLine> ready_line_;
+  std::shared_ptr<ProbeRunner> probe_;
 };
 
 }  // namespace pp

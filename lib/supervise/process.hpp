@@ -42,7 +42,7 @@ struct ProcessSpec {
   Readiness ready = {};        // each instance is ready once it holds (ready(), ready_ms())
   StackMember member = {};     // kept by restarts
   int stop_signal = 15;        // SIGTERM; what a stop sends first (a stack's shutdown.signal)
-  std::optional<std::chrono::milliseconds> stop_grace;  // unset: the supervisor's StopTimings::grace
+  std::optional<std::chrono::milliseconds> stop_grace = std::nullopt;  // unset: the supervisor's StopTimings::grace
 };
 
 class Process {
@@ -92,7 +92,8 @@ class Process {
   // moment its pattern matched or its probe passed until it ends; without, while
   // it runs. A left-over is never ready.
   virtual bool ready() const { return false; }
-  // With spec().ready configured and ready: from its start to that moment.
+  // With spec().ready configured, once it became ready: from its start to that
+  // moment (still set after it ends: how long it took).
   virtual std::optional<Millis> ready_ms() const { return std::nullopt; }
 
   // Set once its exit is recorded and its exit line written.

@@ -41,14 +41,16 @@ void signal_group(int pgid, int sig) {
 }
 
 // Stops the group of a process we did not start (no waitpid: exits are awaited by
-// pidfd): SIGTERM, the grace period, SIGKILL, then up to kill_wait. `fate` (which
+// pidfd): its stop signal (SIGTERM unless its spec says otherwise), its grace period
+// (the spec's, else t.grace), SIGKILL, then up to kill_wait. `fate` (which
 // must outlive the stop) becomes stopped when no live member is left. Only called
 // once the leader has been shown to be the recorded process; a session leader
 // cannot leave its group.
-asio::awaitable<void> stop_foreign_group(int pgid, StopTimings t, Fate& fate) {
+asio::awaitable<void> stop_foreign_group(int pgid, const ProcessSpec& spec, StopTimings t, Fate& fate) {
   auto ex = co_await asio::this_coro::executor;
   fate = Fate::not_stopped;
-  signal_group(pgid, SIGTERM);
+  if (spec.stop_grace) t.grace = *spec.stop_grace;
+  signal_group(pgid, spec.stop_signal);
   co_await await_exit(ex, group_members(pgid), std::chrono::steady_clock::now() + t.grace);
   if (!group_members(pgid).empty()) {
     logger::info("left-over group " + std::to_string(pgid) + " outlived the grace period: SIGKILL");
@@ -106,7 +108,7 @@ asio::awaitable<RecoveryReport> recover_left_overs(Supervisor& sup, RecoveryOpti
     }
     if (group_members(p.pgid).empty()) continue;  // a zombie leader and no one else: gone
     logger::info("stopping left-over PID " + std::to_string(p.pid) + " (" + p.spec.label + ")");
-    stops.push_back(stop_foreign_group(p.pgid, sup.timings(), fates[i]));
+    stops.push_back(stop_foreign_group(p.pgid, p.spec, sup.timings(), fates[i]));
   }
   co_await join_all(std::move(stops), "stopping a left-over process group");
 

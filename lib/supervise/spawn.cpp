@@ -186,6 +186,17 @@ SpawnOutcome spawn_child(const boost::asio::any_io_executor& ex, const SpawnRequ
                                                      stream_descriptor(ex), std::move(control)});
     return out;
   }
+  if (req.null_stdio) {
+    bp::posix::default_launcher launcher;
+    bp::process proc = launcher(ex, ec, exe, std::vector<std::string>{}, bp::process_stdio{nullptr, nullptr, nullptr}, setup);
+    if (ec) {
+      out.error = launch_error(ec, req.argv[0]);
+      return out;
+    }
+    out.child = std::unique_ptr<Spawned>(
+        new Spawned{std::move(proc), stream_descriptor(ex), stream_descriptor(ex), stream_descriptor(ex), UniqueFd()});
+    return out;
+  }
   // Stdin is a pipe whose write end the server keeps open for the life of the child:
   // programs that end at end of input (watchers) keep running (InputFeed).
   boost::asio::writable_pipe win(ex);

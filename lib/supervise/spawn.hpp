@@ -28,10 +28,11 @@ struct SpawnRequest {
   bool tty = false;               // on a pseudo-terminal; TERM=xterm-256color unless `env` sets TERM
   unsigned short columns = 200, rows = 50;  // its window size (tty only)
   int cgroup_procs = -1;  // the cgroup.procs of the cgroup the child moves itself into, or -1
+  bool null_stdio = false;  // stdin, stdout and stderr on /dev/null (a readiness check's command); not with tty
 };
 
 // The child, the write end of its stdin pipe and the read ends of its stdout/stderr
-// pipes (all non-blocking). With a tty, `in` and `out` are the PTY master (two
+// pipes (all non-blocking); with null_stdio, all three closed. With a tty, `in` and `out` are the PTY master (two
 // descriptors of it), `err` is closed, and `tty` is a third, for resizing.
 struct Spawned {
   boost::process::v2::process proc;

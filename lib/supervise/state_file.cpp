@@ -22,6 +22,38 @@ namespace {
 
 constexpr int kVersion = 1;
 
+json::array strings(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& x : v) a.emplace_back(x);
+  return a;
+}
+
+json::value readiness_json(const Readiness& r) {
+  if (!r.configured()) return nullptr;
+  json::object o{{"log_line", r.log_line ? json::value(r.log_line->text()) : json::value(nullptr)}};
+  if (r.probe) {
+    const ReadinessProbe& p = *r.probe;
+    json::object probe{{"initial_delay_ms", p.initial_delay.count()},
+                       {"period_ms", p.period.count()},
+                       {"timeout_ms", p.timeout.count()},
+                       {"failure_threshold", p.failure_threshold}};
+    if (p.exec) probe["exec"] = json::object{{"argv", strings(p.exec->argv)}, {"cwd", p.exec->cwd}};
+    if (p.http_get)
+      probe["http_get"] = json::object{{"host", p.http_get->host}, {"port", p.http_get->port}, {"path", p.http_get->path}};
+    o["probe"] = std::move(probe);
+  } else {
+    o["probe"] = nullptr;
+  }
+  return o;
+}
+
+json::value member_json(const StackMember& m) {
+  if (m.stack.empty()) return nullptr;
+  json::array deps;
+  for (const auto& d : m.depends_on) deps.push_back(json::object{{"name", d.name}, {"condition", d.condition}});
+  return json::object{{"stack", m.stack}, {"name", m.name}, {"depends_on", std::move(deps)}};
+}
+
 json::object to_json(const SavedProcess& p) {
   json::array cmd;
   for (const auto& a : p.spec.command) cmd.emplace_back(a);
@@ -45,7 +77,11 @@ json::object to_json(const SavedProcess& p) {
           {"restarts", p.restarts},
           {"restart", to_string(p.spec.restart.mode)},
           {"max_restarts", p.spec.restart.max_restarts},
-          {"backoff", static_cast<double>(p.spec.restart.backoff.count()) / 1000.0}};
+          {"backoff", static_cast<double>(p.spec.restart.backoff.count()) / 1000.0},
+          {"member", member_json(p.spec.member)},
+          {"ready", readiness_json(p.spec.ready)},
+          {"stop_signal", p.spec.stop_signal},
+          {"stop_grace_ms", p.spec.stop_grace ? json::value(p.spec.stop_grace->count()) : json::value(nullptr)}};
 }
 
 // Field readers that throw std::runtime_error naming the field.
@@ -68,6 +104,76 @@ N number(const json::object& o, const char* name) {
   } catch (const boost::system::system_error&) {
     throw std::runtime_error(std::string("'") + name + "' is not a suitable number");
   }
+}
+
+const json::object& object(const json::value& v, const char* name) {
+  if (!v.is_object()) throw std::runtime_error(std::string("'") + name + "' is not an object");
+  return v.as_object();
+}
+
+std::vector<std::string> string_list(const json::object& o, const char* name) {
+  const auto& v = field(o, name);
+  if (!v.is_array()) throw std::runtime_error(std::string("'") + name + "' is not an array");
+  std::vector<std::string> out;
+  for (const auto& a : v.as_array()) {
+    if (!a.is_string()) throw std::runtime_error(std::string("'") + name + "' holds a non-string");
+    out.emplace_back(a.as_string());
+  }
+  return out;
+}
+
+// A field that may be absent or null (files written before it existed).
+const json::value* present(const json::object& o, const char* name) {
+  auto* v = o.if_contains(name);
+  return v && !v->is_null() ? v : nullptr;
+}
+
+StackMember member_from(const json::object& o) {
+  StackMember m;
+  m.stack = text(o, "stack");
+  m.name = text(o, "name");
+  const auto& deps = field(o, "depends_on");
+  if (!deps.is_array()) throw std::runtime_error("'depends_on' is not an array");
+  for (const auto& d : deps.as_array()) {
+    const auto& dep = object(d, "depends_on");
+    m.depends_on.push_back({text(dep, "name"), text(dep, "condition")});
+  }
+  if (m.stack.empty()) throw std::runtime_error("'member' has an empty 'stack'");
+  return m;
+}
+
+Readiness readiness_from(const json::object& o) {
+  Readiness r;
+  if (auto* line = present(o, "log_line")) {
+    if (!line->is_string()) throw std::runtime_error("'log_line' is not a string");
+    std::string error;
+    r.log_line = Pattern::compile(std::string(line->as_string()), error);
+    if (!r.log_line) throw std::runtime_error("'log_line' does not compile: " + error);
+  }
+  if (auto* pv = present(o, "probe")) {
+    const auto& po = object(*pv, "probe");
+    ReadinessProbe p;
+    p.initial_delay = std::chrono::milliseconds(number<std::int64_t>(po, "initial_delay_ms"));
+    p.period = std::chrono::milliseconds(number<std::int64_t>(po, "period_ms"));
+    p.timeout = std::chrono::milliseconds(number<std::int64_t>(po, "timeout_ms"));
+    p.failure_threshold = number<int>(po, "failure_threshold");
+    if (p.initial_delay.count() < 0 || p.period.count() <= 0 || p.timeout.count() <= 0)
+      throw std::runtime_error("the probe's times are out of range");
+    if (auto* e = present(po, "exec")) {
+      const auto& eo = object(*e, "exec");
+      p.exec = ExecCheck{string_list(eo, "argv"), text(eo, "cwd")};
+      if (p.exec->argv.empty()) throw std::runtime_error("'argv' is empty");
+    }
+    if (auto* h = present(po, "http_get")) {
+      const auto& ho = object(*h, "http_get");
+      p.http_get = HttpCheck{text(ho, "host"), number<int>(ho, "port"), text(ho, "path")};
+      if (p.http_get->port < 1 || p.http_get->port > 65535) throw std::runtime_error("'port' is out of range");
+    }
+    if (p.exec.has_value() == p.http_get.has_value())
+      throw std::runtime_error("the probe needs exactly one of 'exec' and 'http_get'");
+    r.probe = std::move(p);
+  }
+  return r;
 }
 
 SavedProcess process_from(const json::object& o) {
@@ -115,6 +221,19 @@ SavedProcess process_from(const json::object& o) {
     if (p.spec.restart.max_restarts < 0 || !(backoff >= 0 && backoff <= RestartPolicy::kMaxBackoffSeconds))
       throw std::runtime_error("'max_restarts' or 'backoff' is out of range");
     p.spec.restart.backoff = std::chrono::milliseconds(static_cast<std::int64_t>(backoff * 1000 + 0.5));
+  }
+  // Absent (or null) in files written before stacks: none, and SIGTERM with the
+  // server's grace.
+  if (auto* m = present(o, "member")) p.spec.member = member_from(object(*m, "member"));
+  if (auto* r = present(o, "ready")) p.spec.ready = readiness_from(object(*r, "ready"));
+  if (present(o, "stop_signal")) {
+    p.spec.stop_signal = number<int>(o, "stop_signal");
+    if (p.spec.stop_signal < 1 || p.spec.stop_signal > 64) throw std::runtime_error("'stop_signal' is out of range");
+  }
+  if (present(o, "stop_grace_ms")) {
+    auto ms = number<std::int64_t>(o, "stop_grace_ms");
+    if (ms < 0) throw std::runtime_error("'stop_grace_ms' is negative");
+    p.spec.stop_grace = std::chrono::milliseconds(ms);
   }
   return p;
 }

@@ -69,7 +69,8 @@ Instance::Started Supervisor::launch(ProcessSpec spec, const std::vector<std::sh
                             [this](Instance& i) {
                               ended(i);
                               changed_();
-                            }};
+                            },
+                            [this](Instance& i) { lifecycle_({Lifecycle::ready, i, 0, ""}); }};
   auto started = Instance::start(ex_, std::move(spec), log_dir_, std::move(hooks), std::move(tree));
   if (!started.instance) {
     logger::warning("could not start " + what + ": " + started.error);
@@ -82,6 +83,24 @@ Instance::Started Supervisor::launch(ProcessSpec spec, const std::vector<std::sh
   started.instance->set_max_log_size(max_log_size_);  // nothing has yielded: no output read yet
   changed_();
   return started;
+}
+
+Supervisor::Found Supervisor::find_member(const std::string& name, const std::optional<std::string>& dir) const {
+  // Per stack, its running member of that name, else the most recently ended one.
+  std::map<std::string, std::shared_ptr<Process>> by_stack;
+  for (const auto& p : table_) {
+    const StackMember& m = p->spec().member;
+    if (m.stack.empty() || m.name != name || (dir && p->spec().cwd != *dir)) continue;
+    auto& best = by_stack[m.stack];
+    if (!best || (p->running() && !best->running()) ||
+        (p->running() == best->running() && (p->running() || best->end_time() <= p->end_time())))
+      best = p;
+  }
+  if (by_stack.empty()) return {nullptr, ""};
+  if (by_stack.size() == 1) return {by_stack.begin()->second, ""};
+  std::string msg = "'" + name + "' is a process of several stacks; give its label:";
+  for (const auto& [stack, p] : by_stack) msg += "\n  '" + p->spec().label + "' (stack " + stack + ")";
+  return {nullptr, msg};
 }
 
 Supervisor::Found Supervisor::find(const Target& t) const {
@@ -116,6 +135,7 @@ Supervisor::Found Supervisor::find(const Target& t) const {
                                      [](const auto& a, const auto& b) { return a->end_time() < b->end_time(); });
       return {*latest, ""};
     }
+    if (auto member = find_member(key, dir); member.process || !member.error.empty()) return member;
     if (!split.error.empty()) return {nullptr, "Cannot parse command '" + key + "': " + split.error + "."};
   }
   if (hits.size() == 1) return {hits[0], ""};
@@ -143,6 +163,7 @@ std::vector<std::shared_ptr<Process>> Supervisor::list(const Target& f) const {
     if (f.command_or_label && p->spec().label != *f.command_or_label && !(argv && p->spec().command == *argv))
       continue;
     if (dir && p->spec().cwd != *dir) continue;
+    if (f.stack && p->spec().member.stack != *f.stack) continue;
     out.push_back(p);
   }
   return out;
@@ -281,6 +302,9 @@ bool Supervisor::awaited_leader(int pid) const {
   for (const auto& p : table_)
     if (p->pid() == pid)
       if (auto* inst = dynamic_cast<const Instance*>(p.get()); inst && !inst->reaped()) return true;
+  // A readiness check's command is reaped by its probe.
+  for (const auto& p : table_)
+    if (auto* inst = dynamic_cast<const Instance*>(p.get()); inst && inst->probe_pid() == pid) return true;
   return false;
 }
 

@@ -22,7 +22,7 @@ struct Target {
   std::optional<int> pid;
   std::optional<std::string> command_or_label;
   std::optional<std::string> working_directory;
-  std::optional<std::string> stack;  // list only: members of this stack (ProcessSpec::member)
+  std::optional<std::string> stack = std::nullopt;  // list only: members of this stack (ProcessSpec::member)
 };
 
 struct CtrlOutcome {
@@ -83,10 +83,13 @@ class Supervisor {
   // Lookup (docs/mcp.md#lookup): pid wins, then an exact label among running processes, then
   // the command (argv equality) among running ones, narrowed by working directory.
   // When no running process matches, the most recently ended one that does is the
-  // answer, so a crashed process can still be read and restarted by name.
+  // answer, so a crashed process can still be read and restarted by name. When no
+  // label or command matches at all, a stack member's name (ProcessSpec::member)
+  // does, if one stack has a process of that name (find_member).
   Found find(const Target& t) const;
 
-  // Every entry that matches all the given filters, oldest first.
+  // Every entry that matches all the given filters, oldest first (`stack`: the
+  // members of that stack).
   std::vector<std::shared_ptr<Process>> list(const Target& filter) const;
 
   // Ends every wait for a policy's restart, then stops every running group (with
@@ -108,7 +111,8 @@ class Supervisor {
   // Each log file of every instance started from now on rotates past this size.
   void set_max_log_size(std::uint64_t bytes) { max_log_size_ = bytes; }
 
-  // Adds a listener called for every start, exit (once its log is complete) and restart.
+  // Adds a listener called for every start, exit (once its log is complete),
+  // restart, and an instance's readiness (once, when its configured check holds).
   void on_lifecycle(std::function<void(const Lifecycle&)> f) { lifecycle_.add(std::move(f)); }
   // Adds a listener called whenever an instance joins the table running or stops
   // running (start, exit, restart): where the state file is kept up to date.
@@ -121,6 +125,10 @@ class Supervisor {
  private:
   // The running instance of this server that `t` names, or null with `error` set.
   Instance* running_instance(const Target& t, CtrlOutcome& error) const;
+  // The process a stack member's `name` stands for: in the one stack that has a
+  // process of that name, its running one, else its most recently ended one. Null
+  // with no error when no stack has one; an error naming the labels when several do.
+  Found find_member(const std::string& name, const std::optional<std::string>& dir) const;
   Instance::Started launch(ProcessSpec spec, const std::vector<std::shared_ptr<LineWatcher>>& watchers);
   // The restart of one running instance, from its stop to the new start.
   struct RestartFlight;

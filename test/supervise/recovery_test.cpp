@@ -6,6 +6,7 @@
 #include "supervise/recovery.hpp"
 
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
@@ -195,6 +196,39 @@ TEST_F(Recovery, RestoreKeepsTheRestartPolicy) {
   EXPECT_EQ(fresh->spec().restart.mode, RestartPolicy::Mode::always);
   EXPECT_EQ(fresh->spec().restart.max_restarts, 3);
   EXPECT_EQ(fresh->spec().restart.backoff, 250ms);
+}
+
+// A stack member: stopped with its own signal and grace, restored with its place in
+// the stack, its readiness (the new instance becomes ready by it) and stop settings.
+TEST_F(Recovery, RestoreKeepsAStackMembersSettingsAndStopsWithItsSignal) {
+  test::SessionChild child({"int:got INT", "ready", "pause"});
+  ASSERT_TRUE(child.await_line("ready"));
+  SavedProcess p = recorded(child.pid(), *process_start_ticks(child.pid()), "x");
+  p.spec.member = {"shop", "web", {{"db", "process_ready"}}};
+  std::string error;
+  p.spec.ready.log_line = Pattern::compile("^ready$", error);
+  p.spec.stop_signal = SIGINT;
+  p.spec.stop_grace = 100ms;
+  write({p});
+  auto report = recover(true);
+  EXPECT_EQ(report.stopped, 1);
+  EXPECT_TRUE(child.await_line("got INT"));  // SIGINT, not SIGTERM; SIGKILL after its 100 ms
+  EXPECT_TRUE(test::await_pid_exit(child.pid()));
+  EXPECT_EQ(report.restored, 1);
+  Target by_label;
+  by_label.command_or_label = p.spec.label;
+  auto fresh = std::dynamic_pointer_cast<Instance>(sup->find(by_label).process);
+  ASSERT_TRUE(fresh);
+  EXPECT_NE(fresh->pid(), child.pid());
+  EXPECT_EQ(fresh->spec().member.stack, "shop");
+  EXPECT_EQ(fresh->spec().member.name, "web");
+  ASSERT_EQ(fresh->spec().member.depends_on.size(), 1u);
+  EXPECT_EQ(fresh->spec().member.depends_on[0].condition, "process_ready");
+  EXPECT_EQ(fresh->spec().stop_signal, SIGINT);
+  EXPECT_EQ(fresh->spec().stop_grace, std::optional<std::chrono::milliseconds>(100ms));
+  ASSERT_TRUE(test::run_co(ioc, fresh->ready_event().wait_for(20s)));
+  EXPECT_TRUE(fresh->ready());
+  EXPECT_TRUE(fresh->ready_ms());
 }
 
 // One that ended and waits for its policy's restart is still supervised: recorded
