@@ -165,6 +165,7 @@ void define_list_output_shutdown(CommandLine& cl) {
   list->add_option("--pid", req.pid, "Only this pid (0: the server itself)");
   list->add_option("--command-or-label,--command_or_label", req.command_or_label, "Only this label or command");
   add_wd(list, req.working_directory, "Only processes started in this directory");
+  list->add_option("--stack", req.stack, "Only the processes of this stack (up)");
   list->add_flag("-l,--long", req.long_form, "A paragraph per process (command, directory, note) instead of the table");
 
   auto* output =

@@ -122,6 +122,7 @@ std::string build(const ToolRequest& r, json::object& args) {
     if (!words.empty()) throw UsageError{"list takes no arguments (use --pid, --command-or-label)"};
     if (r.pid) args["pid"] = *r.pid;
     if (!r.command_or_label.empty()) args["command_or_label"] = r.command_or_label;
+    if (!r.stack.empty()) args["stack"] = r.stack;
     if (!r.working_directory.empty()) args["working_directory"] = absolute_dir(r.working_directory);
     return "list";
   }

@@ -34,6 +34,7 @@ struct ToolRequest {
   std::optional<int> max_restarts;     // start --restart: restarts in a row (0: no limit)
   std::optional<double> backoff;       // start --restart: seconds before the first restart
   bool long_form = false;              // list: a paragraph per process instead of the table
+  std::string stack;                   // list: only this stack's processes
   bool follow = false;                 // output: then follow the log as it grows
 };
 

@@ -62,6 +62,9 @@ TEST_F(StackCli, UpDetachedReturnsOnceReadyAndDownStopsDependentsFirst) {
   EXPECT_EQ(st["app/db"], "running");
   EXPECT_EQ(st["app/web"], "running");
 
+  auto only = json::parse(s.cli({"list", "--format", "json", "--stack", "app"}).out);
+  EXPECT_EQ(only.at("processes").as_array().size(), 2u);
+  EXPECT_TRUE(json::parse(s.cli({"list", "--format", "json", "--stack", "other"}).out).at("processes").as_array().empty());
   auto again = s.cli({"up", "-d"}, {}, dir);  // the current directory, attached to
   ASSERT_EQ(again.exit_code, 0) << again.err;
   EXPECT_NE(again.out.find("already ready after"), std::string::npos) << again.out;
