@@ -3,7 +3,10 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-PACKAGES=(g++ cmake ninja-build pkg-config libboost1.81-dev libboost-json1.81-dev libcli11-dev libgtest-dev libgmock-dev libre2-dev libyaml-cpp-dev stress-ng)
+# zsh and fish: the completion tests load their scripts; help2man writes the man page;
+# dpkg-dev and file: `cpack -G DEB` computes the package's dependencies with them.
+PACKAGES=(g++ cmake ninja-build pkg-config libboost1.81-dev libboost-json1.81-dev libcli11-dev libgtest-dev libgmock-dev libre2-dev libyaml-cpp-dev stress-ng
+          zsh fish help2man dpkg-dev file)
 
 # The fuzz targets (scripts/fuzz) also need clang, its sanitizer and libFuzzer
 # runtimes (only recommended by clang, so named here) and llvm's symbolizer.

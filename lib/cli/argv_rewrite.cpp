@@ -27,6 +27,7 @@ bool takes_value(const CLI::App& scope, const std::string& word) {
 
 std::vector<std::string> rewrite_argv(const CLI::App& app, std::vector<std::string> args) {
   const CLI::Option* help = app.get_help_ptr();
+  const CLI::Option* version = app.get_version_ptr();
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--") {  // `persistproc -- ls -v`: what follows is a program
@@ -34,6 +35,7 @@ std::vector<std::string> rewrite_argv(const CLI::App& app, std::vector<std::stri
       return args;
     }
     if (help && help->check_name(a)) return args;  // CLI11 shows the top-level help
+    if (version && version->check_name(a)) return args;  // and the version
     if (is_option(a)) {
       if (takes_value(app, a)) ++i;
       continue;

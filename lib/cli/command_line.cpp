@@ -3,6 +3,7 @@
 #include "cli/subcommands.hpp"
 #include "core/env.hpp"
 #include "core/units.hpp"
+#include "core/version.hpp"
 
 namespace pp::cli {
 
@@ -106,6 +107,20 @@ void add_tty(CLI::App* sub, ToolRequest& req) {
   sub->add_option("--rows", req.rows, "Terminal height with --tty (default 50)")->check(CLI::Range(1, 10000));
 }
 
+void add_restart_policy(CLI::App* sub, ToolRequest& req) {
+  sub->add_option("--restart", req.restart,
+                  "Restart it when it exits by itself: no (default), on-failure (non-zero exit or a signal), always; "
+                  "a stop never restarts it")
+      ->check(CLI::IsMember({"no", "on-failure", "on_failure", "always"}));
+  sub->add_option("--max-restarts,--max_restarts", req.max_restarts,
+                  "With --restart: restarts in a row before giving up (default 5; 0: no limit)")
+      ->check(CLI::Range(0, 1000000));
+  sub->add_option("--backoff", req.backoff,
+                  "With --restart: seconds before the first restart (default 1), doubled for each restart in a row "
+                  "up to 60")
+      ->check(CLI::Range(0.0, 3600.0));
+}
+
 void define_start_stop_restart(CommandLine& cl) {
   ToolRequest& req = cl.tool;
   auto* start =
@@ -115,6 +130,7 @@ void define_start_stop_restart(CommandLine& cl) {
   start->add_option("--label", req.label, "Custom label (default: '<command> in <directory>')");
   add_wait(start, req);
   add_tty(start, req);
+  add_restart_policy(start, req);
 
   auto* stop =
       add_subcommand(cl, "stop", "Stop a process: stop [options] TARGET [ARGS...]", tool_subcommand, Words::kept);
@@ -134,6 +150,7 @@ void define_start_stop_restart(CommandLine& cl) {
   ctrl->add_option("--label", req.label, "Custom label (start)");
   add_wait(ctrl, req);
   add_tty(ctrl, req);
+  add_restart_policy(ctrl, req);
 
   auto* input = add_subcommand(cl, "input", "Type into a process: input [options] TARGET TEXT ($'r\\n' for keys)",
                                tool_subcommand, Words::kept);
@@ -148,9 +165,12 @@ void define_list_output_shutdown(CommandLine& cl) {
   list->add_option("--pid", req.pid, "Only this pid (0: the server itself)");
   list->add_option("--command-or-label,--command_or_label", req.command_or_label, "Only this label or command");
   add_wd(list, req.working_directory, "Only processes started in this directory");
+  list->add_flag("-l,--long", req.long_form, "A paragraph per process (command, directory, note) instead of the table");
 
-  auto* output = add_subcommand(cl, "output", "Show a process's output: output [options] TARGET [ARGS...]",
-                                tool_subcommand, Words::kept);
+  auto* output =
+      add_subcommand(cl, "output", "Show a process's output: output [options] TARGET [ARGS...] (alias: logs)",
+                     tool_subcommand, Words::kept);
+  output->alias("logs");
   output->add_option("--stream", req.stream, "stdout, stderr or combined")
       ->capture_default_str()
       ->check(CLI::IsMember({"stdout", "stderr", "combined"}));
@@ -162,9 +182,28 @@ void define_list_output_shutdown(CommandLine& cl) {
   output->add_option("--grep,--pattern", req.grep,
                      "Only lines matching this regular expression (RE2); --lines counts matches");
   output->add_flag("--raw", req.raw, "The raw terminal output of a --tty process (colours kept, no stamps)");
+  output->add_flag("-f,--follow", req.follow,
+                   "Then follow the log as it grows, across rotations and restarts, until Ctrl+C (exit 0) or the "
+                   "process ends (its exit code)");
   add_wd(output, req.working_directory, "Narrow a command match to this directory");
 
   add_subcommand(cl, "shutdown", "Stop the server and every process it manages", shutdown_subcommand, Words::none);
+}
+
+// `--version` and `version`: one line, the version CMake's project() sets (as in the MCP serverInfo).
+void define_version(CommandLine& cl) {
+  cl.app.set_version_flag("--version", version_line(), "Print `persistproc X.Y.Z` and exit");
+  add_subcommand(cl, "version", "Print `persistproc X.Y.Z`", version_subcommand, Words::none);
+}
+
+void define_completions(CommandLine& cl) {
+  auto* sub = add_subcommand(cl, "completions",
+                             "Print the completion script for a shell: completions bash|zsh|fish "
+                             "(`source <(persistproc completions bash)`)",
+                             completions_subcommand, Words::none);
+  // Not required() here: the missing shell is the subcommand's usage error, so options
+  // parse alike everywhere (test/cli/command_line_test.cpp).
+  sub->add_option("shell", cl.completions_shell, "bash, zsh or fish")->check(CLI::IsMember({"bash", "zsh", "fish"}));
 }
 
 void define_mcp(CommandLine& cl) {
@@ -176,6 +215,8 @@ void define_mcp(CommandLine& cl) {
 }
 
 }  // namespace
+
+std::string version_line() { return std::string("persistproc ") + kVersion; }
 
 Runner CommandLine::runner_for(const CLI::App* subcommand) const {
   for (const auto& [sub, run] : runners)
@@ -193,6 +234,8 @@ std::unique_ptr<CommandLine> define_command_line() {
   define_start_stop_restart(*cl);
   define_list_output_shutdown(*cl);
   define_mcp(*cl);
+  define_version(*cl);
+  define_completions(*cl);
   for (CLI::App* sub : cl->app.get_subcommands(nullptr)) add_global_options(*sub, cl->global);
   return cl;
 }

@@ -50,11 +50,15 @@ struct CommandLine {
   ServeArgs serve;
   RunArgs run;
   McpArgs mcp;
+  std::string completions_shell;  // completions bash|zsh|fish
   ToolRequest tool;                                         // start, stop, restart, ctrl, list, output
   std::vector<std::pair<const CLI::App*, Runner>> runners;  // one per subcommand
 
   Runner runner_for(const CLI::App* subcommand) const;
 };
+
+// "persistproc X.Y.Z": what --version and `version` print.
+std::string version_line();
 
 // The whole definition, with the defaults the environment gives. The structs the
 // options are bound to live beside the App, so it is allocated once and never moves.

@@ -75,6 +75,16 @@ std::string format_list(const json::object& r) {
     out += "  Working directory: " + str(p, "working_directory") + "\n";
     if (std::string code = num(p, "exit_code"); !code.empty()) out += "  Exit code: " + code + "\n";
     if (std::string note = str(p, "note"); !note.empty()) out += "  Note: " + note + "\n";
+    if (std::string policy = str(p, "restart"); !policy.empty() && policy != "no") {
+      out += "  Restart policy: " + policy;
+      if (auto* in = p.if_contains("next_restart_in_s"); in && in->is_number()) {
+        char buf[48];
+        std::snprintf(buf, sizeof buf, "; restarting in %.1f s", in->to_number<double>());
+        out += buf;
+      }
+      out += "\n";
+    }
+    if (std::string n = num(p, "restarts"); !n.empty() && n != "0") out += "  Restarts: " + n + "\n";
     if (auto* ports = p.if_contains("ports"); ports && ports->is_array() && !ports->as_array().empty()) {
       std::string list;
       for (const auto& port : ports->as_array())

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "cli/completions.hpp"
 #include "client/call.hpp"
 #include "client/stdio_bridge.hpp"
 
@@ -132,6 +133,20 @@ int mcp_subcommand(CommandLine& cl, const Invocation&) {
 int shutdown_subcommand(CommandLine& cl, const Invocation&) {
   if (refuse_port_zero(cl.global)) return kExitUsage;
   return shutdown_command(cl.global);
+}
+
+int completions_subcommand(CommandLine& cl, const Invocation&) {
+  if (cl.completions_shell.empty()) {
+    std::fprintf(stderr, "persistproc completions: needs a shell: bash, zsh or fish\n");
+    return kExitUsage;
+  }
+  std::fputs(completion_script(cl.app, cl.completions_shell).c_str(), stdout);
+  return kExitOk;
+}
+
+int version_subcommand(CommandLine&, const Invocation&) {
+  std::printf("%s\n", version_line().c_str());
+  return kExitOk;
 }
 
 }  // namespace pp::cli

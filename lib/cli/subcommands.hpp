@@ -14,5 +14,7 @@ int ctrl_subcommand(CommandLine& cl, const Invocation& inv);
 int shutdown_subcommand(CommandLine& cl, const Invocation& inv);
 // The stdio bridge (client/stdio_bridge.hpp); with --start, a server first.
 int mcp_subcommand(CommandLine& cl, const Invocation& inv);
+int version_subcommand(CommandLine& cl, const Invocation& inv);
+int completions_subcommand(CommandLine& cl, const Invocation& inv);
 
 }  // namespace pp::cli

@@ -5,7 +5,9 @@
 #include <cstdio>
 
 #include "cli/format_text.hpp"
+#include "cli/list_table.hpp"
 #include "client/call.hpp"
+#include "client/follow_command.hpp"
 #include "core/dir_path.hpp"
 #include "core/exit_codes.hpp"
 #include "core/shell_words.hpp"
@@ -60,6 +62,14 @@ void add_wait(json::object& args, const ToolRequest& r) {
   if (r.wait_timeout) args["wait_timeout"] = *r.wait_timeout;
 }
 
+void add_restart_policy(json::object& args, const ToolRequest& r) {
+  if ((r.max_restarts || r.backoff) && (r.restart.empty() || r.restart == "no"))
+    throw UsageError{"--max-restarts and --backoff go with --restart on-failure or always"};
+  if (!r.restart.empty()) args["restart"] = r.restart;
+  if (r.max_restarts) args["max_restarts"] = *r.max_restarts;
+  if (r.backoff) args["backoff"] = *r.backoff;
+}
+
 // Returns the tool name and fills `args`.
 std::string build(const ToolRequest& r, json::object& args) {
   std::vector<std::string> words = without_dashdash(r.words);
@@ -81,9 +91,12 @@ std::string build(const ToolRequest& r, json::object& args) {
     if (r.tty) args["tty"] = true;
     if (r.columns) args["columns"] = *r.columns;
     if (r.rows) args["rows"] = *r.rows;
+    add_restart_policy(args, r);
     add_wait(args, r);
     return "ctrl";
   }
+  if (!r.restart.empty() || r.max_restarts || r.backoff)
+    throw UsageError{"--restart, --max-restarts and --backoff go with start only (a restart keeps the policy)"};
   if (action == "input") {
     // TARGET [ARGS...] TEXT: the last word is the text, as given (use $'...' for control keys).
     if (words.size() < 2) throw UsageError{"input needs a TARGET and the TEXT to send"};
@@ -116,6 +129,8 @@ std::string build(const ToolRequest& r, json::object& args) {
   add_target(args, words, "output");
   check_time("--since-time", r.since_time);
   check_time("--before-time", r.before_time);
+  if (r.follow && (r.raw || !r.before_time.empty()))
+    throw UsageError{"--follow does not go with --raw or --before-time"};
   if (r.raw) {
     if (r.stream != "combined" || !r.since_time.empty() || !r.before_time.empty() || !r.grep.empty())
       throw UsageError{"--raw takes only --lines (the raw output has no streams or time stamps)"};
@@ -147,6 +162,24 @@ int no_server(const GlobalOptions& g, const std::string& why) {
   return kExitNoServer;
 }
 
+// output --follow: the call's arguments give the target and the last lines to show first.
+int follow_output(const GlobalOptions& g, PreparedCall& c, const ToolRequest& r) {
+  client::FollowOptions o;
+  o.port = g.port;
+  o.token = c.endpoint.token;
+  o.stream = r.stream;
+  if (!r.grep.empty()) {
+    std::string err;
+    o.pattern = Pattern::compile(r.grep, err);
+    if (!o.pattern) {  // what `output --grep` says of it too
+      std::fprintf(stderr, "Error: pattern: %s.\n", err.c_str());
+      return kExitFailed;
+    }
+  }
+  o.output_args = std::move(c.args);
+  return client::follow_command(o);
+}
+
 }  // namespace
 
 PreparedCall prepare_call(const GlobalOptions& g, const ToolRequest& r) {
@@ -166,6 +199,7 @@ int tool_command(const GlobalOptions& g, const ToolRequest& r) {
     std::fprintf(stderr, "persistproc %s: %s\n", r.command.c_str(), c.usage_error.c_str());
     return kExitUsage;
   }
+  if (r.follow) return follow_output(g, c, r);
   const std::string& tool = c.tool;
   // (The endpoint was worked out before: moving args in the same call as reading them was unordered.)
   auto out = client::call_tool_once(c.endpoint, tool, std::move(c.args));
@@ -188,7 +222,9 @@ int tool_command(const GlobalOptions& g, const ToolRequest& r) {
       for (const auto& l : lines->as_array())
         if (l.is_string()) std::fputs(std::string(l.as_string()).c_str(), stderr);
   } else {
-    std::string text = tool == "ctrl" ? format_ctrl(res) : tool == "list" ? format_list(res) : format_output(res);
+    std::string text = tool == "ctrl"   ? format_ctrl(res)
+                       : tool == "list" ? (r.long_form ? format_list(res) : format_list_table(res, table_style_for_stdout()))
+                                        : format_output(res);
     std::fputs(text.c_str(), stdout);
   }
   return failed ? kExitFailed : kExitOk;

@@ -30,6 +30,11 @@ struct ToolRequest {
   bool tty = false;                    // start: on a pseudo-terminal
   std::optional<int> columns, rows;    // start --tty: its size
   bool raw = false;                    // output: the raw terminal output
+  std::string restart;                 // start: the restart policy (no, on-failure, always)
+  std::optional<int> max_restarts;     // start --restart: restarts in a row (0: no limit)
+  std::optional<double> backoff;       // start --restart: seconds before the first restart
+  bool long_form = false;              // list: a paragraph per process instead of the table
+  bool follow = false;                 // output: then follow the log as it grows
 };
 
 // One tool call, ready to send: which tool, its arguments, and where to, with a

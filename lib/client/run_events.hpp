@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "core/event.hpp"
 #include "core/exit_codes.hpp"
@@ -24,6 +25,7 @@ struct ProcessExited {
   int pid = 0;
   int exit_code = 0;        // negative: killed by that signal
   bool restarting = false;  // ProcessRestarted or RestartFailed follows
+  std::optional<double> restart_in_s = std::nullopt;  // restarting by its restart policy: after this wait
 };
 struct ProcessRestarted {
   int previous_pid = 0;
@@ -62,6 +64,13 @@ struct Found {
   std::string log_tty;    // the raw terminal log of a process on a PTY, else ""
   bool attached = false;  // follow from the log's end, not its start
   std::string label;
+  // `output --follow` finds ended processes too (`run` only running ones): how it ended.
+  bool ended = false;
+  std::optional<int> exit_code;  // none for an entry left over without one
+};
+// `output --follow`: the last lines asked for, read once the log was being followed.
+struct Backlog {
+  std::vector<std::string> lines;  // as logged, each with its '\n'
 };
 // The server accepted `ctrl stop`: the process's exit follows.
 struct StopAccepted {};
@@ -72,7 +81,7 @@ struct Failed {
 };
 
 using RunEvent = std::variant<LogGrew, ProcessExited, ProcessRestarted, RestartFailed, ServerGone, SignalCaught,
-                              Typed, InputSent, Connected, Found, StopAccepted, Failed>;
+                              Typed, InputSent, Connected, Found, Backlog, StopAccepted, Failed>;
 
 class Inbox {
  public:

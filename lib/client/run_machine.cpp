@@ -5,6 +5,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <chrono>
+#include <cstdio>
 
 #include "client/run_sources.hpp"
 #include "client/run_steps.hpp"
@@ -143,7 +144,15 @@ void RunMachine::on(LogGrew&) {
 void RunMachine::on(ProcessExited& e) {
   if (!concerns(e, e.pid)) return;
   drain();
-  if (e.restarting) return;  // ProcessRestarted or RestartFailed follows
+  if (e.restarting) {  // ProcessRestarted or RestartFailed follows
+    if (e.restart_in_s) {
+      char wait[32];
+      std::snprintf(wait, sizeof wait, "%.1f s", *e.restart_in_s);
+      out_.say("process " + std::to_string(pid_) + " " + describe_exit(e.exit_code) +
+               "; its restart policy starts it again in " + wait);
+    }
+    return;
+  }
   end_prompt();
   if (state_ == RunState::stopping)
     end(kExitOk, "stopped PID " + std::to_string(pid_) + " (" + describe_exit(e.exit_code) + ")");
@@ -165,6 +174,8 @@ void RunMachine::on(RestartFailed& e) {
   if (!concerns(e, e.pid)) return;
   drain();
   end_prompt();
+  // Our stop came while its restart policy waited to start it again: that wait is over.
+  if (state_ == RunState::stopping) return end(kExitOk, "stopped PID " + std::to_string(pid_) + " before its restart");
   end(kExitFailed, "restart failed: " + e.error);
 }
 

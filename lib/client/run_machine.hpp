@@ -76,6 +76,7 @@ class RunMachine {
   void on(Connected& e);
   void on(Found& e);
   void on(StopAccepted&) {}
+  void on(Backlog&) {}  // output --follow's
   void on(Failed& e) { end(e.exit_code, e.message); }
 
   // Whether a lifecycle event about `pid` is for now; one that comes while starting

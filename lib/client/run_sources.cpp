@@ -35,7 +35,9 @@ std::optional<RunEvent> lifecycle_event(const json::object& data) {
   std::string_view k = kind->as_string();
   if (k == "exited") {
     auto* r = data.if_contains("restarting");
-    return ProcessExited{int_of(data, "pid"), int_of(data, "exit_code"), r && r->is_bool() && r->as_bool()};
+    auto* in = data.if_contains("next_restart_in_s");
+    return ProcessExited{int_of(data, "pid"), int_of(data, "exit_code"), r && r->is_bool() && r->as_bool(),
+                         in && in->is_number() ? std::optional<double>(in->to_number<double>()) : std::nullopt};
   }
   if (k == "restarted")
     return ProcessRestarted{int_of(data, "previous_pid"), int_of(data, "pid"), string_of(data, "log_combined", ""),

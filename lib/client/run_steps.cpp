@@ -129,14 +129,15 @@ asio::awaitable<RunEvent> find_or_start(const RunOptions& o) {
   }
   if (running)
     co_return Found{static_cast<int>(running->at("pid").as_int64()), std::string(running->at("log_combined").as_string()),
-                    string_or_empty(*running, "log_tty"), true, std::string(running->at("label").as_string())};
+                    string_or_empty(*running, "log_tty"), true, std::string(running->at("label").as_string()),
+                    false, std::nullopt};
   json::object args = start_args(o, command);
   CallOutcome started = co_await call(o, "ctrl", std::move(args));
   if (auto f = refused(started, o.port)) co_return std::move(*f);
   // Followed from the first line: the log was created before `start` answered.
   co_return Found{static_cast<int>(started.result.at("pid").as_int64()),
                   std::string(started.result.at("log_combined").as_string()),
-                  string_or_empty(started.result, "log_tty"), false, std::string()};
+                  string_or_empty(started.result, "log_tty"), false, std::string(), false, std::nullopt};
 }
 
 asio::awaitable<RunEvent> stop_process(const RunOptions& o, int pid) {

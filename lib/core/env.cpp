@@ -46,12 +46,14 @@ constexpr Entry kTable[] = {
     {Var::notify_socket, "NOTIFY_SOCKET", nullptr},
     {Var::listen_fds, "LISTEN_FDS", nullptr},
     {Var::listen_pid, "LISTEN_PID", nullptr},
+    {Var::columns, "COLUMNS", nullptr},
+    {Var::no_color, "NO_COLOR", nullptr},
 };
 
 constexpr bool rows_follow_the_enum() {
   for (std::size_t i = 0; i < std::size(kTable); ++i)
     if (static_cast<std::size_t>(kTable[i].var) != i) return false;
-  return std::size(kTable) == static_cast<std::size_t>(Var::listen_pid) + 1;
+  return std::size(kTable) == static_cast<std::size_t>(Var::no_color) + 1;
 }
 static_assert(rows_follow_the_enum(), "one row per Var, in the enum's order");
 

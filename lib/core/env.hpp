@@ -24,6 +24,9 @@ enum class Var {
   notify_socket,
   listen_fds,
   listen_pid,
+  // the terminal: the width `list` fits its table to, and colour off (no-color.org)
+  columns,
+  no_color,
 };
 
 const char* name(Var v);

@@ -7,7 +7,8 @@
 namespace pp::mcp {
 
 // The `data` of the notification, and its level (an index into kLogLevels):
-// info for starts, restarts and clean exits, notice for stops, error for crashes.
+// info for starts, restarts and clean exits, notice for stops (also of a wait for
+// a policy's restart), error for crashes and failed restarts.
 json::object lifecycle_data(const Lifecycle& e);
 int lifecycle_level(const Lifecycle& e);
 

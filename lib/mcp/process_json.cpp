@@ -37,6 +37,12 @@ void add_live_facts(json::object& e, const InstanceFacts& facts, Millis start) {
 }
 }  // namespace
 
+std::optional<double> next_restart_in_s(const Process& p) {
+  auto due = p.restart_due();
+  if (!due) return std::nullopt;
+  return static_cast<double>(std::max<Millis>(0, *due - now_ms())) / 1000.0;
+}
+
 json::object process_entry(const Process& p, const InstanceFacts* live) {
   json::array cmd;
   for (const auto& a : p.spec().command) cmd.emplace_back(a);
@@ -56,8 +62,11 @@ json::object process_entry(const Process& p, const InstanceFacts* live) {
       {"tty", p.spec().tty},
       {"log_tty", p.logs().tty_path.empty() ? json::value(nullptr) : json::value(p.logs().tty_path)},
       {"restarts", p.restarts()},
+      {"restart", to_string(p.spec().restart.mode)},
       {"note", p.note().empty() ? json::value(nullptr) : json::value(p.note())},
   };
+  auto in = next_restart_in_s(p);
+  e["next_restart_in_s"] = in ? json::value(*in) : json::value(nullptr);
   if (live) {
     add_live_facts(e, *live, p.start_time());
   } else {
@@ -84,6 +93,8 @@ json::object server_entry(const ServerSelf& self) {
       {"tty", false},
       {"log_tty", nullptr},
       {"restarts", 0},
+      {"restart", "no"},
+      {"next_restart_in_s", nullptr},
       {"note", nullptr},
   };
   std::vector<int> me{self.pid};

@@ -38,6 +38,28 @@ json::object ctrl_result(const std::string& action, const CtrlOutcome& r) {
 }
 
 constexpr double kDefaultWaitSeconds = 30, kMaxWaitSeconds = 600;
+
+// start's restart, max_restarts and backoff (docs/mcp.md#restart-policies).
+RestartPolicy read_restart_policy(const Args& a, const std::string& action) {
+  auto mode = a.str("restart");
+  auto max_restarts = a.integer("max_restarts", 0, RestartPolicy::kMaxMaxRestarts);
+  auto backoff = a.number("backoff", 0, RestartPolicy::kMaxBackoffSeconds);
+  RestartPolicy p;
+  if (!mode && !max_restarts && !backoff) return p;
+  if (action != "start")
+    throw RpcError{kInvalidParams, "'restart', 'max_restarts' and 'backoff' go with start only (a restart keeps "
+                                   "the policy the process was started with)"};
+  if (mode) {
+    auto m = parse_restart_mode(*mode);
+    if (!m) throw RpcError{kInvalidParams, "'restart' must be one of " + std::string(kRestartModes)};
+    p.mode = *m;
+  }
+  if ((max_restarts || backoff) && p.mode == RestartPolicy::Mode::no)
+    throw RpcError{kInvalidParams, "'max_restarts' and 'backoff' need 'restart' on-failure or always"};
+  if (max_restarts) p.max_restarts = static_cast<int>(*max_restarts);
+  if (backoff) p.backoff = std::chrono::milliseconds(static_cast<std::int64_t>(*backoff * 1000 + 0.5));
+  return p;
+}
 constexpr std::int64_t kMaxTerminalSide = 10000;
 
 // The signals a client may pass on (Ctrl+C, a window change, a reload...), by name.
@@ -99,8 +121,12 @@ Tool make_ctrl_tool(Supervisor& sup) {
       "environment (object of strings) is laid over the server's environment, label is optional "
       "(default '<command> in <working_directory>').\n"
       "stop: SIGTERM to the process group, SIGKILL after 8 s; force=true sends SIGKILL at once.\n"
-      "restart: stop, then start again with the same command, directory, environment and label; a process "
-      "that has ended (crashed) is found by its label and simply started again.\n"
+      "restart: stop, then start again with the same command, directory, environment, label and restart policy; "
+      "a process that has ended (crashed) is found by its label and simply started again.\n"
+      "restart (start): the restart policy, no (default), on-failure (after a non-zero exit or a signal) or always "
+      "(after any exit that was not a stop); it restarts after backoff seconds (default 1), doubling for each "
+      "restart in a row up to 60 s, and gives up after max_restarts in a row (default 5, 0: no limit; a run of "
+      "60 s ends the streak). A stop never restarts.\n"
       "tty (start): run it on a pseudo-terminal (columns x rows, default 200x50, TERM=xterm-256color): for "
       "programs that want a terminal; its output is one stream, logged as plain text (colours and cursor movement "
       "removed; output raw=true has the raw bytes).\n"
@@ -126,6 +152,17 @@ Tool make_ctrl_tool(Supervisor& sup) {
   props["force"] = {{"type", "boolean"}, {"default", false},
                     {"description", "stop: SIGKILL at once instead of SIGTERM first."}};
   props["label"] = {{"type", "string"}, {"description", "Custom label for start."}};
+  props["restart"] = {{"type", "string"}, {"enum", json::array{"no", "on-failure", "on_failure", "always"}},
+                      {"default", "no"},
+                      {"description", "start: restart it when it exits by itself (on-failure: with a non-zero code "
+                                      "or a signal; always: any exit). A stop never restarts."}};
+  props["max_restarts"] = {{"type", "integer"}, {"minimum", 0}, {"maximum", RestartPolicy::kMaxMaxRestarts},
+                           {"default", 5},
+                           {"description", "start, with restart: restarts in a row before giving up (0: no limit)."}};
+  props["backoff"] = {{"type", "number"}, {"minimum", 0}, {"maximum", RestartPolicy::kMaxBackoffSeconds},
+                      {"default", 1},
+                      {"description", "start, with restart: seconds before the first restart; doubled for each "
+                                      "restart in a row, up to 60."}};
   props["tty"] = {{"type", "boolean"}, {"default", false},
                   {"description", "start: run on a pseudo-terminal."}};
   for (const char* side : {"columns", "rows"})
@@ -167,7 +204,7 @@ Tool make_ctrl_tool(Supervisor& sup) {
   t.call = [&sup](const json::object& o) -> boost::asio::awaitable<json::object> {
     Args a(o);
     a.only({"action", "pid", "command_or_label", "working_directory", "environment", "force", "label", "wait_for",
-            "wait_timeout", "text", "tty", "columns", "rows", "signal"});
+            "wait_timeout", "text", "tty", "columns", "rows", "signal", "restart", "max_restarts", "backoff"});
     auto action = a.str("action");
     if (!action || (*action != "start" && *action != "stop" && *action != "restart" && *action != "input" &&
                     *action != "resize" && *action != "signal"))
@@ -180,6 +217,7 @@ Tool make_ctrl_tool(Supervisor& sup) {
       throw RpcError{kInvalidParams, "'columns' and 'rows' go with resize, or with start and tty"};
     if (signal_name.has_value() != (*action == "signal"))
       throw RpcError{kInvalidParams, signal_name ? "'signal' goes with action signal only" : "signal needs 'signal'"};
+    RestartPolicy policy = read_restart_policy(a, *action);
     auto text = a.str("text");
     if (text.has_value() != (*action == "input"))
       throw RpcError{kInvalidParams, text ? "'text' goes with action input only" : "input needs 'text'"};
@@ -222,6 +260,7 @@ Tool make_ctrl_tool(Supervisor& sup) {
       ProcessSpec spec{split.words, *target.working_directory, env.value_or(EnvOverlay{}), label.value_or(""), tty};
       if (columns) spec.columns = static_cast<unsigned short>(*columns);
       if (rows) spec.rows = static_cast<unsigned short>(*rows);
+      spec.restart = policy;
       outcome = sup.start(std::move(spec), watch);
     } else if (*action == "stop") {
       co_return ctrl_result(*action, co_await sup.stop(target, force));

@@ -26,7 +26,11 @@ json::object entry_schema() {
   p["ports"] = {{"type", "array"}, {"items", {{"type", "integer"}}},
                 {"description", "TCP ports the process or its descendants listen on (running processes)."}};
   p["rss_bytes"] = nullable_type("integer");
-  p["restarts"] = {{"type", "integer"}};
+  p["restarts"] = {{"type", "integer"}, {"description", "How many restarts (on request or by its policy) led to it."}};
+  p["restart"] = {{"type", "string"}, {"enum", json::array{"no", "on-failure", "always"}},
+                  {"description", "Its restart policy (ctrl start's restart)."}};
+  p["next_restart_in_s"] = {{"type", json::array{"number", "null"}},
+                            {"description", "Ended and waiting: seconds until its restart policy starts it again."}};
   p["uptime_s"] = nullable_type("integer");
   p["note"] = {{"type", json::array{"string", "null"}},
                {"description", "Set on an entry left over by a server that ended without shutting down (what "
@@ -47,8 +51,9 @@ Tool make_list_tool(Supervisor& sup, const ServerSelf& self) {
       "List managed processes: every running one plus the 10 most recently ended, with status "
       "(running, exited, terminated, failed), exit_code, times and log file paths. A running process also "
       "shows ports (TCP ports it or its descendants listen on: the dev server's URL is http://localhost:<port>), "
-      "rss_bytes (memory of it and its descendants) and uptime_s; restarts counts restarts of that label. Filters combine "
-      "with AND; command_or_label matches a label or a command line. pid 0 describes the persistproc server itself. "
+      "rss_bytes (memory of it and its descendants) and uptime_s; restarts counts restarts of that label; restart is its "
+      "restart policy, and next_restart_in_s, while an ended process waits to be restarted by it, when that "
+      "happens. Filters combine with AND; command_or_label matches a label or a command line. pid 0 describes the persistproc server itself. "
       "note, when not null, explains an entry left over by a server that ended without shutting down, or an error "
       "in the server that stopped part of the process's supervision.\n"
       "Example: {\"command_or_label\": \"npm run dev\"}";

@@ -63,6 +63,8 @@ inline std::vector<Tool> make_tools(Supervisor& sup, const ServerSelf& self, con
 // Shared pieces of the tools' JSON.
 // `live`: the facts of a running process (nullptr for an ended one).
 json::object process_entry(const Process& p, const InstanceFacts* live);
+// Seconds (to the millisecond) until its restart policy starts it again, while it waits.
+std::optional<double> next_restart_in_s(const Process& p);
 json::object server_entry(const ServerSelf& self);
 // The last `n` lines of p's combined log, as strings with their stamps; with
 // `before_exit_line`, the n before its final [SYSTEM] line (the exit line, once it exited).

@@ -46,7 +46,7 @@ Instance::~Instance() {
 }
 
 Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec spec, const std::string& log_dir,
-                                  std::function<void(Instance&)> on_exit, InstanceTree tree) {
+                                  ExitHooks hooks, InstanceTree tree) {
   SpawnRequest req{spec.command, spec.cwd, spec.env, spec.tty, spec.columns, spec.rows};
   // The tag goes last, over the request's overlay: orphans are known by it.
   auto eq = tree.tag_entry().find('=');
@@ -82,7 +82,7 @@ Instance::Started Instance::start(const asio::any_io_executor& ex, ProcessSpec s
     inst->reaped_.set();
     return {nullptr, err};
   }
-  inst->on_exit_ = std::move(on_exit);
+  inst->hooks_ = std::move(hooks);
   inst->logs_.system_line(started_text(inst->pid_, shell_join(inst->spec_.command), inst->spec_.cwd));
   std::string who = "PID " + std::to_string(inst->pid_) + " (" + inst->spec_.label + ")";
   inst->out_.start(inst, "stdout of " + who);
@@ -120,8 +120,12 @@ std::string Instance::resize(unsigned short columns, unsigned short rows) {
 }
 
 void Instance::note_failure(const std::string& failure) {
+  add_note("server error: " + failure + " (part of its supervision stopped; see the server log)");
+}
+
+void Instance::add_note(const std::string& text) {
   if (!note_.empty()) note_ += "; ";
-  note_ += "server error: " + failure + " (part of its supervision stopped; see the server log)";
+  note_ += text;
   logs_.appended().notify();
 }
 
@@ -165,13 +169,14 @@ void Instance::finalize() {
   end_ = logs_.next_stamp();
   status_ = stop_requested_ ? Status::terminated : Status::exited;
   int c = *exit_code_;
+  if (!stop_requested_ && !restarting_ && hooks_.restart_follows && hooks_.restart_follows(*this)) restarting_ = true;
   logs_.system_line(exit_text(c, restarting_));
   logger::info("PID " + std::to_string(pid_) + " (" + spec_.label + ") " + to_string(status_) + ", exit code " +
                std::to_string(c));
   exited_.set();
   maybe_close_logs();
   tree_.remove_cgroup();  // stays while something of it still runs there
-  if (on_exit_) on_exit_(*this);
+  if (hooks_.exited) hooks_.exited(*this);
 }
 
 void Instance::maybe_close_logs() {
@@ -185,6 +190,15 @@ void Instance::note_restart(const std::string& text) {
   logs_.system_line(text);
   restarting_ = false;
   maybe_close_logs();
+}
+
+void Instance::cancel_restart(const std::string& text, bool stopped) {
+  restart_due_.reset();
+  if (stopped) {
+    stop_requested_ = true;
+    status_ = Status::terminated;
+  }
+  note_restart(text);
 }
 
 void Instance::signal_group(int sig) {

@@ -34,12 +34,20 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
     std::shared_ptr<Instance> instance;  // null on failure
     std::string error;
   };
+  // What the process table hears of an exit.
+  struct ExitHooks {
+    // Asked while the exit is recorded, before the exit line, when the exit was
+    // not asked for (no stop, no restart on request): true when the restart
+    // policy starts the process again (the instance is then marked restarting).
+    std::function<bool(Instance&)> restart_follows;
+    // Runs once the exit is recorded and the logs are complete.
+    std::function<void(Instance&)> exited;
+  };
   // Spawns the child (in `tree`'s cgroup, if it has one, and with its tag in the
-  // environment), opens its three log files in `log_dir` and starts reading.
-  // `on_exit` runs once the exit is recorded and the logs are complete. The
+  // environment), opens its three log files in `log_dir` and starts reading. The
   // coroutines that read and await the child keep the instance alive while they run.
   static Started start(const boost::asio::any_io_executor& ex, ProcessSpec spec, const std::string& log_dir,
-                       std::function<void(Instance&)> on_exit, InstanceTree tree);
+                       ExitHooks hooks, InstanceTree tree);
 
   Instance(Passkey, const boost::asio::any_io_executor& ex, ProcessSpec spec, Spawned& child,
            InstanceTree tree);  // start() only
@@ -67,6 +75,15 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   Pulse& appended() override { return logs_.appended(); }
 
   void set_restarts(int n) { restarts_ = n; }
+  // Restarts by its policy in a row that led to it (decide_restart).
+  int policy_streak() const { return policy_streak_; }
+  void set_policy_streak(int n) { policy_streak_ = n; }
+  std::optional<Millis> restart_due() const override { return restart_due_; }
+  void set_restart_due(std::optional<Millis> due) { restart_due_ = due; }
+  // A stop was asked for (its exit is then `terminated`).
+  bool stop_requested() const { return stop_requested_; }
+  // Adds to its note (a note for `list`, e.g. that its policy gave up).
+  void add_note(const std::string& text);
   void set_max_log_size(std::uint64_t bytes) { logs_.set_max_size(bytes); }
   void add_line_watcher(std::weak_ptr<LineWatcher> w) { logs_.add_line_watcher(std::move(w)); }
   // Writes `text` to the process's stdin without blocking (InputFeed::write). The
@@ -95,6 +112,9 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   void mark_restarting(bool on) { restarting_ = on; }
   bool restarting() const { return restarting_; }
   void note_restart(const std::string& system_text);
+  // The restart its policy was waiting for will not come: a stop (`stopped`: the
+  // entry ends terminated) or shutdown. Writes `system_text` as note_restart() does.
+  void cancel_restart(const std::string& system_text, bool stopped);
 
  private:
   OutputPump::Sink sink_for(Stream s);
@@ -135,8 +155,10 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   bool stop_requested_ = false;
   bool restarting_ = false;
   int restarts_ = 0;
+  int policy_streak_ = 0;
+  std::optional<Millis> restart_due_;
   std::string note_;
-  std::function<void(Instance&)> on_exit_;
+  ExitHooks hooks_;
 };
 
 }  // namespace pp

@@ -12,6 +12,7 @@
 #include "core/log_paths.hpp"
 #include "core/timestamp.hpp"
 #include "supervise/log_reader.hpp"
+#include "supervise/restart_policy.hpp"
 #include "supervise/spawn.hpp"
 
 namespace pp {
@@ -35,6 +36,7 @@ struct ProcessSpec {
   std::string label;
   bool tty = false;  // on a pseudo-terminal (SpawnRequest); kept by restarts
   unsigned short columns = 200, rows = 50;
+  RestartPolicy restart = {};  // kept by restarts, on request or by the policy
 };
 
 class Process {
@@ -56,6 +58,9 @@ class Process {
   // What became of a left-over; for an instance of this server, empty unless an
   // error in the server stopped part of its supervision.
   virtual const std::string& note() const = 0;
+  // When its restart policy starts it again (wall clock), while that wait lasts;
+  // nullopt otherwise. Such an entry has ended but still counts as supervised.
+  virtual std::optional<Millis> restart_due() const { return std::nullopt; }
   // Its leader runs, or has left live processes behind (its group, descendants,
   // its cgroup); never true of a left-over, whose group (if any) is not known to
   // be the one it had.

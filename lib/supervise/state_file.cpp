@@ -42,7 +42,10 @@ json::object to_json(const SavedProcess& p) {
           {"tty", p.spec.tty},
           {"columns", p.spec.columns},
           {"rows", p.spec.rows},
-          {"restarts", p.restarts}};
+          {"restarts", p.restarts},
+          {"restart", to_string(p.spec.restart.mode)},
+          {"max_restarts", p.spec.restart.max_restarts},
+          {"backoff", static_cast<double>(p.spec.restart.backoff.count()) / 1000.0}};
 }
 
 // Field readers that throw std::runtime_error naming the field.
@@ -102,6 +105,17 @@ SavedProcess process_from(const json::object& o) {
     p.spec.rows = number<unsigned short>(o, "rows");
     if (auto* log = o.if_contains("log_tty"); log && log->is_string()) p.logs.tty_path = std::string(log->as_string());
   }
+  // Absent in files written before restart policies: none.
+  if (o.if_contains("restart")) {
+    auto mode = parse_restart_mode(text(o, "restart"));
+    if (!mode) throw std::runtime_error("'restart' is not one of " + std::string(kRestartModes));
+    p.spec.restart.mode = *mode;
+    p.spec.restart.max_restarts = number<int>(o, "max_restarts");
+    double backoff = number<double>(o, "backoff");
+    if (p.spec.restart.max_restarts < 0 || !(backoff >= 0 && backoff <= RestartPolicy::kMaxBackoffSeconds))
+      throw std::runtime_error("'max_restarts' or 'backoff' is out of range");
+    p.spec.restart.backoff = std::chrono::milliseconds(static_cast<std::int64_t>(backoff * 1000 + 0.5));
+  }
   return p;
 }
 
@@ -113,7 +127,8 @@ SavedState snapshot(const std::vector<std::shared_ptr<Process>>& table) {
   s.server_start_ticks = process_start_ticks(s.server_pid).value_or(0);
   s.boot_id = current_boot_id();
   for (const auto& p : table) {
-    if (!p->running()) continue;
+    // One waiting for its policy's restart is still supervised: --restore starts it.
+    if (!p->running() && !p->restart_due()) continue;
     SavedProcess e;
     e.pid = e.pgid = p->pid();  // each child leads its own session and group
     e.start_ticks = p->start_ticks();

@@ -20,7 +20,7 @@ struct SavedProcess {
   int pgid = 0;                   // its process group (its own session: the pid)
   std::uint64_t start_ticks = 0;  // field 22 of /proc/<pid>/stat when it was started
   Millis start_time = 0;
-  ProcessSpec spec;  // command, cwd, environment overlay, label
+  ProcessSpec spec;  // command, cwd, environment overlay, label, restart policy
   LogPaths logs;
   int restarts = 0;
 };

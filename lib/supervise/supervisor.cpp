@@ -29,8 +29,8 @@ std::string default_label(const std::vector<std::string>& command, const std::st
   return shell_join(command) + " in " + cwd;
 }
 
-Supervisor::Supervisor(asio::any_io_executor ex, std::string log_dir, StopTimings timings)
-    : ex_(std::move(ex)), log_dir_(std::move(log_dir)), timings_(timings) {}
+Supervisor::Supervisor(asio::any_io_executor ex, std::string log_dir, StopTimings timings, RestartSchedule schedule)
+    : ex_(std::move(ex)), log_dir_(std::move(log_dir)), timings_(timings), schedule_(schedule) {}
 
 Supervisor::~Supervisor() = default;
 
@@ -45,6 +45,7 @@ CtrlOutcome Supervisor::start(ProcessSpec spec, std::shared_ptr<LineWatcher> wat
 
 void Supervisor::ended(Instance& inst) {
   lifecycle_({Lifecycle::exited, inst, 0, "", inst.restarting()});
+  start_policy_wait(inst);
   trim_ended();
 }
 
@@ -57,17 +58,19 @@ Instance::Started Supervisor::launch(ProcessSpec spec, const std::vector<std::sh
     if (p->running() && p->spec().label == spec.label)
       return {nullptr,
               "Process with label '" + spec.label + "' already running with PID " + std::to_string(p->pid()) + "."};
+    if (p->restart_due() && p->spec().label == spec.label)
+      return {nullptr, "Process with label '" + spec.label + "' (PID " + std::to_string(p->pid()) +
+                           ") is waiting to be restarted by its restart policy; restart or stop it instead."};
   }
   std::string what = shell_join(spec.command) + " in " + spec.cwd;
   std::string n = std::to_string(::getpid()) + "-" + std::to_string(++instances_made_);
   InstanceTree tree(n, cgroup_parent_.empty() ? "" : cgroup_parent_ + "/pp-" + n);
-  auto started = Instance::start(
-      ex_, std::move(spec), log_dir_,
-      [this](Instance& i) {
-        ended(i);
-        changed_();
-      },
-      std::move(tree));
+  Instance::ExitHooks hooks{[this](Instance& i) { return policy_restart_follows(i); },
+                            [this](Instance& i) {
+                              ended(i);
+                              changed_();
+                            }};
+  auto started = Instance::start(ex_, std::move(spec), log_dir_, std::move(hooks), std::move(tree));
   if (!started.instance) {
     logger::warning("could not start " + what + ": " + started.error);
     return started;
@@ -149,6 +152,16 @@ asio::awaitable<CtrlOutcome> Supervisor::stop(const Target& t, bool force) {
   auto found = find(t);
   if (!found.process) co_return CtrlOutcome{nullptr, std::nullopt, found.error};
   auto inst = found.process;
+  if (auto waiting = end_policy_wait(inst.get())) {
+    // Ended, and waiting for its policy's restart: the stop ends the wait instead.
+    std::string error = "stopped on request while waiting to be restarted by its restart policy";
+    waiting->cancel_restart(restart_failed_text(error), true);
+    lifecycle_({Lifecycle::restart_failed, *waiting, 0, error, false, "stopped"});
+    changed_();
+    // Anything its leader left running goes too.
+    if (waiting->group_alive()) co_await waiting->stop(force, timings_);
+    co_return CtrlOutcome{inst, inst->exit_code(), ""};
+  }
   if (!inst->running())
     co_return CtrlOutcome{inst, inst->exit_code(),
                           "Process " + std::to_string(inst->pid()) + " is not running (" + to_string(inst->status()) +
@@ -190,10 +203,12 @@ asio::awaitable<CtrlOutcome> Supervisor::restart(const Target& t, std::shared_pt
                       std::move(on_end));
   } else {
     // Only a running entry is an instance of ours to stop: an ended one, or a
-    // left-over, is simply started again, here and now.
+    // left-over, is simply started again, here and now (one waiting for its
+    // policy's restart without the rest of its wait).
     std::vector<std::shared_ptr<LineWatcher>> watchers;
     if (watcher) watchers.push_back(std::move(watcher));
-    co_return relaunch(old, nullptr, watchers);
+    auto waiting = end_policy_wait(old.get());
+    co_return relaunch(old, waiting.get(), watchers, "request");
   }
   if (watcher) flight->watchers.push_back(std::move(watcher));
   co_await flight->done.wait();
@@ -208,25 +223,31 @@ asio::awaitable<void> Supervisor::run_restart(std::shared_ptr<Process> old, std:
     flight->outcome = CtrlOutcome{old, std::nullopt,
                                   "Process " + std::to_string(old->pid()) + " did not exit after SIGKILL; not restarted."};
   } else {
-    flight->outcome = relaunch(old, &running, flight->watchers);
+    flight->outcome = relaunch(old, &running, flight->watchers, "request");
   }
   restarts_.erase(old.get());
   flight->done.set();
 }
 
 CtrlOutcome Supervisor::relaunch(const std::shared_ptr<Process>& old, Instance* stopped,
-                                 const std::vector<std::shared_ptr<LineWatcher>>& watchers) {
+                                 const std::vector<std::shared_ptr<LineWatcher>>& watchers, const char* reason,
+                                 int streak) {
   Instance::Started started;
   try {
     started = launch(old->spec(), watchers);
-    if (started.instance) started.instance->set_restarts(old->restarts() + 1);
+    if (started.instance) {
+      started.instance->set_restarts(old->restarts() + 1);
+      started.instance->set_policy_streak(streak);
+    }
   } catch (const std::exception& e) {
     started.error = std::string("Cannot start: ") + e.what();  // and the old log must still say so
   }
+  if (!started.instance && stopped && std::string_view(reason) == "policy")
+    stopped->add_note("its restart policy could not start it again: " + started.error);
   // Sent after the old instance's exit (marked restarting), so a client that saw
   // that exit learns how the restart went.
-  lifecycle_(started.instance ? Lifecycle{Lifecycle::restarted, *started.instance, old->pid(), ""}
-                              : Lifecycle{Lifecycle::restart_failed, *old, 0, started.error});
+  lifecycle_(started.instance ? Lifecycle{Lifecycle::restarted, *started.instance, old->pid(), "", false, reason}
+                              : Lifecycle{Lifecycle::restart_failed, *old, 0, started.error, false, reason});
   if (stopped)
     stopped->note_restart(started.instance
                               ? restarted_text(started.instance->pid(), started.instance->logs().combined_path)
@@ -236,6 +257,15 @@ CtrlOutcome Supervisor::relaunch(const std::shared_ptr<Process>& old, Instance* 
 
 asio::awaitable<void> Supervisor::shutdown(bool force) {
   shutting_down_ = true;
+  if (!waits_.empty()) {
+    while (!waits_.empty()) {
+      auto waiting = end_policy_wait(waits_.begin()->first);
+      std::string error = "the server is shutting down";
+      waiting->cancel_restart(restart_failed_text(error), false);
+      lifecycle_({Lifecycle::restart_failed, *waiting, 0, error, false, "shutdown"});
+    }
+    changed_();
+  }
   // Every group with a live process, including ended entries whose leader left
   // children behind: nothing managed survives the server.
   std::vector<std::shared_ptr<Process>> running;
@@ -301,13 +331,14 @@ void Supervisor::adopt_orphans() {
 void Supervisor::trim_ended() {
   std::vector<std::shared_ptr<Process>> ended;
   for (const auto& p : table_)
-    if (!p->running()) ended.push_back(p);
+    if (!p->running() && !p->restart_due()) ended.push_back(p);  // one waiting for a restart stays
   if (ended.size() <= kKeepEnded) return;
   std::sort(ended.begin(), ended.end(), [](const auto& a, const auto& b) { return a->end_time() > b->end_time(); });
   ended.resize(kKeepEnded);
   // An entry whose leader left live processes behind stays, so shutdown still finds its group.
   std::erase_if(table_, [&](const auto& p) {
-    return !p->running() && std::find(ended.begin(), ended.end(), p) == ended.end() && !p->group_alive();
+    return !p->running() && !p->restart_due() && std::find(ended.begin(), ended.end(), p) == ended.end() &&
+           !p->group_alive();
   });
 }
 

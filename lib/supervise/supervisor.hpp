@@ -37,21 +37,28 @@ struct Lifecycle {
   int previous_pid = 0;     // restarted: the instance it replaces
   std::string error;        // restart_failed: why the new instance did not start
   bool restarting = false;  // exited: on the way to a restart (restarted or restart_failed follows)
+  // restarted, restart_failed: "request" (ctrl restart) or "policy" (its restart
+  // policy); restart_failed also "stopped" or "shutdown" (a policy's wait cut short).
+  std::string reason = {};
 };
 
 class Supervisor {
  public:
   static constexpr std::size_t kKeepEnded = 10;
 
-  Supervisor(boost::asio::any_io_executor ex, std::string log_dir, StopTimings timings = {});
+  Supervisor(boost::asio::any_io_executor ex, std::string log_dir, StopTimings timings = {},
+             RestartSchedule schedule = {});
   ~Supervisor();
 
   // Starts `spec`; an empty label gets the default "<command> in <cwd>". A
   // `watcher` sees every line of the new instance from the first.
   CtrlOutcome start(ProcessSpec spec, std::shared_ptr<LineWatcher> watcher = nullptr);
+  // A process waiting for its policy's restart is not restarted: its wait ends
+  // and its entry ends terminated.
   boost::asio::awaitable<CtrlOutcome> stop(const Target& t, bool force);
   // Stops the process if it runs, then starts it again as it was started. An
-  // ended one (found by the crash fallback of find()) is simply started again.
+  // ended one (found by the crash fallback of find()) is simply started again,
+  // and one waiting for its policy's restart is restarted now.
   // A restart of an instance that is being restarted joins that restart: every
   // caller gets its one outcome (the same new instance), and every caller's
   // `watcher` sees the new instance's lines from the first.
@@ -80,7 +87,8 @@ class Supervisor {
   // Every entry that matches all the given filters, oldest first.
   std::vector<std::shared_ptr<Process>> list(const Target& filter) const;
 
-  // Stops every running group (with all it started, InstanceTree) in parallel, and,
+  // Ends every wait for a policy's restart, then stops every running group (with
+  // all it started, InstanceTree) in parallel, and,
   // when adopting orphans, the server's children no instance accounts for; `force`
   // skips the grace period. Returns when all have exited. Calling it again while
   // it runs escalates to SIGKILL.
@@ -116,8 +124,21 @@ class Supervisor {
   struct RestartFlight;
   boost::asio::awaitable<void> run_restart(std::shared_ptr<Process> old, std::shared_ptr<RestartFlight> flight);
   // Starts `old`'s command again, and tells clients and the old log how it went.
+  // `reason` is "request" or "policy"; the new instance's policy streak is `streak`.
   CtrlOutcome relaunch(const std::shared_ptr<Process>& old, Instance* stopped,
-                       const std::vector<std::shared_ptr<LineWatcher>>& watchers);
+                       const std::vector<std::shared_ptr<LineWatcher>>& watchers, const char* reason,
+                       int streak = 0);
+  // Restart policies (docs/architecture.md#restart-policies). Asked as `inst`'s exit
+  // is recorded: decides, notes an exhausted policy, and sets when a restart is due.
+  bool policy_restart_follows(Instance& inst);
+  // The wait before a policy's restart: a timer, then the restart, unless the
+  // wait was ended (end_policy_wait) meanwhile.
+  struct PolicyWait;
+  // After `inst`'s exit notification: its wait begins, if the policy decided on one.
+  void start_policy_wait(Instance& inst);
+  boost::asio::awaitable<void> run_policy_wait(std::shared_ptr<Instance> old, std::shared_ptr<PolicyWait> wait);
+  // Ends the wait of `p`, if it has one (its timer cancelled): the instance, else null.
+  std::shared_ptr<Instance> end_policy_wait(const Process* p);
   void ended(Instance& inst);
   void trim_ended();
   // A child of this process that is the leader of an instance not yet reaped.
@@ -129,8 +150,10 @@ class Supervisor {
   boost::asio::any_io_executor ex_;
   std::string log_dir_;
   StopTimings timings_;
+  RestartSchedule schedule_;
   std::vector<std::shared_ptr<Process>> table_;  // in start order
   std::map<const Process*, std::shared_ptr<RestartFlight>> restarts_;  // by the instance being restarted
+  std::map<const Process*, std::shared_ptr<PolicyWait>> waits_;         // by the ended instance
   bool shutting_down_ = false;                   // no new starts once shutdown() began
   Listeners<Lifecycle> lifecycle_;
   Listeners<> changed_;

@@ -33,15 +33,18 @@ std::string valid_value(const CLI::Option& o) {
                                                             {"--since-time", "2025-07-06T14:30:00Z"},
                                                             {"--before-time", "2025-07-06T14:30:00Z"},
                                                             {"--columns", "120"},
-                                                            {"--rows", "40"}};
+                                                            {"--rows", "40"},
+                                                            {"--restart", "on-failure"},
+                                                            {"--max-restarts", "3"},
+                                                            {"--backoff", "0.5"}};
   auto it = values.find(o.get_name());
   return it == values.end() ? "x" : it->second;
 }
 
-// Every spelling of option `o` of `scope`: none for --help, which ends parsing.
+// Every spelling of option `o` of `scope`: none for --help and --version, which end parsing.
 Words spellings(const CLI::App& scope, const CLI::Option& o) {
   Words names;
-  if (&o == scope.get_help_ptr()) return names;
+  if (&o == scope.get_help_ptr() || &o == scope.get_version_ptr()) return names;
   for (const auto& l : o.get_lnames()) names.push_back("--" + l);
   for (const auto& s : o.get_snames()) names.push_back("-" + s);
   return names;
@@ -57,7 +60,7 @@ TEST(CommandLine, TheSubcommandsAreCli11sAndTheDocumentedOnes) {
   }
   // docs/cli.md#implicit-subcommands lists them; any other first word is a program.
   EXPECT_EQ(names, (std::set<std::string>{"serve", "run", "start", "stop", "restart", "ctrl", "list", "ls", "output",
-                                          "input", "shutdown", "mcp"}));
+                                          "logs", "input", "shutdown", "mcp", "version", "completions"}));
   for (const auto& name : names) {
     EXPECT_NE(find_subcommand(cl->app, name), nullptr) << name;
     EXPECT_EQ(rewrite_argv(cl->app, {name, "x"}), (Words{name, "x"})) << name;

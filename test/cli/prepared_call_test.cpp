@@ -87,6 +87,25 @@ TEST_F(PreparedCallTest, TtyAndItsSizeGoWithStart) {
   EXPECT_EQ(prepare_call(g, r).usage_error, "--columns and --rows go with --tty");
 }
 
+TEST_F(PreparedCallTest, ARestartPolicyGoesWithStartOnly) {
+  ToolRequest r = start({"vite"});
+  r.restart = "on-failure";
+  r.backoff = 0.25;
+  PreparedCall c = prepare_call(g, r);
+  ASSERT_EQ(c.usage_error, "");
+  EXPECT_EQ(c.args.at("restart"), "on-failure");
+  EXPECT_EQ(c.args.at("backoff"), 0.25);
+  EXPECT_FALSE(c.args.contains("max_restarts"));
+  r.restart = "";
+  EXPECT_EQ(prepare_call(g, r).usage_error, "--max-restarts and --backoff go with --restart on-failure or always");
+  ToolRequest stop;
+  stop.command = "stop";
+  stop.words = {"web"};
+  stop.max_restarts = 2;
+  EXPECT_EQ(prepare_call(g, stop).usage_error,
+            "--restart, --max-restarts and --backoff go with start only (a restart keeps the policy)");
+}
+
 TEST_F(PreparedCallTest, RawOutputSendsNoStream) {
   ToolRequest r;
   r.command = "output";

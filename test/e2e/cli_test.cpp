@@ -88,11 +88,12 @@ TEST_F(Cli, DashDashAfterAnOptionWithAValue) {
   EXPECT_EQ(r.exit_code, 0) << r.err;
 }
 
-TEST_F(Cli, ListTextForm) {
+TEST_F(Cli, ListLongTextForm) {
   EXPECT_EQ(s.cli({"list"}).out, "No processes running\n");
+  EXPECT_EQ(s.cli({"list", "--long"}).out, "No processes running\n");
   int a = start({"pause"}, {"--label", "first"});
   int b = start({"out:x", "pause"});
-  auto r = s.cli({"ls"});
+  auto r = s.cli({"ls", "-l"});
   EXPECT_EQ(r.exit_code, 0);
   std::string expect = "PID " + std::to_string(a) + ": first (running)\n  Command: " + kHelper +
                        " pause\n  Working directory: ";
@@ -170,7 +171,9 @@ TEST_F(Cli, ChildExitingByItselfShowsExitedWithItsCode) {
   EXPECT_EQ(l.at("processes").at(0).at("status"), "exited");
   EXPECT_EQ(l.at("processes").at(0).at("exit_code"), 5);
   auto t = s.cli({"list"});
-  EXPECT_NE(t.out.find("(exited)"), std::string::npos);
+  EXPECT_NE(t.out.find("  exited (5)  "), std::string::npos) << t.out;
+  t = s.cli({"list", "--long"});
+  EXPECT_NE(t.out.find("(exited)\n"), std::string::npos) << t.out;
 }
 
 TEST_F(Cli, FailedOperationsExitOneWithTheError) {
@@ -288,9 +291,13 @@ TEST(CliList, TextShowsPortsAndMemoryOfARunningProcess) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string port = r.out.substr(r.out.rfind("listening on ") + 13);
   port.pop_back();  // '\n'
-  auto l = s.cli({"list"});
+  auto l = s.cli({"list", "--long"});
   EXPECT_NE(l.out.find("\n  Ports: " + port + "\n  Memory: "), std::string::npos) << l.out;
   EXPECT_NE(l.out.find(" MiB\n"), std::string::npos) << l.out;
+  auto table = s.cli({"list"});  // the table's PORTS and MEM columns
+  EXPECT_NE(table.out.find("  running  "), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("  " + port + "  "), std::string::npos) << table.out;
+  EXPECT_NE(table.out.find("M  "), std::string::npos) << table.out;
 }
 
 TEST_F(Cli, InputReachesTheProcess) {

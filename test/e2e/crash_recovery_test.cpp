@@ -89,7 +89,7 @@ TEST_F(CrashRecovery, TheNextServerStopsLeftOverGroupsAndListsThemWithTheirOldLo
     EXPECT_NE(str(p, "note").find("left over"), std::string::npos) << str(p, "note");
     EXPECT_NE(str(p, "note").find("stopped"), std::string::npos) << str(p, "note");
   }
-  auto text = second.cli({"list"});
+  auto text = second.cli({"list", "--long"});
   EXPECT_NE(text.out.find("PID " + std::to_string(pid_of(a)) + ": alpha (terminated)"), std::string::npos)
       << text.out;
   EXPECT_NE(text.out.find("  Note: left over by a server"), std::string::npos) << text.out;
@@ -166,6 +166,26 @@ TEST_F(CrashRecovery, RestoreKeepsTheTerminalAndItsSize) {
   EXPECT_TRUE(saved.at("tty").as_bool());
   EXPECT_EQ(saved.at("columns").as_int64(), 77);
   EXPECT_EQ(saved.at("rows").as_int64(), 22);
+}
+
+TEST_F(CrashRecovery, RestoreKeepsTheRestartPolicy) {
+  {
+    Server first(Server::OnDataDir(data), {"-q"});
+    start(first, {"--label", "kept", "--restart", "on-failure", "--max-restarts", "7", "--backoff", "2.5", kHelper,
+                  "ready", "pause"});
+    first.crash();
+  }
+  Server second(Server::OnDataDir(data), {"-q", "--restore"});
+  json::object fresh;
+  for (const auto& [pid, p] : listed(second))
+    if (str(p, "status") == "running") fresh = p;
+  ASSERT_FALSE(fresh.empty());
+  EXPECT_EQ(str(fresh, "restart"), "on-failure");
+  auto state = json::parse(read_file(data.path() + "/state.json")).as_object();
+  auto saved = state.at("processes").as_array().at(0).as_object();
+  EXPECT_EQ(str(saved, "restart"), "on-failure");
+  EXPECT_EQ(saved.at("max_restarts").as_int64(), 7);
+  EXPECT_EQ(saved.at("backoff").to_number<double>(), 2.5);
 }
 
 // Issue reproduction: a crashed server its parent had not reaped yet (a zombie)

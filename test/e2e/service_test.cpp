@@ -193,7 +193,7 @@ TEST(Service, SocketActivationUsesTheInheritedListener) {
 namespace pp::test {
 namespace {
 
-TEST(Service, InstallPutsTheBinaryAndAUserUnitNamingIt) {
+TEST(Service, InstallPutsTheBinaryAUserUnitNamingItTheCompletionsAndTheManPage) {
   TempDir prefix;
   auto r = run_program({PP_CMAKE, "--install", PP_BUILD_DIR, "--prefix", prefix.path()});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -204,6 +204,12 @@ TEST(Service, InstallPutsTheBinaryAndAUserUnitNamingIt) {
   EXPECT_NE(unit.find("KillMode=mixed"), std::string::npos);
   EXPECT_NE(unit.find("Delegate=yes"), std::string::npos);  // a cgroup per managed process
   EXPECT_NE(unit.find("Restart=on-failure"), std::string::npos);
+  // The completions and the man page, where each shell and man look.
+  for (const char* f : {"/share/bash-completion/completions/persistproc", "/share/zsh/vendor-completions/_persistproc",
+                        "/share/fish/vendor_completions.d/persistproc.fish", "/share/man/man1/persistproc.1"})
+    EXPECT_FALSE(read_file(prefix.path() + f).empty()) << f;
+  EXPECT_EQ(read_file(prefix.path() + "/share/bash-completion/completions/persistproc"),
+            run_program({kBin, "completions", "bash"}).out);
 }
 
 }  // namespace

@@ -99,6 +99,8 @@ TEST(StdioBridge, ACommandOnlyClientListsCallsAndHearsLifecycleEvents) {
   ASSERT_TRUE(init.contains("result")) << json::serialize(init);
   EXPECT_EQ(init.at("id"), 1);
   EXPECT_EQ(init.at("result").at("serverInfo").at("name"), "persistproc") << json::serialize(init);
+  // The same version as `persistproc --version` prints.
+  EXPECT_EQ(init.at("result").at("serverInfo").at("version"), PP_PROJECT_VERSION) << json::serialize(init);
   b.send(R"({"jsonrpc":"2.0","method":"notifications/initialized"})");
   b.send(R"({"jsonrpc":"2.0","id":2,"method":"tools/list"})");
   auto tools = b.message();

@@ -53,7 +53,7 @@ TEST(StackEnvironment, EnvFileAsOneStringAndMapEnvironment) {
       NUM: 5
       FLAG: true
 )");
-  const auto& env = d.load().processes[0].environment;
+  auto env = d.load().processes[0].environment;  // a copy: the spec is a temporary
   EXPECT_EQ(env.at("URL"), "http://x");
   EXPECT_EQ(env.at("EMPTY"), "");
   EXPECT_EQ(env.at("NUM"), "5");

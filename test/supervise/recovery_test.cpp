@@ -179,6 +179,48 @@ TEST_F(Recovery, RestoreStartsEachAgainWithItsCommandCwdEnvironmentAndLabel) {
   EXPECT_NE(out.find(" " + data.path() + "\n"), std::string::npos) << out;
 }
 
+TEST_F(Recovery, RestoreKeepsTheRestartPolicy) {
+  test::SessionChild child({"ready", "pause"});
+  ASSERT_TRUE(child.await_line("ready"));
+  SavedProcess p = recorded(child.pid(), *process_start_ticks(child.pid()), "x");
+  p.spec.restart = {RestartPolicy::Mode::always, 3, 250ms};
+  write({p});
+  auto report = recover(true);
+  EXPECT_EQ(report.restored, 1);
+  Target by_label;
+  by_label.command_or_label = p.spec.label;
+  auto fresh = sup->find(by_label).process;
+  ASSERT_TRUE(fresh);
+  EXPECT_NE(fresh->pid(), child.pid());
+  EXPECT_EQ(fresh->spec().restart.mode, RestartPolicy::Mode::always);
+  EXPECT_EQ(fresh->spec().restart.max_restarts, 3);
+  EXPECT_EQ(fresh->spec().restart.backoff, 250ms);
+}
+
+// One that ended and waits for its policy's restart is still supervised: recorded
+// (so --restore starts it), until shutdown ends the wait.
+TEST_F(Recovery, KeepStateFileRecordsAProcessWaitingForItsPolicysRestart) {
+  keep_state_file(*sup, state_path);
+  ProcessSpec spec{{test::kHelper, "exit:1"}, data.path(), {}, "crasher"};
+  spec.restart = {RestartPolicy::Mode::on_failure, 5, 30s};
+  auto started = sup->start(spec);
+  ASSERT_TRUE(started.process) << started.error;
+  test::run_co(ioc, started.process->exited().wait());
+  ASSERT_TRUE(started.process->restart_due());
+  auto waiting = read_state(state_path);
+  ASSERT_TRUE(waiting.state);
+  ASSERT_EQ(waiting.state->processes.size(), 1u);
+  EXPECT_EQ(waiting.state->processes[0].pid, started.process->pid());
+  EXPECT_EQ(waiting.state->processes[0].spec.restart.mode, RestartPolicy::Mode::on_failure);
+  EXPECT_EQ(waiting.state->processes[0].spec.restart.backoff, 30s);
+
+  test::run_co(ioc, sup->shutdown(false));
+  EXPECT_FALSE(started.process->restart_due());
+  auto none = read_state(state_path);
+  ASSERT_TRUE(none.state);
+  EXPECT_TRUE(none.state->processes.empty());
+}
+
 TEST_F(Recovery, KeepStateFileRecordsRunningProcessesAndForgetsEndedOnes) {
   keep_state_file(*sup, state_path);
   auto empty = read_state(state_path);

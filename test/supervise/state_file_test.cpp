@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
 
@@ -47,6 +48,9 @@ void expect_same(const SavedProcess& a, const SavedProcess& b) {
   EXPECT_EQ(a.spec.columns, b.spec.columns);
   EXPECT_EQ(a.spec.rows, b.spec.rows);
   EXPECT_EQ(a.restarts, b.restarts);
+  EXPECT_EQ(a.spec.restart.mode, b.spec.restart.mode);
+  EXPECT_EQ(a.spec.restart.max_restarts, b.spec.restart.max_restarts);
+  EXPECT_EQ(a.spec.restart.backoff, b.spec.restart.backoff);
 }
 
 TEST(StateFile, WriteThenReadGivesBackEveryField) {
@@ -62,6 +66,8 @@ TEST(StateFile, WriteThenReadGivesBackEveryField) {
   s.processes[1].spec.columns = 132;
   s.processes[1].spec.rows = 43;
   s.processes[1].logs = with_tty_path(s.processes[1].logs);
+  // and a restart policy (docs/architecture.md#restart-policies)
+  s.processes[1].spec.restart = {RestartPolicy::Mode::on_failure, 0, std::chrono::milliseconds(2500)};
   ASSERT_EQ(write_state(path, s), "");
 
   LoadedState back = read_state(path);
@@ -142,6 +148,29 @@ TEST(StateFile, ABadEntryIsSkippedAndTheOthersKept) {
   EXPECT_EQ(r.state->processes[0].pid, 200);
   ASSERT_EQ(r.skipped.size(), 1u);
   EXPECT_NE(r.skipped[0].find("pid"), std::string::npos) << r.skipped[0];
+}
+
+// A file written before restart policies: its processes have none. A bad policy
+// skips the entry, saying why.
+TEST(StateFile, AnEntryWithoutARestartPolicyHasNoneAndABadOneIsSkipped) {
+  TempDir dir;
+  std::string path = dir.path() + "/state.json";
+  SavedState s;
+  s.processes = {sample(100, dir.path()), sample(200, dir.path())};
+  ASSERT_EQ(write_state(path, s), "");
+  auto root = boost::json::parse(test::read_file(path)).as_object();
+  auto& procs = root["processes"].as_array();
+  ASSERT_EQ(procs[0].as_object().at("restart").as_string(), "no");
+  for (const char* k : {"restart", "max_restarts", "backoff"}) procs[0].as_object().erase(k);
+  procs[1].as_object()["restart"] = "maybe";
+  std::ofstream(path, std::ios::trunc) << boost::json::serialize(root);
+  auto r = read_state(path);
+  ASSERT_TRUE(r.state) << r.error;
+  ASSERT_EQ(r.state->processes.size(), 1u);
+  EXPECT_EQ(r.state->processes[0].pid, 100);
+  EXPECT_EQ(r.state->processes[0].spec.restart.mode, RestartPolicy::Mode::no);
+  ASSERT_EQ(r.skipped.size(), 1u);
+  EXPECT_NE(r.skipped[0].find("'restart' is not one of no, on-failure, always"), std::string::npos) << r.skipped[0];
 }
 
 }  // namespace
