@@ -1,63 +1,24 @@
-// Fuzzes the whole request path behind the socket: raw bytes -> Beast's HTTP
-// parser (with the server's limits) -> Host/Origin and token checks -> the MCP
-// server -> the tools, with a real supervisor that refuses to start anything
-// (it is shut down first), so lookups, stop/restart/list/output all run.
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/beast/http/parser.hpp>
+// Fuzzes the request path behind the socket: raw bytes -> Beast's HTTP parser
+// (with the server's limits) -> Host/Origin and token checks -> routing -> the MCP
+// server's session check and `initialize`. It cannot guess a session id (128
+// random bits), so it never reaches the tools: fuzz_mcp_session does that.
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
-#include <memory>
+#include <string_view>
 
-#include "http/respond.hpp"
-#include "mcp/tools.hpp"
-
-namespace {
-
-struct World {
-  boost::asio::io_context ioc;
-  pp::WorkerPool readers{pp::mcp::kReaderThreads};
-  pp::mcp::OutputReading reading{&readers, pp::kReadBudget, nullptr};
-  std::unique_ptr<pp::Supervisor> sup;
-  pp::LogFile log;
-  pp::mcp::ServerSelf self;
-  std::unique_ptr<pp::mcp::Server> server;
-  pp::http::HttpConfig config;
-  std::string session;
-
-  World() {
-    char dir[] = "/tmp/pp-fuzz-XXXXXX";
-    std::string d = ::mkdtemp(dir) ? dir : "/tmp";
-    sup = std::make_unique<pp::Supervisor>(ioc.get_executor(), d);
-    boost::asio::co_spawn(ioc, sup->shutdown(true), boost::asio::detached);
-    ioc.run();
-    ioc.restart();
-    log.open(d + "/server.log");
-    log.append(pp::now_ms(), "INFO fuzz");
-    log.flush();
-    self = {1, d, d + "/server.log", &log, pp::now_ms()};
-    server = std::make_unique<pp::mcp::Server>(pp::mcp::make_tools(*sup, self, reading), "fuzz");
-    config.token = "t0k3n";
-  }
-};
-
-}  // namespace
+#include "fuzz_world.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static World w;
-  namespace bh = boost::beast::http;
-  bh::request_parser<bh::string_body> parser;
-  parser.body_limit(w.config.max_body);
-  parser.header_limit(16 * 1024);
-  parser.eager(true);
-  boost::beast::error_code ec;
-  parser.put(boost::asio::buffer(data, size), ec);
-  if (!ec && !parser.is_done()) parser.put_eof(ec);
-  if (ec || !parser.is_done()) return 0;
-  pp::http::Request req = parser.release();
-  boost::asio::co_spawn(w.ioc, pp::http::respond(req, *w.server, w.config), boost::asio::detached);
-  w.ioc.run();
-  w.ioc.restart();
+  static pp::fuzz::World w;
+  auto req = pp::fuzz::parse_request({reinterpret_cast<const char*>(data), size});
+  if (!req) return 0;
+  auto res = w.send(*req);
+  // Each input on its own: a session it started ends with it.
+  if (auto id = res.find("Mcp-Session-Id"); id != res.end()) w.end_session(std::string(id->value()));
+  if (res.result_int() >= 500) {
+    std::fprintf(stderr, "fuzz_mcp_request: answered %d: %s\n", res.result_int(), res.body().c_str());
+    std::abort();
+  }
   return 0;
 }

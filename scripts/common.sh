@@ -8,9 +8,14 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PACKAGES=(g++ cmake ninja-build pkg-config libboost1.81-dev libboost-json1.81-dev libcli11-dev libgtest-dev libgmock-dev libre2-dev libyaml-cpp-dev stress-ng
           zsh fish help2man dpkg-dev file)
 
+# The fuzz targets (scripts/fuzz) also need clang, its sanitizer and libFuzzer
+# runtimes (only recommended by clang, so named here) and llvm's symbolizer.
+FUZZ_PACKAGES=(clang libclang-rt-14-dev llvm)
+
+# install_missing [more packages...]: PACKAGES, those given, and npm.
 install_missing() {
   local missing=()
-  for p in "${PACKAGES[@]}"; do
+  for p in "${PACKAGES[@]}" "$@"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
   # The interop tests fetch the MCP SDK, the conformance suite and Node 22 with npm.
