@@ -75,7 +75,9 @@ TEST_F(FuzzSeeds, EveryRequestSeedParsesAndGetsTheStatusItsNameSays) {
     ASSERT_TRUE(req) << "Beast refuses it: " << error;
     auto res = world->send(*req);
     EXPECT_EQ(std::to_string(res.result_int()), s.expected) << res.body();
-    if (s.expected == "200") EXPECT_FALSE(fuzz::rpc_error_code(res.body())) << res.body();
+    if (s.expected == "200") {
+      EXPECT_FALSE(fuzz::rpc_error_code(res.body())) << res.body();
+    }
     if (auto id = res.find("Mcp-Session-Id"); id != res.end()) world->end_session(std::string(id->value()));
   }
 }
@@ -87,7 +89,9 @@ void expect_answer(const Seed& s, const http::Response& res) {
     EXPECT_TRUE(res.result_int() == 200 || res.result_int() == 202) << res.result_int();
     EXPECT_FALSE(code) << res.body();
     if (res.result_int() == 200)
-      for (const auto& r : tool_results(json::parse(res.body()))) EXPECT_FALSE(r.at("isError").as_bool()) << res.body();
+      for (const auto& r : tool_results(json::parse(res.body()))) {
+        EXPECT_FALSE(r.at("isError").as_bool()) << res.body();
+      }
     return;
   }
   if (s.expected.starts_with("rpc")) {
