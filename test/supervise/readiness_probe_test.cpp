@@ -16,6 +16,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <cerrno>
+#include <filesystem>
 #include <sstream>
 
 #include "core/event.hpp"
@@ -87,30 +88,34 @@ TEST(ProbeChecks, ACheckCommandPastItsTimeoutIsKilledWithItsGroupAndReaped) {
   asio::io_context ioc;
   TempDir dir;
   ReadinessProbe p;
-  // A grandchild in its group too, its pid to a file, then wait for ever. (The
-  // timeout leaves the shell ample time to write the file first.)
-  p.exec = ExecCheck{{"sh", "-c", "sleep 600 & echo $! > pid; wait"}, dir.path()};
+  // A grandchild in its group too; the shell appends "<its pid> <grandchild's>"
+  // (one short O_APPEND write), then waits for ever.
+  p.exec = ExecCheck{{"sh", "-c", "sleep 600 & echo \"$$ $!\" >> pids; wait"}, dir.path()};
   p.period = 50ms;
   p.timeout = 1000ms;
   ProbeRunner r(ioc.get_executor(), p, {});
   ProbeRun run(ioc);
   start(ioc, r, run);
   auto begun = std::chrono::steady_clock::now();
-  // The command's pid, as it starts.
-  int leader = test::run_co(ioc, [&]() -> asio::awaitable<int> {
-    auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (r.check_pid() == 0 && std::chrono::steady_clock::now() < deadline) co_await r.progress().wait_until(deadline);
-    co_return r.check_pid();
-  }());
+  // Each check ends at its timeout; one killed before its shell wrote is followed
+  // by another, so await check ends until a line is there (never a guess at how
+  // long the shell takes).
+  std::string pids_path = dir.path() + "/pids";
+  auto has_line = [&] { return std::filesystem::exists(pids_path) && test::read_file(pids_path).find('\n') != std::string::npos; };
+  int ended = 0;
+  while (!has_line() && ended < 20) ASSERT_TRUE(test::run_co(ioc, await_checks(r, ++ended)));
+  std::istringstream pids(test::read_file(pids_path));
+  int leader = 0, grandchild = 0;
+  pids >> leader >> grandchild;
   ASSERT_GT(leader, 0);
-  ASSERT_TRUE(test::run_co(ioc, await_checks(r, 1)));
+  ASSERT_GT(grandchild, 0);
+  // The line may be the check in flight's (its shell wrote before we looked): await its end too.
+  if (r.check_pid() == leader) {
+    ASSERT_TRUE(test::run_co(ioc, await_checks(r, r.checks() + 1)));
+  }
   EXPECT_GE(std::chrono::steady_clock::now() - begun, 1000ms);
   EXPECT_EQ(r.last_failure(), "timed out after 1000 ms");
   EXPECT_FALSE(run.done.is_set());
-  std::istringstream pids(test::read_file(dir.path() + "/pid"));
-  int grandchild = 0;
-  pids >> grandchild;
-  ASSERT_GT(grandchild, 0);
   // The leader was reaped before the check counted: no such process, not even a zombie.
   EXPECT_EQ(::kill(leader, 0), -1);
   EXPECT_EQ(errno, ESRCH);
@@ -126,7 +131,7 @@ TEST(ProbeChecks, StopKillsACheckInFlight) {
   asio::io_context ioc;
   TempDir dir;
   ReadinessProbe p;
-  p.exec = ExecCheck{{"sh", "-c", "echo $$ > pid; exec sleep 600"}, dir.path()};
+  p.exec = ExecCheck{{"sh", "-c", "exec sleep 600"}, dir.path()};  // a check that hangs
   p.timeout = 60s;
   ProbeRunner r(ioc.get_executor(), p, {});
   ProbeRun run(ioc);
