@@ -10,18 +10,13 @@
 
 #include "core/timestamp.hpp"
 #include "e2e/run_fixture.hpp"
+#include "stack/stack_fixture.hpp"
 
 namespace pp::test {
 namespace {
 
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
-std::string shell_command(const std::vector<std::string>& actions) {
-  std::string c = quoted(kHelper);
-  for (const auto& a : actions) c += " " + quoted(a);
-  return c;
-}
-// The same as a YAML scalar (double-quoted: the single quotes are the shell's).
-std::string helper_command(const std::vector<std::string>& actions) { return "\"" + shell_command(actions) + "\""; }
+// The helper as a stack file's command.
+std::string helper_command(const std::vector<std::string>& actions) { return stack::test::helper_yaml_command(actions); }
 
 class StackCli : public Run {
  protected:

@@ -16,15 +16,9 @@
 namespace pp::test {
 namespace {
 
-// A shell word for the helper's actions.
-std::string quoted(const std::string& s) { return "'" + s + "'"; }
-std::string shell_command(const std::vector<std::string>& actions) {
-  std::string c = quoted(kHelper);
-  for (const auto& a : actions) c += " " + quoted(a);
-  return c;
-}
-// The same as a YAML scalar (double-quoted: the single quotes are the shell's).
-std::string helper_command(const std::vector<std::string>& actions) { return "\"" + shell_command(actions) + "\""; }
+using stack::test::helper_shell_command;
+// The helper as a stack file's command.
+std::string helper_command(const std::vector<std::string>& actions) { return stack::test::helper_yaml_command(actions); }
 
 class StackUp : public McpFixture {
  protected:
@@ -248,8 +242,8 @@ TEST_F(StackUp, CompletedSuccessfullyWaitsForTheExitAndAFailureStopsIt) {
 
 TEST_F(StackUp, AProcfileGetsPortsAndTheDotEnvReachesEveryProcess) {
   files.write("app/.env", "GREETING=hello from .env\n");
-  files.write("app/Procfile", "web: " + shell_command({"env:PORT", "env:GREETING", "pause"}) + "\nworker: " +
-                                  shell_command({"env:PORT", "pause"}) + "\n");
+  files.write("app/Procfile", "web: " + helper_shell_command({"env:PORT", "env:GREETING", "pause"}) + "\nworker: " +
+                                  helper_shell_command({"env:PORT", "pause"}) + "\n");
   auto r = call("ctrl", {{"action", "up"}, {"file", app().string()}});
   ASSERT_TRUE(r.at("error").is_null()) << json::serialize(r);
   await_output(member("web")->pid(), "PORT=5000");

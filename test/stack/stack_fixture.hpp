@@ -5,11 +5,23 @@
 
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "stack/stack_file.hpp"
 #include "support/test_support.hpp"
 
 namespace pp::stack::test {
+
+// The test helper with `actions` as a shell command line (each word single-quoted).
+inline std::string helper_shell_command(const std::vector<std::string>& actions) {
+  std::string c = "'" + pp::test::kHelper + "'";
+  for (const auto& a : actions) c += " '" + a + "'";
+  return c;
+}
+// The same as a YAML scalar (double-quoted: the single quotes are the shell's).
+inline std::string helper_yaml_command(const std::vector<std::string>& actions) {
+  return "\"" + helper_shell_command(actions) + "\"";
+}
 
 // Paths compare as strings: GoogleTest cannot print a std::filesystem::path.
 inline std::string str(const std::filesystem::path& p) { return p.string(); }
