@@ -131,6 +131,8 @@ Figures with_table(int n) {
     args["wait_for"] = "^listening on";
     sess.call("ctrl", args);
   }
+  // For a profiler to attach to the server while it answers (bench/README.md#list-cost).
+  std::fprintf(stderr, "measuring server pid %d\n", s.pid());
   return measure(s);
 }
 

@@ -6,8 +6,8 @@
 
 namespace pp::mcp {
 
-const InstanceFacts& LiveFacts::of(const Process& p, std::uint64_t output_seen) {
-  auto now = std::chrono::steady_clock::now();
+const InstanceFacts& LiveFacts::of(const Process& p, std::uint64_t output_seen,
+                                   std::chrono::steady_clock::time_point now) {
   Entry& e = entries_[{p.pid(), p.start_time()}];
   e.asked = true;
   if (e.at != std::chrono::steady_clock::time_point{} && now - e.at < reuse_ && e.output_seen == output_seen)

@@ -34,7 +34,8 @@ class LiveFacts {
 
   // The facts of running process `p` (its pid and all its descendants).
   // `output_seen`: how often it has written output so far (its appended() count).
-  const InstanceFacts& of(const Process& p, std::uint64_t output_seen);
+  // `now`: the call's time.
+  const InstanceFacts& of(const Process& p, std::uint64_t output_seen, std::chrono::steady_clock::time_point now);
   // After each call: forgets the processes not asked about in it (they ended or
   // were filtered out), so the cache stays the size of the table, and the
   // machine's listening sockets, read at most once per call.

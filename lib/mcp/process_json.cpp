@@ -28,26 +28,16 @@ json::value nullable(const std::optional<int>& n) { return n ? json::value(*n) :
 json::object nullable_type(const char* type) { return {{"type", json::array{type, "null"}}}; }
 
 namespace {
-void add_live_facts(json::object& e, const InstanceFacts& facts, Millis start) {
+void add_live_facts(json::object& e, const std::vector<int>& ports_of, std::uint64_t rss, Millis uptime_s) {
   json::array ports;
-  for (int port : facts.ports) ports.emplace_back(port);
+  for (int port : ports_of) ports.emplace_back(port);
   e["ports"] = std::move(ports);
-  e["rss_bytes"] = facts.rss_bytes;
-  e["uptime_s"] = std::max<Millis>(0, now_ms() - start) / 1000;
+  e["rss_bytes"] = rss;
+  e["uptime_s"] = uptime_s;
 }
-}  // namespace
 
-void add_stack_facts(json::object& e, const Process& p) {
-  const StackMember& m = p.spec().member;
-  json::array deps;
-  for (const auto& d : m.depends_on) deps.push_back(json::object{{"name", d.name}, {"condition", d.condition}});
-  e["stack"] = m.stack.empty() ? json::value(nullptr) : json::value(m.stack);
-  e["name"] = m.stack.empty() ? json::value(nullptr) : json::value(m.name);
-  e["depends_on"] = std::move(deps);
-  e["ready"] = p.ready();
-  auto ms = p.ready_ms();
-  e["ready_ms"] = ms ? json::value(*ms) : json::value(nullptr);
-}
+Millis uptime_s(Millis start) { return std::max<Millis>(0, now_ms() - start) / 1000; }
+}  // namespace
 
 std::optional<double> next_restart_in_s(const Process& p) {
   auto due = p.restart_due();
@@ -55,33 +45,58 @@ std::optional<double> next_restart_in_s(const Process& p) {
   return static_cast<double>(std::max<Millis>(0, *due - now_ms())) / 1000.0;
 }
 
-json::object process_entry(const Process& p, const InstanceFacts* live) {
+EntryState entry_state(const Process& p, const InstanceFacts* live, Millis now) {
+  EntryState s;
+  s.status = p.status();
+  s.end_time = p.end_time();
+  s.exit_code = p.exit_code();
+  s.restarts = p.restarts();
+  s.note = p.note();
+  if (auto due = p.restart_due()) s.restart_in_ms = std::max<Millis>(0, *due - now);
+  s.ready = p.ready();
+  s.ready_ms = p.ready_ms();
+  if (live) s.live = LiveState{live->ports, live->rss_bytes, std::max<Millis>(0, now - p.start_time()) / 1000};
+  return s;
+}
+
+json::object fixed_fields(const Process& p) {
   json::array cmd;
   for (const auto& a : p.spec().command) cmd.emplace_back(a);
-  auto end = p.end_time();
-  json::object e{
+  const StackMember& m = p.spec().member;
+  json::array deps;
+  for (const auto& d : m.depends_on) deps.push_back(json::object{{"name", d.name}, {"condition", d.condition}});
+  return {
       {"pid", p.pid()},
       {"command", std::move(cmd)},
       {"working_directory", p.spec().cwd},
-      {"status", to_string(p.status())},
       {"label", p.spec().label},
       {"start_time", format_iso_ms(p.start_time())},
-      {"end_time", end ? json::value(format_iso_ms(*end)) : json::value(nullptr)},
-      {"exit_code", nullable(p.exit_code())},
       {"log_stdout", p.logs().stdout_path},
       {"log_stderr", p.logs().stderr_path},
       {"log_combined", p.logs().combined_path},
       {"tty", p.spec().tty},
       {"log_tty", p.logs().tty_path.empty() ? json::value(nullptr) : json::value(p.logs().tty_path)},
-      {"restarts", p.restarts()},
       {"restart", to_string(p.spec().restart.mode)},
-      {"note", p.note().empty() ? json::value(nullptr) : json::value(p.note())},
+      {"stack", m.stack.empty() ? json::value(nullptr) : json::value(m.stack)},
+      {"name", m.stack.empty() ? json::value(nullptr) : json::value(m.name)},
+      {"depends_on", std::move(deps)},
   };
-  auto in = next_restart_in_s(p);
-  e["next_restart_in_s"] = in ? json::value(*in) : json::value(nullptr);
-  add_stack_facts(e, p);
-  if (live) {
-    add_live_facts(e, *live, p.start_time());
+}
+
+json::object changing_fields(const EntryState& s) {
+  json::object e{
+      {"status", to_string(s.status)},
+      {"end_time", s.end_time ? json::value(format_iso_ms(*s.end_time)) : json::value(nullptr)},
+      {"exit_code", nullable(s.exit_code)},
+      {"restarts", s.restarts},
+      {"note", s.note.empty() ? json::value(nullptr) : json::value(s.note)},
+      {"next_restart_in_s",
+       s.restart_in_ms ? json::value(static_cast<double>(*s.restart_in_ms) / 1000.0) : json::value(nullptr)},
+      {"ready", s.ready},
+      {"ready_ms", s.ready_ms ? json::value(*s.ready_ms) : json::value(nullptr)},
+  };
+  if (s.live) {
+    add_live_facts(e, s.live->ports, s.live->rss_bytes, s.live->uptime_s);
   } else {
     e["ports"] = json::array{};
     e["rss_bytes"] = nullptr;
@@ -116,7 +131,7 @@ json::object server_entry(const ServerSelf& self) {
       {"ready_ms", nullptr},
   };
   std::vector<int> me{self.pid};
-  add_live_facts(e, {listening_ports(me, listening_sockets()), rss_bytes(me)}, self.start_time);
+  add_live_facts(e, listening_ports(me, listening_sockets()), rss_bytes(me), uptime_s(self.start_time));
   return e;
 }
 

@@ -24,6 +24,14 @@ std::string notification(int level, const std::string& logger, json::value data)
 
 Reply json_reply(int status, const json::value& v) { return {status, json::serialize(v), std::nullopt}; }
 
+// A JSON-RPC message as sent; a bad request makes the whole reply a 400.
+Server::Answer answer(const json::object& message) {
+  auto* e = message.if_contains("error");
+  bool bad = e && e->is_object() && e->as_object().at("code") == kInvalidRequest;
+  return {json::serialize(message), bad};
+}
+
+
 // o[key] when it is an object, `absent` when it is missing or null, else null.
 const json::object* object_member(const json::object& o, const char* key, const json::object& absent) {
   auto* v = o.if_contains(key);
@@ -62,22 +70,20 @@ boost::asio::awaitable<Reply> Server::post(const RequestHeaders& h, std::string_
   if (msg.is_array()) {
     const auto& batch = msg.as_array();
     if (batch.empty()) co_return json_reply(400, make_error(nullptr, kInvalidRequest, "Empty batch"));
-    json::array out;
+    std::string out;
     for (const auto& m : batch) {
       auto r = co_await handle(m, h, new_session);
-      if (r) out.push_back(std::move(*r));
+      if (!r) continue;
+      out += out.empty() ? '[' : ',';
+      out += r->body;
     }
     if (out.empty()) co_return Reply{202, "", std::nullopt};
-    Reply rep = json_reply(200, out);
-    rep.session_id = new_session;
-    co_return rep;
+    out += ']';
+    co_return Reply{200, std::move(out), new_session};
   }
   auto r = co_await handle(msg, h, new_session);
   if (!r) co_return Reply{202, "", std::nullopt};
-  bool bad = r->contains("error") && (*r)["error"].as_object()["code"] == kInvalidRequest;
-  Reply rep = json_reply(bad ? 400 : 200, *r);
-  rep.session_id = new_session;
-  co_return rep;
+  co_return Reply{r->invalid_request ? 400 : 200, std::move(r->body), new_session};
 }
 
 Reply Server::del(const RequestHeaders& h) {
@@ -144,28 +150,28 @@ json::object Server::set_level(const json::object& params, const RequestHeaders&
   throw RpcError{kInvalidParams, "level must be one of debug, info, notice, warning, error, critical, alert, emergency"};
 }
 
-boost::asio::awaitable<std::optional<json::object>> Server::handle(const json::value& v, const RequestHeaders& h,
+boost::asio::awaitable<std::optional<Server::Answer>> Server::handle(const json::value& v, const RequestHeaders& h,
                                                                    std::optional<std::string>& new_session) {
-  if (!v.is_object()) co_return make_error(nullptr, kInvalidRequest, "Invalid Request: not a JSON-RPC object");
+  if (!v.is_object()) co_return answer(make_error(nullptr, kInvalidRequest, "Invalid Request: not a JSON-RPC object"));
   const auto& o = v.as_object();
   const json::value* id = o.if_contains("id");
   json::value reply_id = id ? *id : json::value(nullptr);
   auto* jr = o.if_contains("jsonrpc");
   if (!jr || !jr->is_string() || jr->as_string() != "2.0")
-    co_return make_error(reply_id, kInvalidRequest, "Invalid Request: jsonrpc must be \"2.0\"");
+    co_return answer(make_error(reply_id, kInvalidRequest, "Invalid Request: jsonrpc must be \"2.0\""));
   if (id && !id->is_string() && !id->is_int64() && !id->is_uint64())
-    co_return make_error(nullptr, kInvalidRequest, "Invalid Request: id must be a string or an integer");
+    co_return answer(make_error(nullptr, kInvalidRequest, "Invalid Request: id must be a string or an integer"));
   auto* method = o.if_contains("method");
   if (!method) {
     if (id && (o.contains("result") || o.contains("error"))) co_return std::nullopt;  // a client's response
-    co_return make_error(reply_id, kInvalidRequest, "Invalid Request: no method");
+    co_return answer(make_error(reply_id, kInvalidRequest, "Invalid Request: no method"));
   }
-  if (!method->is_string()) co_return make_error(reply_id, kInvalidRequest, "Invalid Request: method must be a string");
+  if (!method->is_string()) co_return answer(make_error(reply_id, kInvalidRequest, "Invalid Request: method must be a string"));
   std::string name(method->as_string());
   json::object empty;
   const json::object* params = object_member(o, "params", empty);
   if (!params)
-    co_return id ? std::optional<json::object>(make_error(reply_id, kInvalidParams, "params must be an object"))
+    co_return id ? std::optional<Answer>(answer(make_error(reply_id, kInvalidParams, "params must be an object")))
                  : std::nullopt;
   if (!id) {  // notification: nothing to answer
     if (name == "notifications/initialized" && h.session_id)
@@ -173,17 +179,21 @@ boost::asio::awaitable<std::optional<json::object>> Server::handle(const json::v
     co_return std::nullopt;
   }
   try {
-    if (name == "initialize") co_return make_result(reply_id, initialize(*params, h, new_session));
-    if (name == "ping") co_return make_result(reply_id, json::object{});
-    if (name == "tools/list") co_return make_result(reply_id, list_tools());
-    if (name == "tools/call") co_return make_result(reply_id, co_await call_tool(*params));
-    if (name == "logging/setLevel") co_return make_result(reply_id, set_level(*params, h));
-    co_return make_error(reply_id, kMethodNotFound, "Method not found: " + name);
+    if (name == "initialize") co_return answer(make_result(reply_id, initialize(*params, h, new_session)));
+    if (name == "ping") co_return answer(make_result(reply_id, json::object{}));
+    if (name == "tools/list") co_return answer(make_result(reply_id, list_tools()));
+    if (name == "tools/call") {
+      // Not inside the braces: g++ 12 destroys a co_await's result in a braced initializer twice.
+      std::string body = co_await call_tool(*params, reply_id);
+      co_return Answer{std::move(body), false};
+    }
+    if (name == "logging/setLevel") co_return answer(make_result(reply_id, set_level(*params, h)));
+    co_return answer(make_error(reply_id, kMethodNotFound, "Method not found: " + name));
   } catch (const RpcError& e) {
-    co_return make_error(reply_id, e.code, e.message);
+    co_return answer(make_error(reply_id, e.code, e.message));
   } catch (const std::exception& e) {
     logger::error("internal error in " + name + ": " + e.what());
-    co_return make_error(reply_id, kInternalError, std::string("Internal error: ") + e.what());
+    co_return answer(make_error(reply_id, kInternalError, std::string("Internal error: ") + e.what()));
   }
 }
 
@@ -224,39 +234,45 @@ json::object Server::list_tools() const {
 }
 
 namespace {
-json::object tool_result(json::object result) {
-  bool is_error = result.contains("error") && !result["error"].is_null();
-  std::string text = json::serialize(result);
-  return {{"content", json::array{{{"type", "text"}, {"text", std::move(text)}}}},
-          {"structuredContent", std::move(result)},
-          {"isError", is_error}};
-}
-
 // Bad arguments are the model's to correct, so they are a tool result with
 // isError (SEP-1303, protocol 2025-11-25) rather than a protocol error.
-json::object invalid_arguments(const std::string& message) {
-  return tool_result({{"error", "Invalid arguments: " + message}});
+void invalid_arguments(std::string& out, const std::string& message) {
+  append_result(out, {{"error", "Invalid arguments: " + message}});
 }
 }  // namespace
 
-boost::asio::awaitable<json::object> Server::call_tool(const json::object& params) {
+boost::asio::awaitable<std::string> Server::call_tool(const json::object& params, const json::value& id) {
   auto* n = params.if_contains("name");
   if (!n || !n->is_string()) throw RpcError{kInvalidParams, "tools/call needs name (a string)"};
   const Tool* tool = nullptr;
   for (const auto& t : tools_)
     if (t.name == n->as_string()) tool = &t;
   if (!tool) throw RpcError{kInvalidParams, "Unknown tool: " + std::string(n->as_string())};
+  std::string out;
+  response_head(out, json::serialize(id));
+  std::size_t head = out.size();
   json::object no_args;
   const json::object* args = object_member(params, "arguments", no_args);
-  if (!args) co_return invalid_arguments("arguments must be an object");
+  if (!args) {
+    invalid_arguments(out, "arguments must be an object");
+    co_return out;
+  }
   std::optional<std::string> invalid;
   try {
-    co_return tool_result(co_await tool->call(*args));
+    if (tool->write_result) {
+      co_await tool->write_result(*args, out);
+    } else {
+      json::object result = co_await tool->call(*args);
+      append_result(out, result);
+    }
+    co_return out;
   } catch (const RpcError& e) {
     if (e.code != kInvalidParams) throw;
     invalid = e.message;
   }
-  co_return invalid_arguments(*invalid);
+  out.resize(head);
+  invalid_arguments(out, *invalid);
+  co_return out;
 }
 
 }  // namespace pp::mcp

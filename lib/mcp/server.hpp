@@ -54,14 +54,22 @@ class Server {
 
   std::size_t session_count() const { return sessions_.size(); }
 
+  // One JSON-RPC reply message, serialized; `invalid_request`: its error is
+  // kInvalidRequest, which makes a single message's reply a 400.
+  struct Answer {
+    std::string body;
+    bool invalid_request = false;
+  };
+
  private:
   // Handles one JSON-RPC message; nullopt for notifications and responses.
-  boost::asio::awaitable<std::optional<json::object>> handle(const json::value& msg, const RequestHeaders& h,
+  boost::asio::awaitable<std::optional<Answer>> handle(const json::value& msg, const RequestHeaders& h,
                                                              std::optional<std::string>& new_session);
   json::object initialize(const json::object& params, const RequestHeaders& h, std::optional<std::string>& new_session);
   json::object list_tools() const;
   json::object set_level(const json::object& params, const RequestHeaders& h);
-  boost::asio::awaitable<json::object> call_tool(const json::object& params);
+  // The whole response to a tools/call with `id`, as text.
+  boost::asio::awaitable<std::string> call_tool(const json::object& params, const json::value& id);
 
   std::vector<Tool> tools_;
   std::string version_;

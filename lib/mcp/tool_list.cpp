@@ -2,6 +2,7 @@
 #include <memory>
 
 #include "mcp/args.hpp"
+#include "mcp/list_texts.hpp"
 #include "mcp/live_facts.hpp"
 #include "mcp/tools.hpp"
 
@@ -84,20 +85,27 @@ Tool make_list_tool(Supervisor& sup, const ServerSelf& self) {
                      {"properties", {{"processes", {{"type", "array"}, {"items", entry_schema()}}}}},
                      {"required", json::array{"processes"}}};
   auto facts = std::make_shared<LiveFacts>();
-  t.call = [&sup, &self, facts](const json::object& o) -> boost::asio::awaitable<json::object> {
+  auto texts = std::make_shared<ListTexts>();
+  t.write_result = [&sup, &self, facts, texts](const json::object& o,
+                                               std::string& out) -> boost::asio::awaitable<void> {
     Args(o).only({"pid", "command_or_label", "working_directory", "stack"});
     Target f = read_target(o);
     f.stack = Args(o).str("stack");
     if (f.stack && f.stack->empty()) throw RpcError{kInvalidParams, "'stack' must not be empty"};
-    json::array procs;
     if (f.pid && *f.pid == 0) {
-      procs.push_back(server_entry(self));
-    } else {
-      for (const auto& p : sup.list(f))
-        procs.push_back(process_entry(*p, p->running() ? &facts->of(*p, p->appended().count()) : nullptr));
-      facts->end_call();
+      append_result(out, json::object{{"processes", json::array{server_entry(self)}}});
+      co_return;
     }
-    co_return json::object{{"processes", std::move(procs)}};
+    auto table = sup.list(f);
+    auto steady = std::chrono::steady_clock::now();
+    Millis now = now_ms();
+    std::vector<ListTexts::Row> rows;
+    rows.reserve(table.size());
+    for (const auto& p : table)
+      rows.push_back({p.get(), p->running() ? &facts->of(*p, p->appended().count(), steady) : nullptr});
+    texts->write(rows, now, out);
+    facts->end_call();
+    co_return;
   };
   return t;
 }

@@ -9,6 +9,7 @@
 #include "core/worker_pool.hpp"
 #include "mcp/jsonrpc.hpp"
 #include "mcp/live_facts.hpp"
+#include "mcp/tool_text.hpp"
 #include "stack/stacks.hpp"
 #include "supervise/log_file.hpp"
 #include "supervise/read_budget.hpp"
@@ -49,6 +50,10 @@ struct Tool {
   // with kInvalidParams for bad arguments, which the server turns into an error
   // result the model can read and correct (SEP-1303).
   std::function<boost::asio::awaitable<json::object>(const json::object& args)> call;
+  // Set instead of `call` by a tool that writes its result as text itself (list):
+  // appends to `out`, which holds the response's head, the rest as append_result
+  // does (tool_text.hpp). Throws before writing anything for bad arguments.
+  std::function<boost::asio::awaitable<void>(const json::object& args, std::string& out)> write_result;
 };
 
 Tool make_ctrl_tool(Supervisor& sup, stack::Stacks& stacks);
@@ -66,13 +71,34 @@ inline std::vector<Tool> make_tools(Supervisor& sup, stack::Stacks& stacks, cons
 
 
 // Shared pieces of the tools' JSON.
-// `live`: the facts of a running process (nullptr for an ended one).
-json::object process_entry(const Process& p, const InstanceFacts* live);
+// A list entry is fixed_fields (what one instance keeps for its life) plus
+// changing_fields of its EntryState (what may differ from one call to the next);
+// list keeps both as text and makes them again only when they change (list_texts.hpp).
+struct LiveState {  // a running process's InstanceFacts and uptime
+  std::vector<int> ports;
+  std::uint64_t rss_bytes = 0;
+  Millis uptime_s = 0;
+  bool operator==(const LiveState&) const = default;
+};
+struct EntryState {
+  Status status = Status::running;
+  std::optional<Millis> end_time;
+  std::optional<int> exit_code;
+  int restarts = 0;
+  std::string note;
+  std::optional<Millis> restart_in_ms;  // waiting for its restart policy
+  bool ready = false;
+  std::optional<Millis> ready_ms;
+  std::optional<LiveState> live;  // running: `live` facts (nullptr for an ended one)
+  bool operator==(const EntryState&) const = default;
+};
+// `now`: the time of the call (for uptime_s and next_restart_in_s).
+EntryState entry_state(const Process& p, const InstanceFacts* live, Millis now);
+json::object fixed_fields(const Process& p);
+json::object changing_fields(const EntryState& s);
 // Seconds (to the millisecond) until its restart policy starts it again, while it waits.
 std::optional<double> next_restart_in_s(const Process& p);
 json::object server_entry(const ServerSelf& self);
-// stack, name, depends_on, ready and ready_ms (docs/mcp.md#list).
-void add_stack_facts(json::object& entry, const Process& p);
 // The last `n` lines of p's combined log, as strings with their stamps; with
 // `before_exit_line`, the n before its final [SYSTEM] line (the exit line, once it exited).
 json::array combined_tail(const Process& p, std::uint64_t n, bool before_exit_line = false);
