@@ -5,12 +5,20 @@
 namespace pp::mcp {
 
 namespace {
-// An object's members as text: `{"a":1,"b":2}` less its first or last brace.
-void members_text(const json::object& o, bool keep_open, std::string& json, std::string& quoted) {
-  std::string all = boost::json::serialize(o);
-  json = keep_open ? all.substr(0, all.size() - 1) : all.substr(1);
+// `{"a":1,"b":2}` as `{"a":1,"b":2` (to be continued), in both forms.
+void open_text(const json::object& o, std::string& json, std::string& quoted) {
+  json = boost::json::serialize(o);
+  json.pop_back();
   quoted.clear();
   append_quoted(quoted, json);
+}
+
+// `{"c":3}` appended to such an open text as `,"c":3}`.
+void close_text(const json::object& o, std::string& json, std::string& quoted) {
+  std::string rest = boost::json::serialize(o);
+  rest[0] = ',';
+  json += rest;
+  append_quoted(quoted, rest);
 }
 }  // namespace
 
@@ -19,13 +27,15 @@ const ListTexts::Entry& ListTexts::entry(const Row& row, Millis now) {
   Entry& e = entries_[{p.pid(), p.start_time()}];
   e.asked = true;
   if (e.process != &p) {  // new, or another instance that got the same pid and start time
-    members_text(fixed_fields(p), true, e.fixed_json, e.fixed_quoted);
+    open_text(fixed_fields(p), e.fixed_json, e.fixed_quoted);
     e.process = &p;
     e.made = false;
   }
   EntryState state = entry_state(p, row.live, now);
   if (!e.made || !(state == e.state)) {
-    members_text(changing_fields(state), false, e.changing_json, e.changing_quoted);
+    e.json = e.fixed_json;
+    e.quoted = e.fixed_quoted;
+    close_text(changing_fields(state), e.json, e.quoted);
     e.state = std::move(state);
     e.made = true;
   }
@@ -42,18 +52,14 @@ void ListTexts::write(const std::vector<Row>& rows, Millis now, std::string& out
   out += R"({\"processes\":[)";
   for (std::size_t i = 0; i < made.size(); ++i) {
     if (i) out += ',';
-    out += made[i]->fixed_quoted;
-    out += ',';
-    out += made[i]->changing_quoted;
+    out += made[i]->quoted;
   }
   out += "]}";
   response_middle(out);
   out += R"({"processes":[)";
   for (std::size_t i = 0; i < made.size(); ++i) {
     if (i) out += ',';
-    out += made[i]->fixed_json;
-    out += ',';
-    out += made[i]->changing_json;
+    out += made[i]->json;
   }
   out += "]}";
   response_tail(out, false);

@@ -31,7 +31,7 @@ class ListTexts {
     const Process* process = nullptr;
     std::string fixed_json, fixed_quoted;  // fixed_fields without the closing brace
     EntryState state;
-    std::string changing_json, changing_quoted;  // changing_fields without the opening brace
+    std::string json, quoted;  // the whole entry: fixed_json, a comma, changing_fields less its opening brace
     bool made = false, asked = false;
   };
   const Entry& entry(const Row& row, Millis now);
