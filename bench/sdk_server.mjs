@@ -1,19 +1,23 @@
 // The protocol-stack peer for the MCP throughput figure: the official MCP
-// TypeScript SDK's Streamable HTTP server with one trivial tool, `list`, that
-// answers what persistproc's `list` answers on an empty table, with the same
-// input and output schemas. Set up the way the SDK documents it: stateful
+// TypeScript SDK's Streamable HTTP server with one tool, `list`, that answers
+// what persistproc's `list` answered (the file given, persistproc's own answer
+// for a table of N running processes; without one, an empty table), serialized
+// on each call as the SDK does, with the same input schema. It does not look at
+// processes, ports or memory: the SDK's best case. Set up the way the SDK documents it: stateful
 // sessions (one McpServer and transport per session), JSON responses (as
 // persistproc sends; the SDK's best case, no SSE framing), DNS-rebinding
 // protection on (persistproc checks Host too). No token: persistproc's check
 // is one constant-time compare, left in on its side.
-//   node sdk_server.mjs        prints "listening on http://127.0.0.1:<port>/mcp/"
+//   node sdk_server.mjs [ANSWER.json]   prints "listening on http://127.0.0.1:<port>/mcp/"
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { isInitializeRequest } from "@modelcontextprotocol/sdk/types.js";
 import * as z from "zod";
 
+const answer = process.argv[2] ? JSON.parse(readFileSync(process.argv[2], "utf8")) : { processes: [] };
 const transports = new Map();
 let allowedHosts = [];
 
@@ -31,7 +35,7 @@ function newSession() {
       outputSchema: { processes: z.array(z.object({}).passthrough()) },
     },
     async () => {
-      const result = { processes: [] };
+      const result = answer;
       return { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result };
     },
   );
