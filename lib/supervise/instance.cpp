@@ -158,6 +158,7 @@ asio::awaitable<void> Instance::watch_exit() {
   // Reaped: the pid may be reused from now on, so the handle must forget it (its
   // destructor would otherwise kill whatever process gets that number next).
   child_.detach();
+  tree_.leader_reaped();
   reaped_.set();
   // A stop in flight records the exit itself, once the whole group is gone.
   if (!stop_) finalize();
@@ -191,7 +192,14 @@ void Instance::maybe_close_logs() {
   if (exited_.is_set() && !out_.open() && !err_.open() && !restarting_) logs_.close();
 }
 
-bool Instance::group_alive() const { return !reaped_.is_set() || tree_.any_alive(); }
+bool Instance::group_alive() const {
+  if (!reaped_.is_set()) return true;
+  // Once empty, a group stays so (its pids belong to others from then on): the
+  // table's trim and a shutdown ask again and again, and each answer is a look at /proc.
+  if (group_gone_) return false;
+  group_gone_ = !tree_.any_alive();
+  return !group_gone_;
+}
 
 void Instance::note_restart(const std::string& text) {
   if (!restarting_) return;

@@ -174,6 +174,7 @@ class Instance final : public Process, public std::enable_shared_from_this<Insta
   std::optional<Millis> end_;
   std::optional<int> exit_code_;
   Event reaped_;  // the leader has been waited for
+  mutable bool group_gone_ = false;  // reaped, and no member was left at a look since
   Event exited_;  // finalize() ran: status, exit code and exit line are out
   std::shared_ptr<StopFlight> stop_;  // while a stop is in flight
   bool stop_requested_ = false;

@@ -3,7 +3,10 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <mutex>
 #include <set>
+#include <unordered_set>
+#include <utility>
 
 #include "os/cgroup.hpp"
 #include "os/proc_stat.hpp"
@@ -20,12 +23,57 @@ std::vector<os::PinnedProcess> pin_all(const std::vector<os::ProcInfo>& procs) {
   return out;
 }
 
+// The unreaped leaders of this server's instances. collect reads the environment
+// of every other child of the server, looking for an instance's orphans; with a
+// thousand instances, reading the leaders' too made each collect a thousand reads
+// and a shutdown a million (docs/architecture.md#stop).
+std::mutex leaders_mutex;
+std::unordered_multiset<int> leaders;
+
+bool is_leader(int pid) {
+  std::lock_guard lock(leaders_mutex);
+  return leaders.count(pid) > 0;
+}
+
 }  // namespace
 
 InstanceTree::InstanceTree(std::string tag, std::string cgroup) : tag_entry_(kTagName), cgroup_(std::move(cgroup)) {
   // Appended in steps: g++ 12 warns falsely (-Warray-bounds) on the one-line concatenation.
   tag_entry_ += '=';
   tag_entry_ += tag;
+}
+
+InstanceTree::InstanceTree(InstanceTree&& o) noexcept
+    : leader_(o.leader_),
+      known_leader_(std::exchange(o.known_leader_, false)),
+      tag_entry_(std::move(o.tag_entry_)),
+      cgroup_(std::move(o.cgroup_)) {}
+
+InstanceTree& InstanceTree::operator=(InstanceTree&& o) noexcept {
+  if (this != &o) {
+    leader_reaped();
+    leader_ = o.leader_;
+    known_leader_ = std::exchange(o.known_leader_, false);
+    tag_entry_ = std::move(o.tag_entry_);
+    cgroup_ = std::move(o.cgroup_);
+  }
+  return *this;
+}
+
+InstanceTree::~InstanceTree() { leader_reaped(); }
+
+void InstanceTree::set_leader(int pid) {
+  leader_reaped();
+  leader_ = pid;
+  std::lock_guard lock(leaders_mutex);
+  leaders.insert(pid);
+  known_leader_ = true;
+}
+
+void InstanceTree::leader_reaped() {
+  if (!std::exchange(known_leader_, false)) return;
+  std::lock_guard lock(leaders_mutex);
+  if (auto it = leaders.find(leader_); it != leaders.end()) leaders.erase(it);
 }
 
 void InstanceTree::forget_cgroup() {
@@ -39,7 +87,7 @@ std::vector<os::PinnedProcess> InstanceTree::collect(bool outside_group) const {
   int self = static_cast<int>(::getpid());
   std::vector<int> roots{leader_};
   for (const auto& p : procs)
-    if (p.pgrp == leader_ || (p.ppid == self && p.pid != leader_ && environ_has(p.pid, tag_entry_)))
+    if (p.pgrp == leader_ || (p.ppid == self && p.pid != leader_ && !is_leader(p.pid) && environ_has(p.pid, tag_entry_)))
       roots.push_back(p.pid);
   auto found = os::subtrees(procs, roots);
   std::set<int> in_group{leader_};

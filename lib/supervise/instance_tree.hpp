@@ -26,10 +26,14 @@ class InstanceTree {
   // `tag`: unique among this server's instances; `cgroup`: its own cgroup
   // directory, or "" for none.
   InstanceTree(std::string tag, std::string cgroup);
-  InstanceTree(InstanceTree&&) = default;
-  InstanceTree& operator=(InstanceTree&&) = default;
+  InstanceTree(InstanceTree&& o) noexcept;
+  InstanceTree& operator=(InstanceTree&& o) noexcept;
+  ~InstanceTree();
 
-  void set_leader(int pid) { leader_ = pid; }
+  // The leader is also known, until it is reaped, as one of the server's children
+  // that is no other instance's orphan: collect does not read its environment.
+  void set_leader(int pid);
+  void leader_reaped();
   // "PERSISTPROC_INSTANCE=<tag>", as the leader's environment has it.
   const std::string& tag_entry() const { return tag_entry_; }
   const std::string& cgroup() const { return cgroup_; }
@@ -51,6 +55,7 @@ class InstanceTree {
   std::vector<os::PinnedProcess> collect(bool outside_group) const;
 
   int leader_ = 0;
+  bool known_leader_ = false;  // set_leader's registration, until leader_reaped
   std::string tag_entry_;
   std::string cgroup_;
 };
