@@ -1,4 +1,4 @@
-// The processes a stacks round starts and watches: a command spawned with its
+// The processes a benchmark starts and watches: a command spawned with its
 // output in a file and a pidfd to await its end, the tree under a process (whose
 // RSS counts as the supervisor's), and the sweep that leaves nothing running.
 #pragma once

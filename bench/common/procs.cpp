@@ -1,4 +1,4 @@
-#include "stacks/procs.hpp"
+#include "common/procs.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -128,7 +128,7 @@ void sweep_on_signals() {
     }
     auto all = tree(::getpid());
     for (std::size_t i = 1; i < all.size(); ++i) ::kill(all[i], SIGKILL);
-    std::fprintf(stderr, "pp_bench_stacks: signal %d: killed everything below it\n", sig);
+    std::fprintf(stderr, "%s: signal %d: killed everything below it\n", program_invocation_short_name, sig);
     ::_exit(128 + sig);
   }).detach();
   struct sigaction sa {};
