@@ -225,7 +225,10 @@ FloodFigures flood(const Scale& sc, int n) {
 }  // namespace
 
 void followers(Scale& sc) {
-  Grid g{"followers", "", "followers", sc.followers, {}, {}, {}};
+  Grid& g = sc.grids.emplace_back();  // filled where it stands: a failure midway still prints it
+  g.key = "followers";
+  g.size_name = "followers";
+  g.sizes = sc.followers;
   g.caption = "**`run` followers**: N `persistproc run` on terminals of their own, attached to one child writing " +
               std::to_string(sc.flood_lines) + " lines of " + std::to_string(kLineBytes) + " B at " +
               std::to_string(sc.flood_rate) + " lines/s";
@@ -239,7 +242,7 @@ void followers(Scale& sc) {
   GridRow& missing = g.row("missing", "lines missing at the followers (all together)", 0);
   g.notes.push_back("The nominal flood lasts " + num(1000.0 * sc.flood_lines / sc.flood_rate, 0) +
                     " ms. One thread of this harness reads every terminal.");
-  json::object summary;
+  json::object& summary = sc.extra["followers_latency_quantiles"].emplace_object();
   for (int n : sc.followers) {
     progress("followers: " + std::to_string(n));
     FloodFigures f = flood(sc, n);
@@ -263,8 +266,6 @@ void followers(Scale& sc) {
       missing.figure[n] = static_cast<double>(f.missing);
     }
   }
-  sc.extra["followers_latency_quantiles"] = summary;
-  sc.grids.push_back(std::move(g));
 }
 
 }  // namespace pp::bench

@@ -107,7 +107,15 @@ void latency_cells(Grid& g, int n, const LatencySamples& l) {
 }  // namespace
 
 void processes_and_latency(Scale& sc, bool processes, bool latency) {
-  Grid proc{"processes", "", "N", sc.sizes, {}, {}, {}};
+  // Filled where they stand in sc.grids, so a failure midway still prints what was measured.
+  Grid unused_proc, unused_lat;
+  Grid& proc = processes ? sc.grids.emplace_back() : unused_proc;
+  Grid& lat = latency ? sc.grids.emplace_back() : unused_lat;
+  proc.key = "processes";
+  proc.size_name = lat.size_name = "N";
+  proc.sizes = lat.sizes = sc.sizes;
+  lat.key = "latency";
+  lat.rows.resize(6);
   proc.caption = "**Managed processes**: N running processes (the test helper's `pause`) in one server's table";
   GridRow& seq = proc.row("start_sequential", "`ctrl start`, one session, one call after another (processes/s)", 0);
   GridRow& conc = proc.row("start_concurrent",
@@ -123,7 +131,6 @@ void processes_and_latency(Scale& sc, bool processes, bool latency) {
   proc.notes.push_back("`list`: " + std::to_string(kListSessions) + " sessions × " + std::to_string(calls) +
                        " calls at once. `shutdown` rows: median of the two servers (sequential and concurrent starts).");
 
-  Grid lat{"latency", "", "N", sc.sizes, std::deque<GridRow>(6), {}, {}};
   int rounds = sc.pick(kLatencyRounds, kQuickLatencyRounds);
   lat.caption = "**Exit and event latency** (issue 16, item 5), with N other processes running; " +
                 std::to_string(rounds) + " rounds each";
@@ -174,11 +181,9 @@ void processes_and_latency(Scale& sc, bool processes, bool latency) {
     shut_children.figure[n] = median(shut_children.samples[n]);
     shut_server.figure[n] = median(shut_server.samples[n]);
   }
-  if (processes) sc.grids.push_back(std::move(proc));
   if (latency) {
     lat.notes.push_back("`list` answers that still said running, by N: " + json::serialize(still_running));
     sc.extra["latency_list_still_running"] = still_running;
-    sc.grids.push_back(std::move(lat));
   }
 }
 

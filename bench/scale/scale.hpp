@@ -3,6 +3,7 @@
 // --only names it (bench/README.md#scale).
 #pragma once
 #include <boost/json/object.hpp>
+#include <deque>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,7 @@ struct Scale {
   std::vector<int> followers;  // `run` followers (0: the flood alone)
   bool quick = false;
   long flood_lines = 0, flood_rate = 0;  // the followers section's flooding child
-  std::vector<Grid> grids;
+  std::deque<Grid> grids;  // a deque: a section fills its table where it is, and a failed one still prints
   boost::json::object extra;  // figures kept in the JSON only
 
   int pick(int full, int quick_count) const { return quick ? quick_count : full; }

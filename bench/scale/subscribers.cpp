@@ -69,7 +69,10 @@ void run_until(asio::io_context& ioc, Done done, const std::string& what) {
 }  // namespace
 
 void subscribers(Scale& sc) {
-  Grid g{"subscribers", "", "subscribers", sc.sizes, {}, {}, {}};
+  Grid& g = sc.grids.emplace_back();  // filled where it stands: a failure midway still prints it
+  g.key = "subscribers";
+  g.size_name = "subscribers";
+  g.sizes = sc.sizes;
   int rounds = sc.pick(kRounds, kQuickRounds);
   g.caption = "**Event-stream subscribers**: one child SIGKILLed, its death (pidfd) → each subscriber has the "
               "`exited` notification; " + std::to_string(rounds) + " rounds";
@@ -137,7 +140,6 @@ void subscribers(Scale& sc) {
     s.terminate();
     run_until(ioc, [&] { return round.ended == subs.size(); }, "subscribers' streams not ended");
   }
-  sc.grids.push_back(std::move(g));
 }
 
 }  // namespace pp::bench
