@@ -40,7 +40,7 @@ std::string growth(const Grid& g, const GridRow& r) {
 }
 
 std::string result(const GridRow& r) {
-  if (std::isnan(r.below)) return "—";
+  if (std::isnan(r.below) || r.figure.empty()) return "—";
   std::string missed;
   for (const auto& [size, v] : r.figure)
     if (!std::isnan(v) && v >= r.below) missed += (missed.empty() ? "" : ", ") + std::to_string(size);

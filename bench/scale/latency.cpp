@@ -1,10 +1,12 @@
 #include "scale/latency.hpp"
 
+#include <boost/asio/io_context.hpp>
 #include <boost/json.hpp>
+
+#include "client/event_source.hpp"
 
 #include "common/timing.hpp"
 #include "scale/fleet.hpp"
-#include "support/raw_http.hpp"
 
 namespace pp::bench {
 
@@ -13,15 +15,13 @@ namespace json = boost::json;
 namespace {
 
 // Reads the event stream until the notification that `pid` exited.
-void await_exit_event(pp::test::SseClient& sse, int pid) {
+void await_exit_event(boost::asio::io_context& ioc, pp::client::EventSource& es, int pid) {
   for (;;) {
-    std::string text = sse.next_data();
-    if (text.empty()) throw std::runtime_error("event stream ended (or 20 s without an event)");
-    auto msg = json::parse(text).as_object();
-    auto* params = msg.if_contains("params");
-    if (!params) continue;
-    const auto& d = params->at("data").as_object();
-    if (d.at("event") == "exited" && d.contains("pid") && d.at("pid").as_int64() == pid) return;
+    auto ev = pp::test::run_co(ioc, es.next());
+    if (!ev) throw std::runtime_error("event stream ended");
+    auto* e = ev->if_contains("event");
+    auto* p = ev->if_contains("pid");
+    if (e && *e == "exited" && p && p->is_int64() && p->as_int64() == pid) return;
   }
 }
 
@@ -29,20 +29,22 @@ void await_exit_event(pp::test::SseClient& sse, int pid) {
 
 LatencySamples latency_rounds(const pp::test::Server& s, Session& sess, const std::string& cwd, int rounds) {
   LatencySamples out;
-  std::string session = pp::test::http_initialize(s.port(), s.token());
-  pp::test::SseClient sse(s.port(), {{"Authorization", "Bearer " + s.token()}, {"Mcp-Session-Id", session}});
-  if (sse.status() != 200) throw std::runtime_error("no event stream");
+  // The client library's stream, as `run` holds one.
+  boost::asio::io_context ioc;
+  pp::client::EventSource es(ioc.get_executor(), {s.port(), s.token(), std::chrono::seconds(120)});
+  pp::test::run_co(ioc, es.open());
   for (int i = 0; i < rounds; ++i) {
     std::string n = std::to_string(i);
-    int pid = start_ready(sess, cwd, "lat-list" + n);
+    int pid = start_ready(sess, cwd, "lat-event" + n);
     auto dead = kill_and_await_death(pid);
+    await_exit_event(ioc, es, pid);
+    out.exit_event.push_back(ms_since(dead));
+
+
+    pid = start_ready(sess, cwd, "lat-list" + n);
+    dead = kill_and_await_death(pid);
     out.list_still_running += sess.await_not_running(pid);
     out.exit_list.push_back(ms_since(dead));
-
-    pid = start_ready(sess, cwd, "lat-event" + n);
-    dead = kill_and_await_death(pid);
-    await_exit_event(sse, pid);
-    out.exit_event.push_back(ms_since(dead));
 
     json::object args = start_args(pp::test::kHelper + " out:booting stamp:ready pause", cwd, "lat-wait" + n);
     args["wait_for"] = "^ready \\d+$";
