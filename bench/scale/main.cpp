@@ -11,7 +11,7 @@
 // process reaps its orphans and kills everything below it at the end and on
 // SIGINT, SIGTERM or SIGHUP.
 //   pp_bench_scale [--quick] [--sizes 10,100,1000] [--followers 0,10,50,100]
-//                  [--only SECTION,...] [--flood-lines N] [--flood-rate N]
+//                  [--only SECTION,...] [--rounds N] [--flood-lines N] [--flood-rate N]
 //                  [--json FILE] [--meta K=V ...]
 #include <sys/resource.h>
 
@@ -44,7 +44,7 @@ struct Options {
 
 constexpr const char* kUsage =
     "usage: pp_bench_scale [--quick] [--sizes N,...] [--followers N,...] [--only SECTION,...]\n"
-    "                      [--flood-lines N] [--flood-rate N] [--json FILE] [--meta K=V ...]\n"
+    "                      [--rounds N] [--flood-lines N] [--flood-rate N] [--json FILE] [--meta K=V ...]\n"
     "sections: processes, latency, subscribers, followers\n";
 
 std::vector<std::string> split(const std::string& list) {
@@ -91,6 +91,8 @@ Options parse(int argc, char** argv) {
         if (!kSections.count(s)) throw std::runtime_error("no section " + s);
         o.only.insert(s);
       }
+    } else if (a == "--rounds") {
+      o.sc.rounds = numbers(next(), 1).at(0);
     } else if (a == "--flood-lines") {
       o.sc.flood_lines = numbers(next(), 1).at(0);
     } else if (a == "--flood-rate") {

@@ -131,7 +131,7 @@ void processes_and_latency(Scale& sc, bool processes, bool latency) {
   proc.notes.push_back("`list`: " + std::to_string(kListSessions) + " sessions × " + std::to_string(calls) +
                        " calls at once. `shutdown` rows: median of the two servers (sequential and concurrent starts).");
 
-  int rounds = sc.pick(kLatencyRounds, kQuickLatencyRounds);
+  int rounds = sc.pick_rounds(kLatencyRounds, kQuickLatencyRounds);
   lat.caption = "**Exit and event latency** (issue 16, item 5), with N other processes running; " +
                 std::to_string(rounds) + " rounds each";
   lat.notes.push_back(

@@ -15,11 +15,13 @@ struct Scale {
   std::vector<int> sizes;      // managed processes, subscribers
   std::vector<int> followers;  // `run` followers (0: the flood alone)
   bool quick = false;
+  int rounds = 0;  // --rounds: the latency and subscribers sections' rounds; 0: their own
   long flood_lines = 0, flood_rate = 0;  // the followers section's flooding child
   std::deque<Grid> grids;  // a deque: a section fills its table where it is, and a failed one still prints
   boost::json::object extra;  // figures kept in the JSON only
 
   int pick(int full, int quick_count) const { return quick ? quick_count : full; }
+  int pick_rounds(int full, int quick_count) const { return rounds > 0 ? rounds : pick(full, quick_count); }
 };
 
 // A line on stderr, so whoever waits sees where the run is.

@@ -73,7 +73,7 @@ void subscribers(Scale& sc) {
   g.key = "subscribers";
   g.size_name = "subscribers";
   g.sizes = sc.sizes;
-  int rounds = sc.pick(kRounds, kQuickRounds);
+  int rounds = sc.pick_rounds(kRounds, kQuickRounds);
   g.caption = "**Event-stream subscribers**: one child SIGKILLed, its death (pidfd) → each subscriber has the "
               "`exited` notification; " + std::to_string(rounds) + " rounds";
   GridRow& p50 = g.row("fanout_p50", "death → notification at a subscriber, p50 over all (ms)", 3);
