@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -44,6 +45,17 @@ double cpu_seconds(int pid) {
   for (int field = 3; rest >> tok && field <= kStimeField; ++field)
     if (field >= kUtimeField) ticks += std::stod(tok);
   return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+double run_seconds(int pid) {
+  double ns = 0;
+  std::error_code ec;
+  for (const auto& t : std::filesystem::directory_iterator(proc(pid, "task"), ec)) {
+    std::ifstream in(t.path() / "schedstat");
+    double on_cpu = 0;  // the first field: time spent on a CPU, ns
+    if (in >> on_cpu) ns += on_cpu;
+  }
+  return ns / 1e9;
 }
 
 }  // namespace pp::bench

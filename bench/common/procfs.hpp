@@ -11,5 +11,10 @@ long hwm_kib(int pid);
 void reset_hwm(int pid);
 // User + system CPU seconds of the whole process (every thread).
 double cpu_seconds(int pid);
+// The same from the scheduler's own count (/proc/<pid>/task/*/schedstat), in
+// nanoseconds rather than clock ticks: fine enough for a few milliseconds of work.
+// Threads that have ended are no longer counted, so take both readings while the
+// same threads live.
+double run_seconds(int pid);
 
 }  // namespace pp::bench

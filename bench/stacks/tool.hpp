@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "stacks/output_watch.hpp"
-#include "stacks/procs.hpp"
+#include "common/procs.hpp"
 
 namespace pp::bench {
 

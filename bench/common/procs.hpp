@@ -1,4 +1,4 @@
-// The processes a stacks round starts and watches: a command spawned with its
+// The processes a benchmark starts and watches: a command spawned with its
 // output in a file and a pidfd to await its end, the tree under a process (whose
 // RSS counts as the supervisor's), and the sweep that leaves nothing running.
 #pragma once
@@ -46,8 +46,8 @@ double supervisor_rss_mib(int pid);
 void become_subreaper();
 // SIGKILLs every process below this one and reaps them all: the end of a round.
 void sweep();
-// From now on SIGINT, SIGTERM or SIGHUP kill every process below this one, then
-// this one: a harness stopped midway leaves nothing running either. (Handlers, not
+// From now on SIGINT, SIGTERM or SIGHUP sweep() (so this must be a subreaper), then
+// end this one: a harness stopped midway leaves nothing running either. (Handlers, not
 // a blocked mask, since children would inherit a mask and never see their own
 // stop signals.)
 void sweep_on_signals();

@@ -1,4 +1,4 @@
-#include "stacks/procs.hpp"
+#include "common/procs.hpp"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -126,9 +126,10 @@ void sweep_on_signals() {
     unsigned char sig = 0;
     while (::read(signal_pipe[0], &sig, 1) < 0 && errno == EINTR) {
     }
-    auto all = tree(::getpid());
-    for (std::size_t i = 1; i < all.size(); ++i) ::kill(all[i], SIGKILL);
-    std::fprintf(stderr, "pp_bench_stacks: signal %d: killed everything below it\n", sig);
+    // Until none is left: a process forked after a look at the tree is found by the next
+    // (its parent, killed, hands it to us, the subreaper), not left to init by our exit.
+    sweep();
+    std::fprintf(stderr, "%s: signal %d: killed everything below it\n", program_invocation_short_name, sig);
     ::_exit(128 + sig);
   }).detach();
   struct sigaction sa {};
