@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <mutex>
 #include <set>
 #include <unordered_set>
@@ -113,7 +114,21 @@ std::vector<os::PinnedProcess> InstanceTree::collect(bool outside_group) const {
   return out;
 }
 
-bool InstanceTree::any_alive() const { return !members().empty(); }
+bool InstanceTree::any_alive() const {
+  if (leader_ <= 0) return false;
+  if (known_leader_) return true;  // not reaped yet
+  // Without a pass over /proc (the table's trim asks this on every exit): the
+  // group answers a null signal while it has a member; once it has none, every
+  // other descendant was re-parented to the server, a subreaper, so the rest are
+  // the server's children with this instance's tag, and the cgroup's.
+  if (::kill(-leader_, 0) == 0 || errno == EPERM) return true;
+  if (!cgroup_.empty() && !os::cgroup_procs(cgroup_).empty()) return true;
+  auto children = os::children_of(static_cast<int>(::getpid()));
+  if (!children) return !members().empty();  // no children files on this kernel
+  for (int pid : *children)
+    if (!is_leader(pid) && environ_has(pid, tag_entry_)) return true;
+  return false;
+}
 
 void InstanceTree::signal_outside_group(int sig) const {
   if (sig == SIGKILL && !cgroup_.empty()) os::kill_cgroup(cgroup_);

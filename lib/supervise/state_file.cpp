@@ -238,13 +238,28 @@ SavedProcess process_from(const json::object& o) {
   return p;
 }
 
+// The server's own identity, read once per process rather than on each of the
+// writes every start and exit makes (two more files read on the exit's path).
+struct ServerIdentity {
+  int pid = 0;
+  std::uint64_t start_ticks = 0;
+  std::string boot_id;
+};
+const ServerIdentity& server_identity() {
+  static ServerIdentity id;
+  int pid = static_cast<int>(::getpid());
+  if (id.pid != pid) id = {pid, process_start_ticks(pid).value_or(0), current_boot_id()};  // after a fork, anew
+  return id;
+}
+
 }  // namespace
 
 SavedState snapshot(const std::vector<std::shared_ptr<Process>>& table) {
   SavedState s;
-  s.server_pid = static_cast<int>(::getpid());
-  s.server_start_ticks = process_start_ticks(s.server_pid).value_or(0);
-  s.boot_id = current_boot_id();
+  const ServerIdentity& self = server_identity();
+  s.server_pid = self.pid;
+  s.server_start_ticks = self.start_ticks;
+  s.boot_id = self.boot_id;
   for (const auto& p : table) {
     // One waiting for its policy's restart is still supervised: --restore starts it.
     if (!p->running() && !p->restart_due()) continue;
