@@ -5,6 +5,11 @@
 namespace pp {
 
 void LineSplitter::emit(std::string_view raw, const Sink& sink) {
+  // Valid already, as nearly all output is: handed on as it is, not copied.
+  if (valid_utf8_prefix(raw) == raw.size()) {
+    sink(raw);
+    return;
+  }
   scratch_.clear();
   append_valid_utf8(scratch_, raw);
   sink(scratch_);

@@ -33,8 +33,8 @@ std::size_t valid_len(std::string_view s, std::size_t i) {
 }
 }  // namespace
 
-void append_valid_utf8(std::string& out, std::string_view in) {
-  std::size_t i = 0, run = 0;
+std::size_t valid_utf8_prefix(std::string_view in) {
+  std::size_t i = 0;
   while (i < in.size()) {
     // ASCII, the common case, eight bytes at a time.
     for (std::uint64_t w; i + 8 <= in.size(); i += 8) {
@@ -43,18 +43,23 @@ void append_valid_utf8(std::string& out, std::string_view in) {
     }
     if (i >= in.size()) break;
     std::size_t n = valid_len(in, i);
-    if (n) {
-      i += n;
-      continue;
-    }
-    out.append(in.substr(run, i - run));
+    if (!n) return i;
+    i += n;
+  }
+  return in.size();
+}
+
+void append_valid_utf8(std::string& out, std::string_view in) {
+  for (;;) {
+    std::size_t ok = valid_utf8_prefix(in);
+    out.append(in.substr(0, ok));
+    if (ok == in.size()) return;
     out += "\xEF\xBF\xBD";
     // Skip the maximal invalid subsequence: the lead byte plus any continuation bytes.
-    ++i;
+    std::size_t i = ok + 1;
     while (i < in.size() && (static_cast<unsigned char>(in[i]) & 0xC0) == 0x80) ++i;
-    run = i;
+    in.remove_prefix(i);
   }
-  out.append(in.substr(run));
 }
 
 std::size_t complete_prefix_len(std::string_view s) {

@@ -14,6 +14,28 @@
 
 namespace pp {
 
+namespace {
+// Buffered lines are written when a batch ends, or before this much would be
+// waiting: writes of about a megabyte cost the kernel less per byte than small
+// ones (large page-cache folios), and no buffer grows past it (one 1 MiB read
+// of empty lines would make 26 MiB of stamped lines).
+constexpr std::size_t kWriteBytes = 1024 * 1024;
+// A buffer that grew past this for a flood gives its memory back after the
+// first small write: a file's buffer is empty between batches.
+constexpr std::size_t kKeepCapacity = 64 * 1024;
+
+// Room for `more` bytes in `buf`: it doubles as a string does, but stops at
+// kWriteBytes (std::string::reserve would double past it).
+void make_room(std::string& buf, std::size_t more) {
+  std::size_t need = buf.size() + more;
+  if (need <= buf.capacity()) return;
+  std::string bigger;
+  bigger.reserve(std::max(need, std::min(2 * buf.capacity(), kWriteBytes)));
+  bigger.append(buf);
+  buf.swap(bigger);
+}
+}  // namespace
+
 LogFile::~LogFile() { close(); }
 
 std::string LogFile::open(const std::string& path) {
@@ -41,6 +63,8 @@ void LogFile::append(Millis stamp, std::string_view text) {
   bool has_newline = text.find('\n') != std::string_view::npos;
   std::uint64_t line_size = kStampLen + 1 + text.size() + 1 +
                             (has_newline ? static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')) : 0);
+  if (!buf_.empty() && buf_.size() + line_size > kWriteBytes) flush();
+  make_room(buf_, line_size);
   std::uint64_t offset = index_.size + buf_.size();
   // Only a file that already holds a line rotates, so an oversized line (or a cap of
   // 0) still lands in a file, once.
@@ -53,11 +77,10 @@ void LogFile::append(Millis stamp, std::string_view text) {
     next_checkpoint_ = offset + kCheckpointBytes;
   }
   if (stamp != cached_stamp_) {
-    cached_text_ = format_iso_ms(stamp);
+    cached_text_ = format_iso_ms(stamp) + ' ';
     cached_stamp_ = stamp;
   }
   buf_ += cached_text_;
-  buf_.push_back(' ');
   // One record per line, always: a newline inside the text (a command line or an
   // error message can hold one) is written as the two characters \n.
   if (!has_newline) {
@@ -72,7 +95,6 @@ void LogFile::append(Millis stamp, std::string_view text) {
   }
   buf_.push_back('\n');
   ++index_.lines;
-  if (buf_.size() >= 256 * 1024) flush();
 }
 
 void LogFile::rotate() {
@@ -112,7 +134,10 @@ void LogFile::flush() {
   failing_ = done < buf_.size();
   if (!failing_) {
     index_.size += done;
-    buf_.clear();
+    if (done < kKeepCapacity && buf_.capacity() > kKeepCapacity)
+      std::string().swap(buf_);
+    else
+      buf_.clear();
     return;
   }
   // A full disk: keep the whole lines that made it, take back the start of the one

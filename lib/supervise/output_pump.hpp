@@ -41,6 +41,7 @@ class OutputPump {
   OutputPump(boost::asio::posix::stream_descriptor fd, Sink sink);
   OutputPump(const OutputPump&) = delete;
   OutputPump& operator=(const OutputPump&) = delete;
+  ~OutputPump();
 
   // Reads until every writer has closed the descriptor, also after the child
   // exited: the rest of its group may still write. The pump lives inside `owner`,
@@ -67,6 +68,10 @@ class OutputPump {
   }
   void hand_on_partial();
   void close();
+  // A child that filled its pipe outruns the pump: its pipe grows (16 at most at
+  // once in the server), and shrinks back once its output is small.
+  void grow_pipe();
+  void shrink_pipe();
 
   boost::asio::posix::stream_descriptor fd_;
   Sink sink_;
@@ -76,6 +81,7 @@ class OutputPump {
   boost::asio::steady_timer quiet_;  // a partial line is handed on once it runs out
   bool quiet_waiting_ = false;
   bool open_ = true;
+  bool pipe_grown_ = false;
   std::weak_ptr<const void> owner_;
   std::string name_;
 };

@@ -61,6 +61,14 @@ TEST(LineSplitter, EmptyLinesAreLines) {
   EXPECT_EQ(split({"a\n\nb\n"}), (Lines{"a", "", "b"}));
 }
 
+TEST(LineSplitter, AValidLineIsHandedOnAsTheBytesFedNotACopy) {
+  const std::string chunk = "first line\nsecond \xC3\xA9\n";
+  LineSplitter s;
+  std::vector<const char*> at;
+  s.feed(chunk, [&](std::string_view l) { at.push_back(l.data()); });
+  EXPECT_EQ(at, (std::vector<const char*>{chunk.data(), chunk.data() + 11}));
+}
+
 TEST(LineSplitter, NothingFedNothingEmitted) {
   EXPECT_EQ(split({}), Lines{});
   EXPECT_EQ(split({""}), Lines{});

@@ -220,6 +220,35 @@ TEST(AppendValidUtf8, OutputIsAlwaysValidForRandomBytes) {
   }
 }
 
+// ---- valid_utf8_prefix ----
+
+TEST(ValidUtf8Prefix, ValidTextIsWhole) {
+  for (std::string_view s : {"", "plain ascii, longer than eight bytes", "héllo", "日本語", "emoji 😀"})
+    EXPECT_EQ(valid_utf8_prefix(s), s.size()) << s;
+}
+
+TEST(ValidUtf8Prefix, EndsWhereTheFirstInvalidSequenceBegins) {
+  for (std::size_t p = 0; p <= 24; ++p) {  // ASCII is skipped eight bytes at a time
+    std::string before(p, 'a');
+    EXPECT_EQ(valid_utf8_prefix(before + "\xFFz"), p) << p;
+    EXPECT_EQ(valid_utf8_prefix(before + "é\x80z"), p + 2) << p;
+    EXPECT_EQ(valid_utf8_prefix(before + "\xE2\x82"), p) << p;  // cut short at the end
+  }
+}
+
+TEST(ValidUtf8Prefix, AgreesWithTheRepairForRandomBytes) {
+  std::mt19937 rng(6789);
+  std::uniform_int_distribution<int> len(0, 40), byte(0, 255);
+  for (int n = 0; n < 3000; ++n) {
+    std::string in;
+    for (int k = len(rng); k > 0; --k) in.push_back(static_cast<char>(n % 2 ? 'a' + byte(rng) % 26 : byte(rng)));
+    std::size_t ok = valid_utf8_prefix(in);
+    ASSERT_TRUE(is_valid_utf8(std::string_view(in).substr(0, ok))) << "input #" << n;
+    ASSERT_EQ(ok == in.size(), is_valid_utf8(in)) << "input #" << n;
+    ASSERT_EQ(fixed(in).compare(0, ok, in, 0, ok), 0) << "input #" << n;
+  }
+}
+
 // ---- complete_prefix_len ----
 
 TEST(CompletePrefixLen, EmptyIsZero) { EXPECT_EQ(complete_prefix_len(""), 0u); }
