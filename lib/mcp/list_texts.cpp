@@ -64,16 +64,7 @@ void ListTexts::write(const std::vector<Row>& rows, Millis now, std::string& out
   out += "]}";
   response_tail(out, false);
   last_size_ = out.size() - start;
-  forget_unasked();
-}
-
-void ListTexts::forget_unasked() {
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    if (std::exchange(it->second.asked, false))
-      ++it;
-    else
-      it = entries_.erase(it);
-  }
+  forget_unasked(entries_);
 }
 
 }  // namespace pp::mcp

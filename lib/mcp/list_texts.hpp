@@ -35,7 +35,6 @@ class ListTexts {
     bool made = false, asked = false;
   };
   const Entry& entry(const Row& row, Millis now);
-  void forget_unasked();
 
   std::map<std::pair<int, Millis>, Entry> entries_;  // by pid and start time
   std::size_t last_size_ = 0;                        // of the last response, to reserve

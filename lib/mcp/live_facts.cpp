@@ -21,12 +21,7 @@ const InstanceFacts& LiveFacts::of(const Process& p, std::uint64_t output_seen,
 }
 
 void LiveFacts::end_call() {
-  for (auto it = entries_.begin(); it != entries_.end();) {
-    if (std::exchange(it->second.asked, false))
-      ++it;
-    else
-      it = entries_.erase(it);
-  }
+  forget_unasked(entries_);
   sockets_.reset();
 }
 

@@ -36,7 +36,7 @@ void add_live_facts(json::object& e, const std::vector<int>& ports_of, std::uint
   e["uptime_s"] = uptime_s;
 }
 
-Millis uptime_s(Millis start) { return std::max<Millis>(0, now_ms() - start) / 1000; }
+Millis uptime_s(Millis start, Millis now) { return std::max<Millis>(0, now - start) / 1000; }
 }  // namespace
 
 std::optional<double> next_restart_in_s(const Process& p) {
@@ -55,7 +55,7 @@ EntryState entry_state(const Process& p, const InstanceFacts* live, Millis now) 
   if (auto due = p.restart_due()) s.restart_in_ms = std::max<Millis>(0, *due - now);
   s.ready = p.ready();
   s.ready_ms = p.ready_ms();
-  if (live) s.live = LiveState{live->ports, live->rss_bytes, std::max<Millis>(0, now - p.start_time()) / 1000};
+  if (live) s.live = LiveState{live->ports, live->rss_bytes, uptime_s(p.start_time(), now)};
   return s;
 }
 
@@ -131,7 +131,7 @@ json::object server_entry(const ServerSelf& self) {
       {"ready_ms", nullptr},
   };
   std::vector<int> me{self.pid};
-  add_live_facts(e, listening_ports(me, listening_sockets()), rss_bytes(me), uptime_s(self.start_time));
+  add_live_facts(e, listening_ports(me, listening_sockets()), rss_bytes(me), uptime_s(self.start_time, now_ms()));
   return e;
 }
 
