@@ -44,21 +44,6 @@ struct Figures {
   long errors = 0;
 };
 
-asio::awaitable<void> calls(McpClient& c, std::vector<double>& lat, long& errors) {
-  try {
-    co_await c.open();
-    for (int i = 0; i < kCalls; ++i) {
-      auto t0 = Clock::now();
-      json::object r = co_await c.call_tool("list", {});
-      if (!r.contains("processes")) ++errors;
-      lat.push_back(ms_since(t0));
-    }
-    co_await c.close();
-  } catch (const std::exception&) {
-    ++errors;
-  }
-}
-
 Figures measure(const pp::test::Server& s) {
   asio::io_context ioc;
   std::vector<std::unique_ptr<McpClient>> cs;
@@ -68,7 +53,7 @@ Figures measure(const pp::test::Server& s) {
   Figures f;
   double cpu0 = cpu_seconds(s.pid());
   auto t0 = Clock::now();
-  for (auto& c : cs) asio::co_spawn(ioc, calls(*c, lat, f.errors), asio::detached);
+  for (auto& c : cs) asio::co_spawn(ioc, list_calls(*c, kCalls, lat, f.errors), asio::detached);
   ioc.run();
   double wall = ms_since(t0) / 1000;
   double cpu = cpu_seconds(s.pid()) - cpu0;
@@ -126,11 +111,7 @@ Figures with_table(int n) {
   pp::test::Server s({"-q"});
   Session sess(s.port(), s.token());
   pp::test::TempDir dir;
-  for (int i = 0; i < n; ++i) {
-    auto args = start_args(pp::test::kHelper + " listen pause", dir.path(), "web" + std::to_string(i));
-    args["wait_for"] = "^listening on";
-    sess.call("ctrl", args);
-  }
+  start_listeners(sess, n, dir.path());
   // For a profiler to attach to the server while it answers (bench/README.md#list-cost).
   std::fprintf(stderr, "measuring server pid %d\n", s.pid());
   return measure(s);

@@ -2,6 +2,7 @@
 
 #include <boost/json.hpp>
 
+#include "common/timing.hpp"
 #include "support/test_support.hpp"
 
 namespace pp::bench {
@@ -35,6 +36,29 @@ long Session::await_not_running(int pid) {
   long running = 0;
   while (call("list", q).at("processes").at(0).at("status") == "running") ++running;
   return running;
+}
+
+void start_listeners(Session& sess, int n, const std::string& cwd) {
+  for (int i = 0; i < n; ++i) {
+    auto args = start_args(pp::test::kHelper + " listen pause", cwd, "web" + std::to_string(i));
+    args["wait_for"] = "^listening on";
+    sess.call("ctrl", args);
+  }
+}
+
+boost::asio::awaitable<void> list_calls(pp::client::McpClient& c, int calls, std::vector<double>& lat, long& errors) {
+  try {
+    co_await c.open();
+    for (int i = 0; i < calls; ++i) {
+      auto t0 = Clock::now();
+      json::object r = co_await c.call_tool("list", {});
+      if (!r.contains("processes")) ++errors;
+      lat.push_back(ms_since(t0));
+    }
+    co_await c.close();
+  } catch (const std::exception&) {
+    ++errors;
+  }
 }
 
 json::object start_args(const std::string& cmd, const std::string& cwd, const std::string& label) {

@@ -93,11 +93,7 @@ struct Table {
   std::string answer_file;  // its `list` answer, for the SDK server to give
   Table(int n, const std::string& dir) {
     Session sess(server.port(), server.token());
-    for (int i = 0; i < n; ++i) {
-      auto args = start_args(pp::test::kHelper + " listen pause", dir, "web" + std::to_string(i));
-      args["wait_for"] = "^listening on";
-      sess.call("ctrl", args);
-    }
+    start_listeners(sess, n, dir);
     answer_file = dir + "/list-" + std::to_string(n) + ".json";
     std::ofstream(answer_file) << json::serialize(sess.call("list", {}));
   }

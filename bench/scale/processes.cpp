@@ -38,21 +38,6 @@ struct ListFigures {
   long errors = 0;
 };
 
-asio::awaitable<void> list_calls(McpClient& c, int calls, std::vector<double>& lat, long& errors) {
-  try {
-    co_await c.open();
-    for (int i = 0; i < calls; ++i) {
-      auto t0 = Clock::now();
-      json::object r = co_await c.call_tool("list", {});
-      if (!r.contains("processes")) ++errors;
-      lat.push_back(ms_since(t0));
-    }
-    co_await c.close();
-  } catch (const std::exception&) {
-    ++errors;
-  }
-}
-
 // kListSessions sessions calling `list` at once: the server's CPU per call (user +
 // system from /proc, fair however busy this load generator is).
 ListFigures list_cost(const pp::test::Server& s, int calls) {
