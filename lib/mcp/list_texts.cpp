@@ -1,6 +1,7 @@
 #include "mcp/list_texts.hpp"
 
 #include <boost/json/serialize.hpp>
+#include <string_view>
 
 namespace pp::mcp {
 
@@ -48,20 +49,18 @@ void ListTexts::write(const std::vector<Row>& rows, Millis now, std::string& out
   for (const auto& r : rows) made.push_back(&entry(r, now));
   out.reserve(out.size() + last_size_);
   std::size_t start = out.size();
+  auto processes = [&](std::string_view open, std::string Entry::*form) {
+    out += open;
+    for (std::size_t i = 0; i < made.size(); ++i) {
+      if (i) out += ',';
+      out += made[i]->*form;
+    }
+    out += "]}";
+  };
   // The text content first, then the same as structuredContent.
-  out += R"({\"processes\":[)";
-  for (std::size_t i = 0; i < made.size(); ++i) {
-    if (i) out += ',';
-    out += made[i]->quoted;
-  }
-  out += "]}";
+  processes(R"({\"processes\":[)", &Entry::quoted);
   response_middle(out);
-  out += R"({"processes":[)";
-  for (std::size_t i = 0; i < made.size(); ++i) {
-    if (i) out += ',';
-    out += made[i]->json;
-  }
-  out += "]}";
+  processes(R"({"processes":[)", &Entry::json);
   response_tail(out, false);
   last_size_ = out.size() - start;
   forget_unasked(entries_);
