@@ -35,6 +35,7 @@
 #include "stack/stack_restore.hpp"
 #include "supervise/log_retention.hpp"
 #include "supervise/recovery.hpp"
+#include "supervise/state_keeper.hpp"
 #include "supervise/spawn.hpp"
 #include "supervise/supervisor.hpp"
 
@@ -253,7 +254,7 @@ int serve(const ServeOptions& opts) {
       stack::restore_stacks(ioc.get_executor(), stacks, std::move(members));
     };
     RecoveryReport recovered = co_await recover_left_overs(supervisor, recovery);
-    if (!recovered.other_server) keep_state_file(supervisor, recovery.state_path);
+    if (!recovered.other_server) keep_state_file(supervisor, recovery.state_path, readers);
     if (stopping) co_return;  // a signal came during recovery
     sweep_old_logs(retention, supervisor);
 

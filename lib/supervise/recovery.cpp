@@ -171,19 +171,4 @@ asio::awaitable<RecoveryReport> recover_left_overs(Supervisor& sup, RecoveryOpti
   co_return report;
 }
 
-void keep_state_file(Supervisor& sup, const std::string& state_path) {
-  auto failing = std::make_shared<bool>(false);
-  auto save = [&sup, state_path, failing] {
-    Target everything;
-    std::string err = write_state(state_path, snapshot(sup.list(everything)));
-    if (!err.empty() && !*failing)
-      logger::warning(err + "; after a crash the next server will not know what this one ran");
-    else if (err.empty() && *failing)
-      logger::info(state_path + " is written again");
-    *failing = !err.empty();
-  };
-  save();
-  sup.on_change(save);
-}
-
 }  // namespace pp

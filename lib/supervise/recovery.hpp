@@ -1,5 +1,5 @@
 // Surviving the server's own crash. A server keeps <data-dir>/state.json up to date
-// (keep_state_file); the next one, before it accepts anything, stops what a server
+// (keep_state_file, state_keeper.hpp); the next one, before it accepts anything, stops what a server
 // that died without shutting down left running and lists each as terminated with
 // a note (recover_left_overs), or with `restore` also starts each again as it was.
 // A pid is only ever signalled when it is provably the same process: same boot,
@@ -38,8 +38,5 @@ struct RecoveryReport {
 // ends up in `sup`'s table as a terminated left-over entry (LeftOver),
 // whose old logs stay readable by pid. Returns once all of it is done.
 boost::asio::awaitable<RecoveryReport> recover_left_overs(Supervisor& sup, RecoveryOptions opts);
-
-// Writes the state file now and after every start, exit and restart from now on.
-void keep_state_file(Supervisor& sup, const std::string& state_path);
 
 }  // namespace pp

@@ -68,7 +68,7 @@ Instance::Started Supervisor::launch(ProcessSpec spec, const std::vector<std::sh
   Instance::ExitHooks hooks{[this](Instance& i) { return policy_restart_follows(i); },
                             [this](Instance& i) {
                               ended(i);
-                              changed_();
+                              changed_(false);
                             },
                             [this](Instance& i) { lifecycle_({Lifecycle::ready, i, 0, ""}); }};
   auto started = Instance::start(ex_, std::move(spec), log_dir_, std::move(hooks), std::move(tree));
@@ -81,7 +81,7 @@ Instance::Started Supervisor::launch(ProcessSpec spec, const std::vector<std::sh
   logger::info("started PID " + std::to_string(started.instance->pid()) + ": " + what);
   table_.push_back(started.instance);
   started.instance->set_max_log_size(max_log_size_);  // nothing has yielded: no output read yet
-  changed_();
+  changed_(true);
   return started;
 }
 
@@ -178,7 +178,7 @@ asio::awaitable<CtrlOutcome> Supervisor::stop(const Target& t, bool force) {
     std::string error = "stopped on request while waiting to be restarted by its restart policy";
     waiting->cancel_restart(restart_failed_text(error), true);
     lifecycle_({Lifecycle::restart_failed, *waiting, 0, error, false, "stopped"});
-    changed_();
+    changed_(true);  // else a crash now would have the next server restore what was stopped
     // Anything its leader left running goes too.
     if (waiting->group_alive()) co_await waiting->stop(force, timings_);
     co_return CtrlOutcome{inst, inst->exit_code(), ""};
@@ -285,7 +285,7 @@ asio::awaitable<void> Supervisor::shutdown(bool force) {
       waiting->cancel_restart(restart_failed_text(error), false);
       lifecycle_({Lifecycle::restart_failed, *waiting, 0, error, false, "shutdown"});
     }
-    changed_();
+    changed_(true);
   }
   // Every group with a live process, including ended entries whose leader left
   // children behind: nothing managed survives the server.
@@ -296,6 +296,7 @@ asio::awaitable<void> Supervisor::shutdown(bool force) {
   for (const auto& p : running) stops.push_back(lifecycle(*p).stop(force, timings_));
   if (reaper_) stops.push_back(stop_strays(force));
   co_await join_all(std::move(stops), "stopping at shutdown");
+  changed_(true);  // the exits' records are written before the server goes, not left waiting
 }
 
 bool Supervisor::awaited_leader(int pid) const {

@@ -116,7 +116,14 @@ class Supervisor {
   void on_lifecycle(std::function<void(const Lifecycle&)> f) { lifecycle_.add(std::move(f)); }
   // Adds a listener called whenever an instance joins the table running or stops
   // running (start, exit, restart): where the state file is kept up to date.
-  void on_change(std::function<void()> f) { changed_.add(std::move(f)); }
+  // `record_now` is false only for an exit: a record that still lists the ended
+  // instance for a moment costs nothing (a next server finds it gone), so that
+  // write may wait until the exit has been told. Every other change (a start, a
+  // restart, an ended restart wait, a new terminal size) must be on record
+  // before anyone hears of it, or a crash right after would leave something
+  // running unknown, or bring back what was stopped.
+  void on_change(std::function<void(bool record_now)> f) { changed_.add(std::move(f)); }
+  const boost::asio::any_io_executor& executor() const { return ex_; }
 
   // Puts a process left over by an earlier server into the table, as the newest.
   void adopt(std::shared_ptr<LeftOver> left_over);
@@ -166,7 +173,7 @@ class Supervisor {
   std::map<const Process*, std::shared_ptr<PolicyWait>> waits_;         // by the ended instance
   bool shutting_down_ = false;                   // no new starts once shutdown() began
   Listeners<Lifecycle> lifecycle_;
-  Listeners<> changed_;
+  Listeners<bool> changed_;
   std::uint64_t max_log_size_ = LogFile::kNoLimit;
   std::string cgroup_parent_;        // "" without cgroups
   std::uint64_t instances_made_ = 0;  // numbers each instance's tag and cgroup

@@ -42,7 +42,7 @@ CtrlOutcome Supervisor::resize(const Target& t, unsigned short columns, unsigned
   CtrlOutcome out;
   if (Instance* inst = running_instance(t, out)) {
     out.error = inst->resize(columns, rows);
-    if (out.error.empty()) changed_();  // state.json keeps the size for a restore
+    if (out.error.empty()) changed_(true);  // state.json keeps the size for a restore
   }
   return out;
 }

@@ -81,7 +81,7 @@ void Supervisor::start_policy_wait(Instance& inst) {
                  std::string error = "server error while waiting to restart (see the server log)";
                  wait->instance->cancel_restart(restart_failed_text(error), false);
                  lifecycle_({Lifecycle::restart_failed, *wait->instance, 0, error, false, "policy"});
-                 changed_();
+                 changed_(true);
                }};
   run_in_background(ex_, run_policy_wait(wait->instance, wait), what, wait->instance, std::move(on_end));
 }

@@ -9,14 +9,20 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <filesystem>
 #include <fstream>
+#include <future>
 
 #include "os/proc_stat.hpp"
 #include "os/process_group.hpp"
 #include "supervise/log_reader.hpp"
 #include "supervise/state_file.hpp"
+#include "supervise/state_keeper.hpp"
 #include "support/test_support.hpp"
 
 namespace pp {
@@ -33,6 +39,19 @@ class Recovery : public ::testing::Test {
     sup = std::make_unique<Supervisor>(ioc.get_executor(), log_dir, StopTimings{300ms, 5s});
   }
   void TearDown() override { test::run_co(ioc, sup->shutdown(true)); }
+
+  // Returns once what was posted before it has run and the jobs then given to
+  // `workers` (one thread: in order) are done: an exit's state write included.
+  void settle() {
+    auto barrier = [this]() -> asio::awaitable<void> {
+      co_await asio::post(ioc, asio::use_awaitable);
+      co_await workers.run(Noop{});
+    };
+    test::run_co(ioc, barrier());
+  }
+  struct Noop {
+    int operator()() const { return 0; }
+  };
 
   // An entry for `pid` as a server would have recorded it, with one line in its logs.
   SavedProcess recorded(int pid, std::uint64_t ticks, const std::string& line) {
@@ -71,6 +90,7 @@ class Recovery : public ::testing::Test {
   }
 
   asio::io_context ioc;
+  WorkerPool workers{1};
   TempDir data;
   std::string log_dir = data.path() + "/process_logs";
   std::string state_path = data.path() + "/state.json";
@@ -234,7 +254,7 @@ TEST_F(Recovery, RestoreKeepsAStackMembersSettingsAndStopsWithItsSignal) {
 // One that ended and waits for its policy's restart is still supervised: recorded
 // (so --restore starts it), until shutdown ends the wait.
 TEST_F(Recovery, KeepStateFileRecordsAProcessWaitingForItsPolicysRestart) {
-  keep_state_file(*sup, state_path);
+  keep_state_file(*sup, state_path, workers);
   ProcessSpec spec{{test::kHelper, "exit:1"}, data.path(), {}, "crasher"};
   spec.restart = {RestartPolicy::Mode::on_failure, 5, 30s};
   auto started = sup->start(spec);
@@ -256,7 +276,7 @@ TEST_F(Recovery, KeepStateFileRecordsAProcessWaitingForItsPolicysRestart) {
 }
 
 TEST_F(Recovery, KeepStateFileRecordsRunningProcessesAndForgetsEndedOnes) {
-  keep_state_file(*sup, state_path);
+  keep_state_file(*sup, state_path, workers);
   auto empty = read_state(state_path);
   ASSERT_TRUE(empty.state);
   EXPECT_EQ(empty.state->server_pid, static_cast<int>(::getpid()));
@@ -307,7 +327,7 @@ TEST_F(Recovery, OneThatHadAlreadyExitedIsListedWithoutSignallingAnyone) {
 
 TEST_F(Recovery, KeepStateFileCatchesUpOnceTheFileCanBeWrittenAgain) {
   std::filesystem::create_directory(state_path);  // in the way: every write fails
-  keep_state_file(*sup, state_path);
+  keep_state_file(*sup, state_path, workers);
   ProcessSpec spec{{test::kHelper, "pause"}, data.path(), {}, "first"};
   auto first = sup->start(spec);
   ASSERT_TRUE(first.process) << first.error;
@@ -324,6 +344,62 @@ TEST_F(Recovery, KeepStateFileCatchesUpOnceTheFileCanBeWrittenAgain) {
   EXPECT_EQ(now.state->processes[1].spec.label, "second");
   for (const auto& e : std::filesystem::directory_iterator(data.path()))  // no temporary file left behind
     EXPECT_EQ(e.path().filename().string().find("state.json."), std::string::npos) << e.path();
+}
+
+// An exit's record is written after the exit is told (its notification does not
+// wait for the file) and off the I/O thread, and it is written.
+TEST_F(Recovery, KeepStateFileWritesAnExitAfterTheExitIsTold) {
+  keep_state_file(*sup, state_path, workers);
+  ProcessSpec spec{{test::kHelper, "ready", "pause"}, data.path(), {}, "short"};
+  auto started = sup->start(spec);
+  ASSERT_TRUE(started.process) << started.error;
+  int pid = started.process->pid();
+  std::optional<std::size_t> listed_when_told;
+  // What the exit sets going runs after it, as a notification's write does.
+  sup->on_lifecycle([&](const Lifecycle& e) {
+    if (e.kind == Lifecycle::exited)
+      asio::post(ioc, [&] { listed_when_told = read_state(state_path).state->processes.size(); });
+  });
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  test::run_co(ioc, started.process->exited().wait());
+  settle();
+  ASSERT_TRUE(listed_when_told);
+  EXPECT_EQ(*listed_when_told, 1u);  // not yet rewritten when the exit was told
+  auto after = read_state(state_path);
+  ASSERT_TRUE(after.state);
+  EXPECT_TRUE(after.state->processes.empty());
+}
+
+// An exit's write waiting behind other work never replaces a start's record
+// written after it: the file does not go back to an older table.
+TEST_F(Recovery, KeepStateFileNeverGoesBackToAnOlderTable) {
+  keep_state_file(*sup, state_path, workers);
+  std::promise<void> release;
+  struct Blocker {
+    std::shared_future<void> until;
+    int operator()() const {
+      until.wait();
+      return 0;
+    }
+  };
+  auto block = [this](Blocker b) -> asio::awaitable<void> { co_await workers.run(std::move(b)); };
+  asio::co_spawn(ioc, block(Blocker{release.get_future().share()}), asio::detached);
+
+  ProcessSpec spec{{test::kHelper, "exit:0"}, data.path(), {}, "first"};
+  auto first = sup->start(spec);
+  ASSERT_TRUE(first.process) << first.error;
+  test::run_co(ioc, first.process->exited().wait());
+  test::run_co(ioc, [this]() -> asio::awaitable<void> { co_await asio::post(ioc, asio::use_awaitable); }());
+  // The exit's snapshot (no process running) is taken and waits behind the blocker.
+  spec = {{test::kHelper, "pause"}, data.path(), {}, "second"};
+  auto second = sup->start(spec);
+  ASSERT_TRUE(second.process) << second.error;
+  release.set_value();
+  settle();
+  auto now = read_state(state_path);
+  ASSERT_TRUE(now.state);
+  ASSERT_EQ(now.state->processes.size(), 1u);
+  EXPECT_EQ(now.state->processes[0].spec.label, "second");
 }
 
 }  // namespace
