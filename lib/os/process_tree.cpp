@@ -12,32 +12,36 @@
 
 namespace pp::os {
 
+std::optional<ProcInfo> proc_info(int pid) {
+  std::string path = "/proc/" + std::to_string(pid) + "/stat";
+  FILE* file = std::fopen(path.c_str(), "re");
+  if (!file) return std::nullopt;
+  char buf[1024];
+  size_t n = std::fread(buf, 1, sizeof buf - 1, file);
+  std::fclose(file);
+  buf[n] = '\0';
+  // Fields after the parenthesised command: state(3) ppid(4) pgrp(5) ... starttime(22).
+  const char* close = std::strrchr(buf, ')');
+  if (!close) return std::nullopt;
+  char state = 0;
+  ProcInfo p;
+  unsigned long long start = 0;
+  if (std::sscanf(close + 1, " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu", &state,
+                  &p.ppid, &p.pgrp, &start) != 4)
+    return std::nullopt;
+  if (state == 'Z' || state == 'X') return std::nullopt;
+  p.pid = pid;
+  p.start_ticks = start;
+  return p;
+}
+
 std::vector<ProcInfo> live_processes() {
   std::vector<ProcInfo> out;
   DIR* d = ::opendir("/proc");
   if (!d) return out;
   while (dirent* e = ::readdir(d)) {
     if (e->d_name[0] < '1' || e->d_name[0] > '9') continue;
-    std::string path = std::string("/proc/") + e->d_name + "/stat";
-    FILE* file = std::fopen(path.c_str(), "re");
-    if (!file) continue;
-    char buf[1024];
-    size_t n = std::fread(buf, 1, sizeof buf - 1, file);
-    std::fclose(file);
-    buf[n] = '\0';
-    // Fields after the parenthesised command: state(3) ppid(4) pgrp(5) ... starttime(22).
-    const char* close = std::strrchr(buf, ')');
-    if (!close) continue;
-    char state = 0;
-    ProcInfo p;
-    unsigned long long start = 0;
-    if (std::sscanf(close + 1, " %c %d %d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-                    &state, &p.ppid, &p.pgrp, &start) != 4)
-      continue;
-    if (state == 'Z' || state == 'X') continue;
-    p.pid = std::atoi(e->d_name);
-    p.start_ticks = start;
-    out.push_back(p);
+    if (auto p = proc_info(std::atoi(e->d_name))) out.push_back(*p);
   }
   ::closedir(d);
   return out;

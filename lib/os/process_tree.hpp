@@ -15,6 +15,8 @@ struct ProcInfo {
 
 // Every live (not zombie) process.
 std::vector<ProcInfo> live_processes();
+// One live process's entry; nullopt when it is gone or a zombie.
+std::optional<ProcInfo> proc_info(int pid);
 
 // The processes of `procs` that are in `roots` or descend from one of them
 // (parent links), each once.

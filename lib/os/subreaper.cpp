@@ -16,6 +16,11 @@ namespace pp::os {
 
 bool become_subreaper() { return ::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0; }
 
+bool is_subreaper() {
+  int on = 0;
+  return ::prctl(PR_GET_CHILD_SUBREAPER, &on, 0, 0, 0) == 0 && on != 0;
+}
+
 namespace {
 // Where the kernel lacks CONFIG_PROC_CHILDREN: every process whose parent is us.
 std::vector<int> children_by_scan(int self) {

@@ -8,6 +8,8 @@ namespace pp::os {
 
 // Makes this process a child subreaper; false when the kernel refuses.
 bool become_subreaper();
+// Whether it is one now.
+bool is_subreaper();
 
 // The children of this process, zombies included (every thread's
 // /proc/self/task/<tid>/children, or a pass over /proc where that file is missing).

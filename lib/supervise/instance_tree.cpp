@@ -5,6 +5,7 @@
 
 #include <cerrno>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <unordered_set>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "os/cgroup.hpp"
 #include "os/proc_stat.hpp"
 #include "os/process_tree.hpp"
+#include "os/subreaper.hpp"
 
 namespace pp {
 
@@ -82,9 +84,23 @@ void InstanceTree::forget_cgroup() {
   cgroup_.clear();
 }
 
+std::vector<os::ProcInfo> InstanceTree::candidates() const {
+  std::optional<std::vector<int>> children;
+  if (os::is_subreaper()) children = os::children_of(static_cast<int>(::getpid()));
+  if (!children) return os::live_processes();
+  std::vector<int> pids = os::tree_of(leader_);
+  for (int c : *children)
+    if (c != leader_ && !is_leader(c))
+      for (int pid : os::tree_of(c)) pids.push_back(pid);
+  std::vector<os::ProcInfo> out;
+  for (int pid : pids)
+    if (auto p = os::proc_info(pid)) out.push_back(*p);
+  return out;
+}
+
 std::vector<os::PinnedProcess> InstanceTree::collect(bool outside_group) const {
   if (leader_ <= 0) return {};
-  auto procs = os::live_processes();
+  auto procs = candidates();
   int self = static_cast<int>(::getpid());
   std::vector<int> roots{leader_};
   for (const auto& p : procs)

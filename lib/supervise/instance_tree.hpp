@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "os/pidfd.hpp"
+#include "os/process_tree.hpp"
 
 namespace pp {
 
@@ -53,6 +54,14 @@ class InstanceTree {
  private:
   // The members, or only those outside the leader's group (and not the leader).
   std::vector<os::PinnedProcess> collect(bool outside_group) const;
+  // The processes its members are among. With the server a child subreaper, every
+  // member descends from the leader or from one of the server's children (an
+  // orphan is re-parented to the server), and another instance's leader heads
+  // another session: so the trees of the leader and of the server's other
+  // children hold them all, and a stop costs what the server's own trees cost,
+  // not a pass over every process on the machine (once per stop, a thousand
+  // passes for a shutdown of a thousand). Else, every process on the machine.
+  std::vector<os::ProcInfo> candidates() const;
 
   int leader_ = 0;
   bool known_leader_ = false;  // set_leader's registration, until leader_reaped
