@@ -21,8 +21,9 @@ void LineSplitter::feed(std::string_view bytes, const Sink& sink) {
     std::string_view piece = nl == std::string_view::npos ? bytes : bytes.substr(0, nl);
     // "\r\n" ends a line like "\n"; the '\r' is neither content nor counted against max_line_.
     std::size_t consumed = nl == std::string_view::npos ? piece.size() : nl + 1;
-    if (nl != std::string_view::npos && !piece.empty() && piece.back() == '\r') piece.remove_suffix(1);
-    if (nl != std::string_view::npos && piece.empty() && !pending_.empty() && pending_.back() == '\r')
+    if (nl != std::string_view::npos && !piece.empty() && piece.back() == '\r')
+      piece.remove_suffix(1);
+    else if (nl == 0 && !pending_.empty() && pending_.back() == '\r')
       pending_.pop_back();  // the '\r' arrived in the previous chunk
     std::size_t room = max_line_ - pending_.size();
     if (piece.size() > room) {

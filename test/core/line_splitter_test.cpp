@@ -122,6 +122,12 @@ TEST(LineSplitter, CrlfIsStripped) { EXPECT_EQ(split({"a\r\nb\r\n\r\n"}), (Lines
 
 TEST(LineSplitter, CrlfSplitAcrossChunksIsStripped) { EXPECT_EQ(split({"a\r", "\nb\r", "\n"}), (Lines{"a", "b"})); }
 
+TEST(LineSplitter, OnlyTheCarriageReturnBeforeTheNewlineGoesWhereverTheChunkEnds) {
+  EXPECT_EQ(split({"a\r\r\n"}), Lines{"a\r"});
+  EXPECT_EQ(split({"a\r", "\r\n"}), Lines{"a\r"});
+  EXPECT_EQ(split({"a\r\r", "\n"}), Lines{"a\r"});
+}
+
 TEST(LineSplitter, CarriageReturnInsideALineIsContent) {
   EXPECT_EQ(split({"10%\r50%\r100%\n"}), Lines{"10%\r50%\r100%"});
 }
