@@ -118,9 +118,10 @@ Sizes expected_sizes(const Flood& f, long lines) {
 }
 
 // pm2's log ends with the child's last line (`lines`). pm2 `--time` drops the
-// part of a line that ends one of its reads from the pipe (about 1,500 of
+// part of a line that ends one of its reads from the pipe (760 to 1,530 of
 // 1,000,000 lines keep only their 'x's), so that line may be all 'x's after the
-// stamp; then the line before it is intact (such cuts are 64 KiB apart).
+// stamp; then the line before it is intact (such cuts are tens of KiB apart; two
+// together would end the wait at its bound, and the run with it).
 bool pm2_done(std::string_view tail, long lines) {
   if (tail.empty() || tail.back() != '\n') return false;
   auto last_nl = tail.size() - 1, mid = tail.rfind('\n', last_nl - 1);
