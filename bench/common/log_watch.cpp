@@ -19,6 +19,35 @@ namespace {
 
 constexpr std::size_t kReadChunk = 1 << 20;
 
+// inotify on a file's directory: wakes on the file's creation and on every write.
+class DirWatch {
+ public:
+  explicit DirWatch(const std::string& path) : in_(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK)) {
+    std::string dir = std::filesystem::path(path).parent_path().string();
+    if (in_ < 0 || ::inotify_add_watch(in_, dir.c_str(), IN_CREATE | IN_MODIFY | IN_MOVED_TO | IN_CLOSE_WRITE) < 0) {
+      if (in_ >= 0) ::close(in_);
+      throw std::runtime_error("inotify on " + dir);
+    }
+  }
+  DirWatch(const DirWatch&) = delete;
+  DirWatch& operator=(const DirWatch&) = delete;
+  ~DirWatch() { ::close(in_); }
+
+  // Until the next change in the directory; false once the deadline passed.
+  bool wait(Clock::time_point deadline) {
+    pollfd p{in_, POLLIN, 0};
+    int left = ms_left(deadline);
+    if (left == 0 || ::poll(&p, 1, left) == 0) return false;
+    char ev[8192];
+    while (::read(in_, ev, sizeof ev) > 0) {
+    }
+    return true;
+  }
+
+ private:
+  int in_;
+};
+
 }  // namespace
 
 long long file_size(const std::string& path) {
@@ -26,15 +55,11 @@ long long file_size(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0 ? st.st_size : 0;
 }
 
-// inotify on the file's directory wakes it on the file's creation and every write;
-// it reads only what was appended since the last look.
+// It reads only what was appended since the last look.
 bool await_count(const std::string& path, long long from, const std::string& needle, long count,
                  std::chrono::milliseconds bound, long* seen_out) {
   auto deadline = Clock::now() + bound;
-  int in = ::inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-  std::string dir = std::filesystem::path(path).parent_path().string();
-  if (in < 0 || ::inotify_add_watch(in, dir.c_str(), IN_CREATE | IN_MODIFY | IN_MOVED_TO | IN_CLOSE_WRITE) < 0)
-    throw std::runtime_error("inotify on " + dir);
+  DirWatch watch(path);
   int fd = -1;
   long long pos = from;
   long seen = 0;
@@ -55,17 +80,39 @@ bool await_count(const std::string& path, long long from, const std::string& nee
       }
       found = seen >= count;
     }
-    if (found) break;
-    pollfd p{in, POLLIN, 0};
-    int left = ms_left(deadline);
-    if (left == 0 || ::poll(&p, 1, left) == 0) break;
-    char ev[8192];
-    while (::read(in, ev, sizeof ev) > 0) {
-    }
+    if (found || !watch.wait(deadline)) break;
   }
   if (fd >= 0) ::close(fd);
-  ::close(in);
   if (seen_out) *seen_out = seen;
+  return found;
+}
+
+bool await_size(const std::string& path, long long size, std::chrono::milliseconds bound, long long* size_out) {
+  return await_tail(path, size, 0, [](std::string_view) { return true; }, bound, size_out);
+}
+
+bool await_tail(const std::string& path, long long size, std::size_t tail,
+                const std::function<bool(std::string_view tail)>& done, std::chrono::milliseconds bound,
+                long long* size_out) {
+  auto deadline = Clock::now() + bound;
+  DirWatch watch(path);
+  int fd = -1;
+  long long now = 0;
+  std::string last(tail, '\0');
+  bool found = false;
+  for (;;) {
+    if (fd < 0) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    struct stat st {};
+    if (fd >= 0 && ::fstat(fd, &st) == 0) now = st.st_size;
+    if (now >= size) {
+      long long from = std::max(0LL, now - static_cast<long long>(tail));
+      ssize_t n = tail == 0 ? 0 : ::pread(fd, last.data(), static_cast<std::size_t>(now - from), from);
+      found = n >= 0 && done(std::string_view(last.data(), static_cast<std::size_t>(n)));
+    }
+    if (found || !watch.wait(deadline)) break;
+  }
+  if (fd >= 0) ::close(fd);
+  if (size_out) *size_out = now;
   return found;
 }
 

@@ -16,13 +16,20 @@ void LineSplitter::emit(std::string_view raw, const Sink& sink) {
 }
 
 void LineSplitter::feed(std::string_view bytes, const Sink& sink) {
+  // The end of the valid UTF-8 that starts at a line start in this chunk: a line
+  // that ends inside it is valid (its newline cannot be part of a character)
+  // and is handed on with no check of its own. A chunk of short lines is checked
+  // in one pass instead of one call per line.
+  const char* valid_end = bytes.data();
+  const char* const end = bytes.data() + bytes.size();
   while (!bytes.empty()) {
     auto nl = bytes.find('\n');
     std::string_view piece = nl == std::string_view::npos ? bytes : bytes.substr(0, nl);
     // "\r\n" ends a line like "\n"; the '\r' is neither content nor counted against max_line_.
     std::size_t consumed = nl == std::string_view::npos ? piece.size() : nl + 1;
-    if (nl != std::string_view::npos && !piece.empty() && piece.back() == '\r') piece.remove_suffix(1);
-    if (nl != std::string_view::npos && piece.empty() && !pending_.empty() && pending_.back() == '\r')
+    if (nl != std::string_view::npos && !piece.empty() && piece.back() == '\r')
+      piece.remove_suffix(1);
+    else if (nl == 0 && !pending_.empty() && pending_.back() == '\r')
       pending_.pop_back();  // the '\r' arrived in the previous chunk
     std::size_t room = max_line_ - pending_.size();
     if (piece.size() > room) {
@@ -41,7 +48,13 @@ void LineSplitter::feed(std::string_view bytes, const Sink& sink) {
       return;
     }
     if (pending_.empty()) {
-      emit(piece, sink);
+      const char* piece_end = piece.data() + piece.size();
+      if (piece_end > valid_end)
+        valid_end = piece.data() + valid_utf8_prefix({piece.data(), static_cast<std::size_t>(end - piece.data())});
+      if (piece_end <= valid_end)
+        sink(piece);
+      else
+        emit(piece, sink);
     } else {
       pending_.append(piece);
       emit(pending_, sink);

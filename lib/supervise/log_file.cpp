@@ -24,17 +24,17 @@ constexpr std::size_t kWriteBytes = 1024 * 1024;
 // first small write: a file's buffer is empty between batches.
 constexpr std::size_t kKeepCapacity = 64 * 1024;
 
-// Room for `more` bytes in `buf`: it doubles as a string does, but stops at
-// kWriteBytes (std::string::reserve would double past it).
-void make_room(std::string& buf, std::size_t more) {
-  std::size_t need = buf.size() + more;
-  if (need <= buf.capacity()) return;
-  std::string bigger;
-  bigger.reserve(std::max(need, std::min(2 * buf.capacity(), kWriteBytes)));
-  bigger.append(buf);
-  buf.swap(bigger);
-}
 }  // namespace
+
+// It doubles as a string does, but stops at kWriteBytes (std::string::reserve
+// would double past it).
+void LogFile::make_room(std::size_t more) {
+  std::size_t need = used_ + more;
+  if (need <= buf_.size()) return;
+  std::string bigger(std::max({need, std::min(2 * buf_.size(), kWriteBytes), std::size_t{16}}), '\0');
+  std::memcpy(bigger.data(), buf_.data(), used_);
+  buf_.swap(bigger);
+}
 
 LogFile::~LogFile() { close(); }
 
@@ -58,42 +58,50 @@ void LogFile::close() {
 }
 
 void LogFile::append(Millis stamp, std::string_view text) {
+  put(stamp, text, static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n')));
+}
+
+void LogFile::put(Millis stamp, std::string_view text, std::size_t newlines) {
   if (!file_.is_open()) return;  // closed: the index must keep describing the file exactly
   // The line's size as written: a newline inside the text becomes the two characters \n.
-  bool has_newline = text.find('\n') != std::string_view::npos;
-  std::uint64_t line_size = kStampLen + 1 + text.size() + 1 +
-                            (has_newline ? static_cast<std::uint64_t>(std::count(text.begin(), text.end(), '\n')) : 0);
-  if (!buf_.empty() && buf_.size() + line_size > kWriteBytes) flush();
-  make_room(buf_, line_size);
-  std::uint64_t offset = index_.size + buf_.size();
+  std::size_t line_size = kStampLen + 1 + text.size() + newlines + 1;
+  if (used_ > 0 && used_ + line_size > kWriteBytes) flush();
+  make_room(line_size);
+  std::uint64_t offset = index_.size + used_;
   // Only a file that already holds a line rotates, so an oversized line (or a cap of
   // 0) still lands in a file, once.
   if (offset > 0 && line_size > max_size_ - std::min(offset, max_size_)) {
     rotate();
-    offset = index_.size + buf_.size();
+    make_room(line_size);
+    offset = index_.size + used_;
   }
   if (offset >= next_checkpoint_) {
     index_.checkpoints.push_back({offset, index_.lines, stamp});
     next_checkpoint_ = offset + kCheckpointBytes;
   }
   if (stamp != cached_stamp_) {
-    cached_text_ = format_iso_ms(stamp) + ' ';
+    std::memcpy(cached_text_, format_iso_ms(stamp).data(), kStampLen);
+    cached_text_[kStampLen] = ' ';
     cached_stamp_ = stamp;
   }
-  buf_ += cached_text_;
-  // One record per line, always: a newline inside the text (a command line or an
-  // error message can hold one) is written as the two characters \n.
-  if (!has_newline) {
-    buf_.append(text);
+  char* p = buf_.data() + used_;
+  std::memcpy(p, cached_text_, sizeof cached_text_);
+  p += sizeof cached_text_;
+  if (newlines == 0) {
+    std::memcpy(p, text.data(), text.size());
+    p += text.size();
   } else {
     for (char c : text) {
-      if (c == '\n')
-        buf_ += "\\n";
-      else
-        buf_.push_back(c);
+      if (c == '\n') {
+        *p++ = '\\';
+        *p++ = 'n';
+      } else {
+        *p++ = c;
+      }
     }
   }
-  buf_.push_back('\n');
+  *p = '\n';
+  used_ += line_size;
   ++index_.lines;
 }
 
@@ -118,39 +126,37 @@ void LogFile::start_fresh() {
 }
 
 void LogFile::flush() {
-  if (buf_.empty()) return;
+  if (used_ == 0) return;
+  std::string_view buf = buffered();
   if (file_.unlinked() && file_.reopen()) {
     // Deleted under us (its directory removed, say): the buffered lines start a new
     // file, whose index begins with them.
-    auto buffered = static_cast<std::uint64_t>(std::count(buf_.begin(), buf_.end(), '\n'));
+    auto lines = static_cast<std::uint64_t>(std::count(buf.begin(), buf.end(), '\n'));
     start_fresh();
-    index_.checkpoints.push_back({0, 0, parse_line_stamp(buf_).value_or(0)});
-    index_.lines = buffered;
+    index_.checkpoints.push_back({0, 0, parse_line_stamp(buf).value_or(0)});
+    index_.lines = lines;
     next_checkpoint_ = kCheckpointBytes;
     has_backup_ = false;
     ++reopened_;
   }
-  std::size_t done = file_.write(buf_);
-  failing_ = done < buf_.size();
+  std::size_t done = file_.write(buf);
+  failing_ = done < buf.size();
+  used_ = 0;
   if (!failing_) {
     index_.size += done;
-    if (done < kKeepCapacity && buf_.capacity() > kKeepCapacity)
-      std::string().swap(buf_);
-    else
-      buf_.clear();
+    if (done < kKeepCapacity && buf_.size() > kKeepCapacity) std::string().swap(buf_);
     return;
   }
   // A full disk: keep the whole lines that made it, take back the start of the one
   // cut off (else the next write would glue a later line to it), and drop the rest.
-  std::size_t whole = done == 0 ? 0 : buf_.rfind('\n', done - 1) + 1;  // (npos + 1 == 0)
+  std::size_t whole = done == 0 ? 0 : buf.rfind('\n', done - 1) + 1;  // (npos + 1 == 0)
   if (whole < done && !file_.truncate(index_.size + whole)) whole = done;  // cannot: the part stays
-  auto dropped = static_cast<std::uint64_t>(std::count(buf_.begin() + static_cast<std::ptrdiff_t>(whole), buf_.end(), '\n'));
+  auto dropped = static_cast<std::uint64_t>(std::count(buf.begin() + static_cast<std::ptrdiff_t>(whole), buf.end(), '\n'));
   index_.size += whole;
   index_.lines -= dropped;
   lost_ += dropped;
   while (!index_.checkpoints.empty() && index_.checkpoints.back().offset >= index_.size) index_.checkpoints.pop_back();
   next_checkpoint_ = index_.checkpoints.empty() ? 0 : index_.checkpoints.back().offset + kCheckpointBytes;
-  buf_.clear();
 }
 
 }  // namespace pp

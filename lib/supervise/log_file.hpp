@@ -54,8 +54,12 @@ class LogFile {
   // How many times the file has rotated since open().
   std::uint64_t rotations() const { return rotations_; }
 
-  // Appends "<stamp> <text>\n". `text` must be valid UTF-8 without newlines.
+  // Appends "<stamp> <text>\n". `text` must be valid UTF-8; a newline in it is
+  // written as the two characters \n (one record per line, always).
   void append(Millis stamp, std::string_view text);
+  // The same for `text` known to hold no newline (a line as LineSplitter cut it),
+  // without looking for one: an output flood is millions of these.
+  void append_line(Millis stamp, std::string_view text) { put(stamp, text, 0); }
   // Sends buffered lines to the file; call after a batch of append(). Whole lines
   // only: when the disk is full, the lines that did not fit are dropped (the part
   // of one cut off is taken back), counted in lost(), and the index describes
@@ -77,9 +81,17 @@ class LogFile {
   void rotate();
   // Forgets the index: the file in use is a new, empty one.
   void start_fresh();
+  // Appends the line whose text holds `newlines` newlines.
+  void put(Millis stamp, std::string_view text, std::size_t newlines);
+  // Room in buf_ for `more` bytes after the used_ ones.
+  void make_room(std::size_t more);
+  std::string_view buffered() const { return {buf_.data(), used_}; }
 
   LogTarget file_;
+  // Its first used_ bytes are lines waiting for flush(); the rest is room, so a
+  // line is copied in with no bookkeeping of the string's own per piece.
   std::string buf_;
+  std::size_t used_ = 0;
   LogIndex index_;
   LogIndex backup_;
   bool has_backup_ = false;
@@ -92,7 +104,7 @@ class LogFile {
   // The last stamp formatted: a chunk of output is many lines with one stamp, and
   // formatting it (gmtime + printf) cost more than all the rest of a line's writing.
   Millis cached_stamp_ = std::numeric_limits<Millis>::min();
-  std::string cached_text_;
+  char cached_text_[kStampLen + 1] = {};  // "<stamp> "
 };
 
 }  // namespace pp

@@ -68,11 +68,11 @@ Millis LogSet::next_stamp() {
 }
 
 void LogSet::write_line(Stream s, std::string_view line, Millis stamp) {
-  at(s).append(stamp, line);
+  at(s).append_line(stamp, line);
   if (needs_escape(line))
-    at(Stream::combined).append(stamp, "\\" + std::string(line));  // only [SYSTEM] lines of our own are real
+    at(Stream::combined).append_line(stamp, "\\" + std::string(line));  // only [SYSTEM] lines of our own are real
   else
-    at(Stream::combined).append(stamp, line);
+    at(Stream::combined).append_line(stamp, line);
   if (watchers_.empty()) return;
   std::erase_if(watchers_, [](const auto& w) { return w.expired(); });
   for (const auto& w : watchers_)

@@ -49,7 +49,7 @@ class LogSet {
   // Now, or the last stamp handed out if the clock went back: readers
   // binary-search the logs by time.
   Millis next_stamp();
-  // A line of `s` (stdout or stderr): to its file, to the combined log (behind a
+  // A line of `s` (stdout or stderr), without a newline (as LineSplitter cuts them): to its file, to the combined log (behind a
   // backslash when it looks like a system line, docs/logs.md#lines), then to the
   // watchers. Buffered until flush().
   void write_line(Stream s, std::string_view line, Millis stamp);

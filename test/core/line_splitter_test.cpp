@@ -3,9 +3,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <initializer_list>
+#include <random>
 #include <string>
 #include <vector>
+
+#include "core/utf8.hpp"
 
 namespace pp {
 namespace {
@@ -122,6 +126,12 @@ TEST(LineSplitter, CrlfIsStripped) { EXPECT_EQ(split({"a\r\nb\r\n\r\n"}), (Lines
 
 TEST(LineSplitter, CrlfSplitAcrossChunksIsStripped) { EXPECT_EQ(split({"a\r", "\nb\r", "\n"}), (Lines{"a", "b"})); }
 
+TEST(LineSplitter, OnlyTheCarriageReturnBeforeTheNewlineGoesWhereverTheChunkEnds) {
+  EXPECT_EQ(split({"a\r\r\n"}), Lines{"a\r"});
+  EXPECT_EQ(split({"a\r", "\r\n"}), Lines{"a\r"});
+  EXPECT_EQ(split({"a\r\r", "\n"}), Lines{"a\r"});
+}
+
 TEST(LineSplitter, CarriageReturnInsideALineIsContent) {
   EXPECT_EQ(split({"10%\r50%\r100%\n"}), Lines{"10%\r50%\r100%"});
 }
@@ -219,6 +229,19 @@ TEST(LineSplitter, EmittedLinesHaveNoNewlineAndAreValidUtf8) {
   EXPECT_EQ(got[1].back(), 'x');
 }
 
+TEST(LineSplitter, ALineAfterAnInvalidOneInTheSameChunkIsJudgedOnItsOwn) {
+  // One chunk is checked in one pass up to its first invalid byte; the lines
+  // around that byte are each what they would be alone.
+  EXPECT_EQ(split({"ok\nbad\xFF\nfine é\n\xA9stray\nlast\n"}),
+            (Lines{"ok", "bad" + kFFFD, "fine é", kFFFD + "stray", "last"}));
+  EXPECT_EQ(split({"a\n\xE2\x82\nb\n"}), (Lines{"a", kFFFD, "b"})) << "a character cut short by a newline";
+}
+
+TEST(LineSplitter, AChunkThatBeginsWithTheRestOfACharacterOfTheLastOne) {
+  EXPECT_EQ(split({"x\xC3", "\xA9y\nz\n"}), (Lines{"xéy", "z"}));
+  EXPECT_EQ(split({"x\n", "\xA9y\nz\n"}), (Lines{"x", kFFFD + "y", "z"})) << "no character began before it";
+}
+
 // ---- chunking does not matter ----
 
 TEST(LineSplitter, ByteAtATimeGivesTheSameLinesAsOneChunk) {
@@ -252,6 +275,38 @@ TEST(LineSplitter, ByteAtATimeAtDefaultSize) {
   EXPECT_EQ(whole[0], "line 0");
   EXPECT_EQ(whole[50], "partial");
   EXPECT_EQ(split_in_steps(input, 1, LineSplitter::kMaxLine), whole);
+}
+
+TEST(LineSplitter, RandomChunksAgreeWithRepairingEachLineOnItsOwn) {
+  // The reference: cut the whole stream at its newlines, drop a '\r' before one,
+  // and repair each line alone. Chunks of random sizes cut characters, "\r\n"
+  // and invalid sequences anywhere.
+  std::mt19937 rng(97531);
+  const std::string pieces[] = {"abc", "hello world ", "\n", "\r\n", "\r", "é", "€", "😀", "\xFF", "\x80",
+                                "\xE2\x82", "\xED\xA0\x80", "\xF0\x9F", "0123456789abcdef0123456789"};
+  std::uniform_int_distribution<std::size_t> pick(0, std::size(pieces) - 1), count(0, 60), step(1, 70);
+  for (int n = 0; n < 2000; ++n) {
+    std::string in;
+    for (std::size_t k = count(rng); k > 0; --k) in += pieces[pick(rng)];
+    in += "\n";
+    Lines want;
+    std::size_t from = 0;
+    for (std::size_t nl = in.find('\n'); nl != std::string::npos; from = nl + 1, nl = in.find('\n', from)) {
+      std::string_view line(in.data() + from, nl - from);
+      if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+      want.emplace_back();
+      append_valid_utf8(want.back(), line);
+    }
+    LineSplitter s;
+    Collector c;
+    for (std::size_t i = 0; i < in.size();) {
+      std::size_t len = std::min(step(rng), in.size() - i);
+      s.feed(std::string_view(in).substr(i, len), c.sink());
+      i += len;
+    }
+    ASSERT_FALSE(s.has_partial());
+    ASSERT_EQ(c.lines, want) << "input #" << n;
+  }
 }
 
 // ---- default 64 KiB limit ----

@@ -249,6 +249,49 @@ TEST(ValidUtf8Prefix, AgreesWithTheRepairForRandomBytes) {
   }
 }
 
+TEST(ValidUtf8Prefix, FindsWhatFollowsAsciiAtEveryOffsetOfItsWideSteps) {
+  // ASCII is skipped sixteen, then eight bytes at a time: what follows a run of
+  // it must be found at any offset, in the first step or a later one.
+  for (std::size_t p = 0; p <= 56; ++p) {
+    std::string before(p, 'a'), after(p % 19, 'b');
+    EXPECT_EQ(valid_utf8_prefix(before + "\xFF" + after), p) << p;
+    EXPECT_EQ(valid_utf8_prefix(before + "\xC3\xA9" + after), p + 2 + after.size()) << p;
+    EXPECT_EQ(valid_utf8_prefix(before + "\xE2\x82\xAC\x80" + after), p + 3) << p;  // a stray continuation
+    EXPECT_EQ(valid_utf8_prefix(before + "\xF0\x9F\x98"), p) << p;                 // cut short at the end
+  }
+}
+
+// Where the first invalid sequence begins, found one character at a time by the
+// independent validator above: the reference for the word-at-a-time scan.
+std::size_t reference_prefix(std::string_view s) {
+  std::size_t i = 0;
+  while (i < s.size()) {
+    std::size_t n = 0;
+    for (std::size_t k = 1; k <= 4 && i + k <= s.size() && !n; ++k)
+      if (is_valid_utf8(s.substr(i, k))) n = k;
+    if (!n) break;
+    i += n;
+  }
+  return i;
+}
+
+TEST(ValidUtf8Prefix, AgreesWithACharacterAtATimeScanOnLongMostlyAsciiText) {
+  std::mt19937 rng(2468);
+  std::uniform_int_distribution<int> len(0, 120), pos(0, 119), byte(0x80, 0xFF), count(0, 3);
+  const std::string chars[] = {"é", "€", "😀", "\xF4\x90\x80\x80", "\xED\xA0\x80", "\xC0\xAF"};
+  for (int n = 0; n < 5000; ++n) {
+    std::string in(static_cast<std::size_t>(len(rng)), 'x');
+    for (int k = count(rng); k > 0; --k) {  // a few non-ASCII bytes or characters anywhere
+      std::size_t at = in.empty() ? 0 : static_cast<std::size_t>(pos(rng)) % in.size();
+      if (n % 2)
+        in.insert(at, 1, static_cast<char>(byte(rng)));
+      else
+        in.insert(at, chars[static_cast<std::size_t>(byte(rng)) % std::size(chars)]);
+    }
+    ASSERT_EQ(valid_utf8_prefix(in), reference_prefix(in)) << "input #" << n;
+  }
+}
+
 // ---- complete_prefix_len ----
 
 TEST(CompletePrefixLen, EmptyIsZero) { EXPECT_EQ(complete_prefix_len(""), 0u); }

@@ -95,5 +95,51 @@ TEST(LogFile, ALineLargerThanTheWriteBufferLandsWhole) {
   EXPECT_EQ(f.index().lines, 3u);
 }
 
+TEST(LogFile, ANewlineInsideTheTextIsWrittenAsBackslashN) {
+  TempDir dir;
+  std::string path = dir.path() + "/p.combined";
+  LogFile f;
+  ASSERT_EQ(f.open(path), "");
+  f.append(T0, "two\nlines\n");
+  f.append(T0, "one");
+  f.flush();
+  std::string s = format_iso_ms(T0) + " ";
+  EXPECT_EQ(read_file(path), s + "two\\nlines\\n\n" + s + "one\n");
+  EXPECT_EQ(f.index().lines, 2u);
+  EXPECT_EQ(f.index().size, read_file(path).size());
+}
+
+// append_line (text without a newline, not looked for) writes the very bytes and
+// index append does: through small batches, a flood that grows the buffer past a
+// megabyte, the small batch after it that gives the memory back, empty lines and
+// stamps that change between lines of a batch.
+TEST(LogFile, AppendLineWritesWhatAppendWrites) {
+  TempDir dir;
+  LogFile a, b;
+  ASSERT_EQ(a.open(dir.path() + "/a.stdout"), "");
+  ASSERT_EQ(b.open(dir.path() + "/b.stdout"), "");
+  auto both = [&](Millis stamp, std::string_view text) {
+    a.append(stamp, text);
+    b.append_line(stamp, text);
+  };
+  std::size_t sizes[] = {1, 3, 30'000, 2, 1, 12'000, 5};  // lines per batch
+  std::size_t n = 0;
+  for (std::size_t batch : sizes) {
+    for (std::size_t i = 0; i < batch; ++i, ++n) both(T0 + static_cast<Millis>(n / 7), n % 11 ? text_of(n) : "");
+    a.flush();
+    b.flush();
+    ASSERT_EQ(read_file(a.path()), read_file(b.path())) << "after " << n << " lines";
+  }
+  EXPECT_EQ(a.index().lines, n);
+  EXPECT_EQ(b.index().lines, n);
+  EXPECT_EQ(b.index().size, read_file(b.path()).size());
+  ASSERT_EQ(a.index().checkpoints.size(), b.index().checkpoints.size());
+  for (std::size_t i = 0; i < a.index().checkpoints.size(); ++i) {
+    EXPECT_EQ(a.index().checkpoints[i].offset, b.index().checkpoints[i].offset);
+    EXPECT_EQ(a.index().checkpoints[i].line, b.index().checkpoints[i].line);
+    EXPECT_EQ(a.index().checkpoints[i].stamp, b.index().checkpoints[i].stamp);
+  }
+}
+
 }  // namespace
 }  // namespace pp
