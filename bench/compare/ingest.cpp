@@ -37,7 +37,7 @@ constexpr std::chrono::seconds kIngestBound{120};
 // After the exit is reported, how long late writes may still land.
 constexpr std::chrono::seconds kLateWrites{5};
 // The target: below pm2 and at most this many times the limit.
-constexpr double kLimitFactor = 3;
+constexpr double kLimitFactor = 1.5;
 
 // "%07ld " as the child writes line k.
 std::string flood_number(long k) {
@@ -220,7 +220,7 @@ void ingestion(Bench& b, long lines, const std::string& name) {
     }
   }
   b.extra["ingest_intact_lines"] = intact;
-  ing.target = "< pm2 and ≤ " + num(kLimitFactor, 0) + "× limit";
+  ing.target = "< pm2 and ≤ " + num(kLimitFactor, 1) + "× limit";
   ing.met = ratio(ing) < 1 && median(ing.pp) <= kLimitFactor * median(ing.limit);
   ing.note = "(persistproc/limit " + num(median(ing.pp) / median(ing.limit), 1) + "×)";
   ing.prec = cpu.prec = 3;
