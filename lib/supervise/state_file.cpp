@@ -254,24 +254,49 @@ const ServerIdentity& server_identity() {
 
 }  // namespace
 
+bool recorded(const Process& p) {
+  // One waiting for its policy's restart is still supervised: --restore starts it.
+  return p.running() || p.restart_due();
+}
+
+SavedProcess saved_process(const Process& p) {
+  SavedProcess e;
+  e.pid = e.pgid = p.pid();  // each child leads its own session and group
+  e.start_ticks = p.start_ticks();
+  e.start_time = p.start_time();
+  e.spec = p.spec();
+  e.logs = p.logs();
+  e.restarts = p.restarts();
+  return e;
+}
+
+std::string saved_process_text(const SavedProcess& p) { return json::serialize(to_json(p)); }
+
+std::string state_text(const std::vector<const std::string*>& records) {
+  const ServerIdentity& self = server_identity();
+  json::object head{{"version", kVersion},
+                    {"server_pid", self.pid},
+                    {"server_start_ticks", self.start_ticks},
+                    {"boot_id", self.boot_id}};
+  std::string text = json::serialize(head);
+  text.back() = ',';  // the object goes on with its processes
+  text += R"("processes":[)";
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (i) text += ',';
+    text += *records[i];
+  }
+  text += "]}\n";
+  return text;
+}
+
 SavedState snapshot(const std::vector<std::shared_ptr<Process>>& table) {
   SavedState s;
   const ServerIdentity& self = server_identity();
   s.server_pid = self.pid;
   s.server_start_ticks = self.start_ticks;
   s.boot_id = self.boot_id;
-  for (const auto& p : table) {
-    // One waiting for its policy's restart is still supervised: --restore starts it.
-    if (!p->running() && !p->restart_due()) continue;
-    SavedProcess e;
-    e.pid = e.pgid = p->pid();  // each child leads its own session and group
-    e.start_ticks = p->start_ticks();
-    e.start_time = p->start_time();
-    e.spec = p->spec();
-    e.logs = p->logs();
-    e.restarts = p->restarts();
-    s.processes.push_back(std::move(e));
-  }
+  for (const auto& p : table)
+    if (recorded(*p)) s.processes.push_back(saved_process(*p));
   return s;
 }
 
@@ -283,7 +308,10 @@ std::string write_state(const std::string& path, const SavedState& state) {
                     {"server_start_ticks", state.server_start_ticks},
                     {"boot_id", state.boot_id},
                     {"processes", std::move(procs)}};
-  std::string body = json::serialize(root) + "\n";
+  return write_state_text(path, json::serialize(root) + "\n");
+}
+
+std::string write_state_text(const std::string& path, const std::string& body) {
   // Same directory, so the rename is atomic: a reader (or the next server after a
   // crash) sees the old file or the new one, never half of one. No fsync: the file
   // only matters while the machine stays up (a reboot ends every process anyway).

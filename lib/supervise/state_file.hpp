@@ -36,10 +36,21 @@ struct SavedState {
 
 // This server (pid, start ticks, boot id) and every running instance of `table`.
 SavedState snapshot(const std::vector<std::shared_ptr<Process>>& table);
+// Whether the file records `p`: running, or waiting for its policy's restart.
+bool recorded(const Process& p);
+// `p`'s record, and that record as the file's JSON text.
+SavedProcess saved_process(const Process& p);
+std::string saved_process_text(const SavedProcess& p);
+// The file's text for this server and the records' texts (saved_process_text):
+// what write_state writes, for a writer that keeps each record's text while
+// it does not change (state_keeper.hpp) instead of serializing the table anew.
+std::string state_text(const std::vector<const std::string*>& records);
 
 // Replaces `path` atomically (a temporary file in the same directory, then rename)
 // with mode 0600, since environments may hold secrets. Returns an error or "".
 std::string write_state(const std::string& path, const SavedState& state);
+// The same with the file's whole text.
+std::string write_state_text(const std::string& path, const std::string& text);
 
 struct LoadedState {
   std::optional<SavedState> state;   // nullopt: no such file, or `error`

@@ -402,5 +402,29 @@ TEST_F(Recovery, KeepStateFileNeverGoesBackToAnOlderTable) {
   EXPECT_EQ(now.state->processes[0].spec.label, "second");
 }
 
+// A record's kept text is made again when its terminal is resized: the file has
+// the new size at once, which --restore gives the process back.
+TEST_F(Recovery, KeepStateFileRecordsANewTerminalSize) {
+  keep_state_file(*sup, state_path, workers);
+  ProcessSpec spec{{test::kHelper, "pause"}, data.path(), {}, "tui"};
+  spec.tty = true;
+  spec.columns = 80;
+  spec.rows = 24;
+  auto started = sup->start(spec);
+  ASSERT_TRUE(started.process) << started.error;
+  auto before = read_state(state_path);
+  ASSERT_TRUE(before.state);
+  ASSERT_EQ(before.state->processes.size(), 1u);
+  EXPECT_EQ(before.state->processes[0].spec.columns, 80);
+  Target t;
+  t.pid = started.process->pid();
+  EXPECT_EQ(sup->resize(t, 132, 43).error, "");
+  auto after = read_state(state_path);
+  ASSERT_TRUE(after.state);
+  ASSERT_EQ(after.state->processes.size(), 1u);
+  EXPECT_EQ(after.state->processes[0].spec.columns, 132);
+  EXPECT_EQ(after.state->processes[0].spec.rows, 43);
+}
+
 }  // namespace
 }  // namespace pp

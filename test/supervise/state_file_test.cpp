@@ -173,5 +173,29 @@ TEST(StateFile, AnEntryWithoutARestartPolicyHasNoneAndABadOneIsSkipped) {
   EXPECT_NE(r.skipped[0].find("'restart' is not one of no, on-failure, always"), std::string::npos) << r.skipped[0];
 }
 
+// The text a writer that keeps each record's text puts together is the file
+// write_state writes for this server with the same records, read back the same.
+TEST(StateFile, StateTextFromKeptRecordsIsWhatWriteStateWrites) {
+  TempDir dir;
+  std::string whole = dir.path() + "/whole.json", pieces = dir.path() + "/pieces.json";
+  SavedState s = snapshot({});  // this server's identity, nothing running
+  s.processes = {sample(100, dir.path()), sample(200, dir.path())};
+  ASSERT_EQ(write_state(whole, s), "");
+  std::vector<std::string> texts;
+  for (const auto& p : s.processes) texts.push_back(saved_process_text(p));
+  ASSERT_EQ(write_state_text(pieces, state_text({&texts[0], &texts[1]})), "");
+  EXPECT_EQ(test::read_file(pieces), test::read_file(whole));
+  LoadedState back = read_state(pieces);
+  ASSERT_TRUE(back.state) << back.error;
+  ASSERT_EQ(back.state->processes.size(), 2u);
+  expect_same(back.state->processes[1], s.processes[1]);
+  EXPECT_EQ(back.state->boot_id, s.boot_id);
+  // And with no records.
+  ASSERT_EQ(write_state_text(pieces, state_text({})), "");
+  back = read_state(pieces);
+  ASSERT_TRUE(back.state) << back.error;
+  EXPECT_TRUE(back.state->processes.empty());
+}
+
 }  // namespace
 }  // namespace pp
