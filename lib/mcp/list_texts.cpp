@@ -3,6 +3,8 @@
 #include <boost/json/serialize.hpp>
 #include <string_view>
 
+#include "core/forget_unasked.hpp"
+
 namespace pp::mcp {
 
 namespace {

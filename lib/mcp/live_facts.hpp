@@ -7,12 +7,12 @@
 #pragma once
 #include <chrono>
 #include <cstdint>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <utility>
 #include <vector>
 
+#include "core/forget_unasked.hpp"
 #include "core/timestamp.hpp"
 #include "os/port_owner.hpp"
 
@@ -23,15 +23,6 @@ class Process;
 namespace pp::mcp {
 
 inline constexpr std::chrono::milliseconds kFactsReuse{1000};
-
-// What list keeps between calls is kept only for the processes a call asked
-// about: drops the entries of `cache` (values with a bool `asked`) that the
-// call did not ask about, and clears `asked` on the rest for the next call.
-template <class Cache>
-void forget_unasked(Cache& cache) {
-  for (auto it = cache.begin(); it != cache.end();)
-    it = std::exchange(it->second.asked, false) ? std::next(it) : cache.erase(it);
-}
 
 struct InstanceFacts {
   std::vector<int> ports;  // TCP ports its tree listens on, ascending

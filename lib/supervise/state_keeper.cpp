@@ -2,7 +2,6 @@
 
 #include <boost/asio/post.hpp>
 #include <cstdint>
-#include <iterator>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -10,6 +9,7 @@
 #include <utility>
 
 #include "core/background.hpp"
+#include "core/forget_unasked.hpp"
 #include "core/logger.hpp"
 #include "supervise/state_file.hpp"
 
@@ -83,8 +83,7 @@ class RecordTexts {
       records.push_back(&k.text);
     }
     std::string text = state_text(records);
-    for (auto it = kept_.begin(); it != kept_.end();)  // the table's size, not every instance ever
-      it = std::exchange(it->second.asked, false) ? std::next(it) : kept_.erase(it);
+    forget_unasked(kept_);
     return text;
   }
 
