@@ -252,6 +252,24 @@ const ServerIdentity& server_identity() {
   return id;
 }
 
+// The file's text: the identity of the server that wrote it, then the records'
+// texts (saved_process_text), which a writer may have kept from an earlier write.
+std::string file_text(const ServerIdentity& who, const std::vector<const std::string*>& records) {
+  json::object head{{"version", kVersion},
+                    {"server_pid", who.pid},
+                    {"server_start_ticks", who.start_ticks},
+                    {"boot_id", who.boot_id}};
+  std::string text = json::serialize(head);
+  text.back() = ',';  // the object goes on with its processes
+  text += R"("processes":[)";
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    if (i) text += ',';
+    text += *records[i];
+  }
+  text += "]}\n";
+  return text;
+}
+
 }  // namespace
 
 bool recorded(const Process& p) {
@@ -273,20 +291,7 @@ SavedProcess saved_process(const Process& p) {
 std::string saved_process_text(const SavedProcess& p) { return json::serialize(to_json(p)); }
 
 std::string state_text(const std::vector<const std::string*>& records) {
-  const ServerIdentity& self = server_identity();
-  json::object head{{"version", kVersion},
-                    {"server_pid", self.pid},
-                    {"server_start_ticks", self.start_ticks},
-                    {"boot_id", self.boot_id}};
-  std::string text = json::serialize(head);
-  text.back() = ',';  // the object goes on with its processes
-  text += R"("processes":[)";
-  for (std::size_t i = 0; i < records.size(); ++i) {
-    if (i) text += ',';
-    text += *records[i];
-  }
-  text += "]}\n";
-  return text;
+  return file_text(server_identity(), records);
 }
 
 SavedState snapshot(const std::vector<std::shared_ptr<Process>>& table) {
@@ -301,14 +306,11 @@ SavedState snapshot(const std::vector<std::shared_ptr<Process>>& table) {
 }
 
 std::string write_state(const std::string& path, const SavedState& state) {
-  json::array procs;
-  for (const auto& p : state.processes) procs.emplace_back(to_json(p));
-  json::object root{{"version", kVersion},
-                    {"server_pid", state.server_pid},
-                    {"server_start_ticks", state.server_start_ticks},
-                    {"boot_id", state.boot_id},
-                    {"processes", std::move(procs)}};
-  return write_state_text(path, json::serialize(root) + "\n");
+  std::vector<std::string> texts;
+  for (const auto& p : state.processes) texts.push_back(saved_process_text(p));
+  std::vector<const std::string*> records;
+  for (const auto& t : texts) records.push_back(&t);
+  return write_state_text(path, file_text({state.server_pid, state.server_start_ticks, state.boot_id}, records));
 }
 
 std::string write_state_text(const std::string& path, const std::string& body) {
