@@ -6,8 +6,10 @@
 // when this load generator is the bottleneck), calls/s, p50 and p99.
 // With --noise, the same again after opening kNoiseSockets idle loopback
 // connections and kNoiseProcs unrelated sleeping processes, which must not
-// change the cost.
-//   pp_bench_list [--noise] [N...]
+// change the cost. With --floor, after each size a server that only sends the
+// same answer (list/answer_floor.hpp) is measured the same way: the part of the
+// cost no server sending that answer avoids on this machine.
+//   pp_bench_list [--noise] [--floor] [N...]
 // PP_SERVER_BIN=<other build's persistproc> measures another build the same way.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -22,11 +24,14 @@
 #include <boost/json.hpp>
 #include <cstdio>
 #include <cstring>
+#include <optional>
+#include <string>
 
 #include "common/procfs.hpp"
 #include "common/session.hpp"
 #include "common/stats.hpp"
 #include "common/timing.hpp"
+#include "list/answer_floor.hpp"
 #include "support/test_support.hpp"
 
 namespace pp::bench {
@@ -44,19 +49,20 @@ struct Figures {
   long errors = 0;
 };
 
-Figures measure(const pp::test::Server& s) {
+// kClients sessions × kCalls calls to the server at `port`, whose process is `pid`.
+Figures measure(int port, const std::optional<std::string>& token, int pid) {
   asio::io_context ioc;
   std::vector<std::unique_ptr<McpClient>> cs;
-  pp::client::Endpoint ep{s.port(), s.token(), std::chrono::seconds(60)};
+  pp::client::Endpoint ep{port, token, std::chrono::seconds(60)};
   for (int i = 0; i < kClients; ++i) cs.push_back(std::make_unique<McpClient>(ioc.get_executor(), ep));
   std::vector<double> lat;
   Figures f;
-  double cpu0 = cpu_seconds(s.pid());
+  double cpu0 = cpu_seconds(pid);
   auto t0 = Clock::now();
   for (auto& c : cs) asio::co_spawn(ioc, list_calls(*c, kCalls, lat, f.errors), asio::detached);
   ioc.run();
   double wall = ms_since(t0) / 1000;
-  double cpu = cpu_seconds(s.pid()) - cpu0;
+  double cpu = cpu_seconds(pid) - cpu0;
   f.cpu_us_per_call = cpu * 1e6 / static_cast<double>(lat.size());
   f.calls_per_s = static_cast<double>(lat.size()) / wall;
   f.p50 = quantile(lat, 0.5);
@@ -107,14 +113,29 @@ void row(const char* what, int n, const Figures& f) {
   std::fflush(stdout);
 }
 
-Figures with_table(int n) {
+// The response body persistproc sends for a `list` whose structuredContent is
+// `sc`: the same bytes, give or take the id's digits.
+std::string list_answer(const json::object& sc) {
+  json::object text{{"type", "text"}, {"text", json::serialize(sc)}};
+  json::object result{{"content", json::array{text}}, {"structuredContent", sc}, {"isError", false}};
+  json::object msg{{"jsonrpc", "2.0"}, {"id", 1}, {"result", std::move(result)}};
+  return json::serialize(msg);
+}
+
+// What `list` costs with n listening processes, and, with `floor`, what only
+// sending the same answer costs.
+void with_table(const char* machine, int n, bool floor) {
   pp::test::Server s({"-q"});
   Session sess(s.port(), s.token());
   pp::test::TempDir dir;
   start_listeners(sess, n, dir.path());
   // For a profiler to attach to the server while it answers (bench/README.md#list-cost).
   std::fprintf(stderr, "measuring server pid %d\n", s.pid());
-  return measure(s);
+  row(machine, n, measure(s.port(), s.token(), s.pid()));
+  if (!floor) return;
+  AnswerFloor f(list_answer(sess.call("list", {})));
+  std::fprintf(stderr, "measuring floor pid %d\n", f.pid());
+  row("  floor", n, measure(f.port(), std::nullopt, f.pid()));
 }
 
 }  // namespace
@@ -122,11 +143,13 @@ Figures with_table(int n) {
 
 int main(int argc, char** argv) {
   using namespace pp::bench;
-  bool noise = false;
+  bool noise = false, floor = false;
   std::vector<int> sizes;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--noise") == 0)
       noise = true;
+    else if (std::strcmp(argv[i], "--floor") == 0)
+      floor = true;
     else
       sizes.push_back(std::atoi(argv[i]));
   }
@@ -134,12 +157,12 @@ int main(int argc, char** argv) {
   std::printf("server CPU per `tools/call list`, %d sessions × %d calls\n\n", kClients, kCalls);
   std::printf("| machine   | N    | CPU µs/call | calls/s | p50 ms  | p99 ms  | errors |\n");
   std::printf("|---|---|---|---|---|---|---|\n");
-  for (int n : sizes) row("quiet", n, with_table(n));
+  for (int n : sizes) with_table("quiet", n, floor);
   if (noise) {
     Noise busy;
     std::fprintf(stderr, "noise: %zu idle loopback sockets, %zu sleeping processes\n", busy.fds.size(),
                  busy.procs.size());
-    for (int n : sizes) row("busy", n, with_table(n));
+    for (int n : sizes) with_table("busy", n, floor);
   }
   return 0;
 }
