@@ -88,9 +88,10 @@ TEST(ProbeChecks, ACheckCommandPastItsTimeoutIsKilledWithItsGroupAndReaped) {
   asio::io_context ioc;
   TempDir dir;
   ReadinessProbe p;
-  // A grandchild in its group too; the shell appends "<its pid> <grandchild's>"
-  // (one short O_APPEND write), then waits for ever.
-  p.exec = ExecCheck{{"sh", "-c", "sleep 600 & echo \"$$ $!\" >> pids; wait"}, dir.path()};
+  // A grandchild in its group too (the test helper, which waits for a signal);
+  // the shell appends "<its pid> <grandchild's>" (one short O_APPEND write), then
+  // waits for ever.
+  p.exec = ExecCheck{{"sh", "-c", "\"$0\" pause & echo \"$$ $!\" >> pids; wait", test::kHelper}, dir.path()};
   p.period = 50ms;
   p.timeout = 1000ms;
   ProbeRunner r(ioc.get_executor(), p, {});
@@ -131,7 +132,7 @@ TEST(ProbeChecks, StopKillsACheckInFlight) {
   asio::io_context ioc;
   TempDir dir;
   ReadinessProbe p;
-  p.exec = ExecCheck{{"sh", "-c", "exec sleep 600"}, dir.path()};  // a check that hangs
+  p.exec = ExecCheck{{test::kHelper, "pause"}, dir.path()};  // a check that hangs until killed
   p.timeout = 60s;
   ProbeRunner r(ioc.get_executor(), p, {});
   ProbeRun run(ioc);
