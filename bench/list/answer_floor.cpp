@@ -89,14 +89,19 @@ AnswerFloor::AnswerFloor(const std::string& answer) {
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork");
   if (pid_ == 0) {
-    ::close(ports[0]);
-    asio::io_context ioc(1);
-    tcp::acceptor a(ioc, tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), 0));
-    int port = a.local_endpoint().port();
-    if (::write(ports[1], &port, sizeof port) != sizeof port) ::_exit(1);
-    ::close(ports[1]);
-    asio::co_spawn(ioc, accept_all(a, r), asio::detached);
-    ioc.run();
+    // The child never returns into the caller's code, not even by an exception.
+    try {
+      ::close(ports[0]);
+      asio::io_context ioc(1);
+      tcp::acceptor a(ioc, tcp::endpoint(asio::ip::make_address_v4("127.0.0.1"), 0));
+      int port = a.local_endpoint().port();
+      if (::write(ports[1], &port, sizeof port) != sizeof port) ::_exit(1);
+      ::close(ports[1]);
+      asio::co_spawn(ioc, accept_all(a, r), asio::detached);
+      ioc.run();
+    } catch (...) {
+      ::_exit(1);  // the parent reads no port and says so
+    }
     ::_exit(0);
   }
   ::close(ports[1]);
