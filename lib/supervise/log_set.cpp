@@ -86,8 +86,7 @@ void LogSet::system_line(const std::string& text) {
 
 void LogSet::flush() {
   // The terminal's bytes first: `run` on a terminal follows the .tty file, so
-  // whatever a stamped log already shows is in it too (a test awaiting a line in
-  // the combined log, then attaching, cannot see the .tty file lag behind).
+  // whatever a stamped log already shows must be in it too.
   raw_.flush();
   for (auto& f : files_) f.flush();
   report_trouble();
